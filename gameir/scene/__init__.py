@@ -1,0 +1,25 @@
+"""Scene model: meshes, materials, cameras, lights and scenes as plain Python/numpy (no GL)."""
+
+from gameir.scene.camera import (
+    GL_TO_CV, Camera, c2w_to_w2c_opencv, fov_y_from_intrinsics, halton, halton_jitter, intrinsics_from_fov,
+    look_at, opengl_to_opencv_c2w, project_points, projection_from_K, scale_intrinsics, w2c_opencv_to_c2w,
+)
+from gameir.scene.lights import DirectionalLight, Environment, Light, PointLight, SpotLight
+from gameir.scene.material import WRAP_MODES, Material, Texture, box_mip_chain, linear_to_srgb, srgb_to_linear
+from gameir.scene.mesh import Mesh, compute_normals, compute_tangents
+from gameir.scene.primitives import (
+    box, checker_texture, compose, cylinder, noise_texture, plane, rotate, scale, translate, uv_sphere,
+)
+from gameir.scene.scene import MAX_INSTANCE_ID, Instance, Scene, Transform
+
+__all__ = [
+    "GL_TO_CV", "Camera", "c2w_to_w2c_opencv", "fov_y_from_intrinsics", "halton", "halton_jitter",
+    "intrinsics_from_fov", "look_at", "opengl_to_opencv_c2w", "project_points", "projection_from_K",
+    "scale_intrinsics", "w2c_opencv_to_c2w",
+    "DirectionalLight", "Environment", "Light", "PointLight", "SpotLight",
+    "WRAP_MODES", "Material", "Texture", "box_mip_chain", "linear_to_srgb", "srgb_to_linear",
+    "Mesh", "compute_normals", "compute_tangents",
+    "box", "checker_texture", "compose", "cylinder", "noise_texture", "plane", "rotate", "scale", "translate",
+    "uv_sphere",
+    "MAX_INSTANCE_ID", "Instance", "Scene", "Transform",
+]
