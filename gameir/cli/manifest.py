@@ -1,0 +1,32 @@
+"""`gameir manifest rebuild DIR`: regenerate manifest.json from the shards on disk."""
+
+from __future__ import annotations
+
+import argparse
+
+from gameir.shards.manifest import rebuild_manifest
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "manifest", help="rebuild a dataset's manifest.json",
+        description="Manage a dataset root's manifest.json.",
+        epilog="example:\n  gameir manifest rebuild data/tiny",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(dest="manifest_verb", metavar="ACTION", required=True)
+    rebuild = verbs.add_parser(
+        "rebuild", help="hash every shard under DIR and write DIR/manifest.json atomically",
+        epilog="example:\n  gameir manifest rebuild data/tiny",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rebuild.add_argument("dir", help="dataset root")
+    rebuild.set_defaults(func=_rebuild)
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    manifest = rebuild_manifest(args.dir)
+    for split, body in manifest["splits"].items():
+        print(f"{split:<8} {len(body['shards']):>5} shards {body['frames']:>7} frames {body['bytes'] / 1e6:>10.1f} MB")
+    print(f"wrote {args.dir}/manifest.json")
+    return 0

@@ -1,0 +1,139 @@
+"""Shard format v1: names, attributes, codecs and chunking (the contract is docs/FORMAT.md).
+
+One HDF5 file holds one clip. Layout::
+
+    /                      attrs: format, format_version, generator, kind, clip_id, split,
+                                  num_frames, num_views, levels, scene, render, conventions
+    /time_s                (F,) float64 scene time of each frame, seconds
+    /frame_index           (F,) int64 frame number within the source clip
+    /<level>/              attrs: height, width (pixels)   level is "lr", "hr", ...
+    /<level>/<buffer>      (F, [V,] H, W[, C]) per gameir.buffers
+    /<level>/camera/K          (F, [V,] 3, 3) float64 intrinsics, pixels, pixel-corner convention
+    /<level>/camera/c2w        (F, [V,] 4, 4) float64 camera-to-world, OpenGL axes, metres
+    /<level>/camera/jitter_px  (F, [V,] 2) float64 sub-pixel projection offset (x, y), pixels
+
+``[V,]`` is present only for multi-view (``kind == "nvs"``) shards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gameir.buffers import BufferSpec
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "SHARD_SUFFIX",
+    "KINDS",
+    "LEVEL_NAME_RE",
+    "CAMERA_ARRAYS",
+    "CONVENTIONS",
+    "Codec",
+    "DEFAULT_CODEC",
+    "DEFAULT_TILE",
+    "CODEC_NAMES",
+    "chunk_shape",
+]
+
+FORMAT_NAME = "gameir-shard"
+FORMAT_VERSION = 1
+SHARD_SUFFIX = ".h5"
+KINDS = ("sr", "nvs")
+LEVEL_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+#: name -> trailing shape of per-frame camera arrays.
+CAMERA_ARRAYS: dict[str, tuple[int, ...]] = {"K": (3, 3), "c2w": (4, 4), "jitter_px": (2,)}
+
+#: Stored verbatim (as JSON) in every shard so a file explains itself.
+CONVENTIONS: dict[str, str] = {
+    "image": "origin at the top-left corner of the top-left pixel, x right, y down; "
+             "pixel (i, j) centre at (j + 0.5, i + 0.5); arrays top row first",
+    "world": "right-handed, metres, +Z up",
+    "c2w": "4x4 camera-to-world, OpenGL axes (+X right, +Y up, looking along -Z)",
+    "K": "3x3 pixels, pixel-corner convention (centred principal point = (W/2, H/2))",
+    "depth": "float32 metres along the optical axis; +inf where no geometry",
+    "normal": "float16 world-space unit normal; 0 where no geometry",
+    "motion": "float16 backward motion in pixels (dx, dy): the surface at (x, y) in frame t was "
+              "at (x + dx, y + dy) in frame t-1",
+    "semantic": "uint8 CARLA 0.9.14+ tag ids 0..28",
+    "instance": "uint16 instance id, 0 = none",
+}
+
+#: Codec names accepted by :class:`Codec`; ``blosc2-*`` need the optional ``hdf5plugin`` package.
+CODEC_NAMES = ("gzip", "lzf", "none", "blosc2-lz4", "blosc2-zstd")
+
+
+@dataclass(frozen=True)
+class Codec:
+    """Compression of every buffer dataset.
+
+    Attributes:
+        name: one of :data:`CODEC_NAMES`.
+        level: compression level (gzip 0..9, blosc2 0..9); ignored by lzf and none.
+        shuffle: apply HDF5's byte-shuffle filter first (helps float16/float32 buffers).
+    """
+
+    name: str = "gzip"
+    level: int = 1
+    shuffle: bool = True
+
+    def __post_init__(self) -> None:
+        if self.name not in CODEC_NAMES:
+            raise ValueError(f"unknown codec {self.name!r}; choose one of {', '.join(CODEC_NAMES)}")
+        if not 0 <= self.level <= 9:
+            raise ValueError(f"codec level must be in 0..9, got {self.level}")
+
+    @classmethod
+    def parse(cls, text: str) -> "Codec":
+        """Parse ``"gzip"``, ``"gzip:4"``, ``"lzf"``, ``"blosc2-zstd:5"``, optionally ``"+noshuffle"``."""
+        shuffle = not text.endswith("+noshuffle")
+        text = text.removesuffix("+noshuffle")
+        name, _, level = text.partition(":")
+        return cls(name, int(level) if level else (5 if name.startswith("blosc2") else 1), shuffle)
+
+    def __str__(self) -> str:
+        level = f":{self.level}" if self.name in ("gzip", "blosc2-lz4", "blosc2-zstd") else ""
+        return f"{self.name}{level}{'' if self.shuffle else '+noshuffle'}"
+
+    def h5py_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``h5py.Group.create_dataset``."""
+        if self.name == "none":
+            return {}
+        if self.name == "gzip":
+            return {"compression": "gzip", "compression_opts": self.level, "shuffle": self.shuffle}
+        if self.name == "lzf":
+            return {"compression": "lzf", "shuffle": self.shuffle}
+        if self.name.startswith("blosc2-"):
+            try:
+                import hdf5plugin
+            except ImportError as exc:
+                raise ImportError(f"codec {self.name!r} needs hdf5plugin: `pip install hdf5plugin`") from exc
+            shuffle = hdf5plugin.Blosc2.SHUFFLE if self.shuffle else hdf5plugin.Blosc2.NOFILTER
+            return dict(hdf5plugin.Blosc2(cname=self.name.split("-", 1)[1], clevel=self.level, filters=shuffle))
+        raise ValueError(f"unknown codec {self.name!r}")  # pragma: no cover - checked in __post_init__
+
+
+#: Chosen from benchmarks/bench_shards.py (docs/BENCHMARKS.md): readable by stock h5py and
+#: h5dump, and the best write-speed / size trade-off among the stock codecs.
+DEFAULT_CODEC = Codec("gzip", 1, True)
+#: Tile edge (pixels) of a chunk: one frame, one view, DEFAULT_TILE x DEFAULT_TILE pixels, all channels.
+DEFAULT_TILE = 128
+
+
+def chunk_shape(spec: BufferSpec, height: int, width: int, *, multiview: bool, tile: int = DEFAULT_TILE) -> tuple[int, ...]:
+    """Chunk of a buffer dataset: one frame (and view), a ``tile`` x ``tile`` window, all channels."""
+    if tile < 8:
+        raise ValueError(f"chunk tile must be >= 8 pixels, got {tile}")
+    lead = (1, 1) if multiview else (1,)
+    pixels = (min(tile, height), min(tile, width))
+    return lead + pixels + ((spec.channels,) if spec.channels > 1 else ())
+
+
+class ShardError(ValueError):
+    """A shard file is malformed, or input to a shard writer is invalid; the message names file and fault."""
+
+
+__all__.append("ShardError")

@@ -1,0 +1,164 @@
+"""`manifest.json` at a dataset root: versions, splits -> shards with bytes, SHA-256 and summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from gameir import __version__
+from gameir.fileio import PARTIAL_SUFFIX, atomic_write_json, sha256_file
+from gameir.shards.format import FORMAT_VERSION, SHARD_SUFFIX, ShardError
+from gameir.shards.reader import ShardReader
+
+__all__ = [
+    "MANIFEST_NAME",
+    "MANIFEST_FORMAT",
+    "MANIFEST_VERSION",
+    "shard_entry",
+    "build_manifest",
+    "write_manifest",
+    "load_manifest",
+    "rebuild_manifest",
+    "find_shards",
+    "manifest_shards",
+]
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = "gameir-manifest"
+MANIFEST_VERSION = 1
+
+
+def shard_entry(root: str | os.PathLike, shard: str | os.PathLike) -> dict[str, Any]:
+    """Describe one shard for the manifest: relative path, bytes, SHA-256, clip, counts, scene.
+
+    Args:
+        root: dataset root; the entry's ``path`` is relative to it, with ``/`` separators.
+        shard: the shard file.
+    """
+    root, shard = Path(root), Path(shard)
+    with ShardReader(shard) as reader:
+        levels = {level: list(reader.size(level)) for level in reader.levels}
+        entry = {
+            "path": shard.relative_to(root).as_posix(),
+            "bytes": shard.stat().st_size,
+            "sha256": sha256_file(shard),
+            "clip_id": reader.clip_id,
+            "split": reader.split,
+            "kind": reader.kind,
+            "clips": 1,
+            "frames": reader.num_frames,
+            "views": reader.num_views,
+            "levels": levels,
+            "buffers": reader.buffers,
+            "scene": reader.scene,
+        }
+    return entry
+
+
+def build_manifest(entries: Iterable[dict[str, Any]], *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Group shard entries by their ``split`` into a manifest dict (shards sorted by path).
+
+    Raises:
+        ValueError: two entries share a clip id or a path.
+    """
+    splits: dict[str, dict[str, Any]] = {}
+    seen_clips: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        other = seen_clips.get(entry["clip_id"])
+        if other is not None:
+            raise ValueError(f"clip {entry['clip_id']!r} appears twice: {other} and {entry['path']}")
+        seen_clips[entry["clip_id"]] = entry["path"]
+        split = entry.get("split") or "all"
+        splits.setdefault(split, {"shards": []})["shards"].append(entry)
+    for split in splits.values():
+        shards = split["shards"]
+        split["clips"] = sum(s["clips"] for s in shards)
+        split["frames"] = sum(s["frames"] for s in shards)
+        split["bytes"] = sum(s["bytes"] for s in shards)
+    return {
+        "format": MANIFEST_FORMAT,
+        "format_version": MANIFEST_VERSION,
+        "shard_format_version": FORMAT_VERSION,
+        "generator": f"gameir {__version__}",
+        "splits": dict(sorted(splits.items())),
+        "extra": extra or {},
+    }
+
+
+def write_manifest(root: str | os.PathLike, manifest: dict[str, Any], name: str = MANIFEST_NAME) -> Path:
+    """Write ``manifest`` to ``root/name`` atomically; return the path."""
+    path = Path(root) / name
+    atomic_write_json(path, manifest)
+    return path
+
+
+def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[str, Any]:
+    """Read and check ``root/manifest.json`` (or a manifest file path given as ``root``)."""
+    path = Path(root)
+    if path.is_dir():
+        path = path / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no manifest; build one with `gameir manifest rebuild {path.parent}`")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise ValueError(f"{path}: not a GameIR manifest (format {manifest.get('format') if isinstance(manifest, dict) else None!r})")
+    if int(manifest.get("format_version", -1)) > MANIFEST_VERSION:
+        raise ValueError(f"{path}: manifest version {manifest['format_version']} is newer than this gameir reads; upgrade gameir")
+    for split, body in manifest.get("splits", {}).items():
+        for entry in body.get("shards", []):
+            for key in ("path", "bytes", "sha256", "clip_id"):
+                if key not in entry:
+                    raise ValueError(f"{path}: split {split!r} has a shard entry without {key!r}")
+            if Path(entry["path"]).is_absolute() or ".." in Path(entry["path"]).parts:
+                raise ValueError(f"{path}: shard path {entry['path']!r} must be relative and inside the dataset")
+    return manifest
+
+
+def manifest_shards(manifest: dict[str, Any], split: str | None = None) -> list[dict[str, Any]]:
+    """Shard entries of ``split`` (all splits when ``None``); ValueError naming the splits if unknown."""
+    splits = manifest.get("splits", {})
+    if split is None:
+        return [e for body in splits.values() for e in body["shards"]]
+    if split not in splits:
+        raise ValueError(f"no split {split!r} in the manifest; splits: {', '.join(splits) or 'none'}")
+    return list(splits[split]["shards"])
+
+
+def find_shards(root: str | os.PathLike) -> list[Path]:
+    """Every finished shard (``*.h5``, never ``*.partial``) below ``root``, sorted."""
+    return sorted(p for p in Path(root).rglob(f"*{SHARD_SUFFIX}") if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX))
+
+
+def rebuild_manifest(root: str | os.PathLike, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Scan ``root`` for shards, hash them, and write a fresh ``manifest.json`` atomically.
+
+    The ``extra`` block of an existing manifest is kept unless ``extra`` is given.
+
+    Raises:
+        ShardError: a file is not a readable shard (the message names it).
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: not a directory")
+    shards = find_shards(root)
+    if not shards:
+        raise ValueError(f"{root}: no shards (*{SHARD_SUFFIX}) found")
+    if extra is None and (root / MANIFEST_NAME).exists():
+        try:
+            extra = load_manifest(root).get("extra", {})
+        except ValueError:
+            extra = {}
+    entries = []
+    for shard in shards:
+        try:
+            entries.append(shard_entry(root, shard))
+        except (OSError, KeyError) as exc:
+            raise ShardError(f"{shard}: cannot be read as a shard ({exc})") from exc
+    manifest = build_manifest(entries, extra=extra)
+    write_manifest(root, manifest)
+    return manifest

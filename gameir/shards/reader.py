@@ -1,0 +1,226 @@
+"""Read a shard lazily: metadata, whole frames, single buffers or pixel windows (crops).
+
+A :class:`ShardReader` opens its HDF5 file on first use and reopens it in a new process, so it can
+be pickled into DataLoader workers (the handle itself is never pickled).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+
+from gameir.frame import Frame
+from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, ShardError
+
+__all__ = ["ShardReader"]
+
+
+class ShardReader:
+    """Lazy, process-safe reader of one shard.
+
+    Args:
+        path: shard file (``*.h5``).
+        rdcc_nbytes: HDF5 chunk-cache size per dataset, bytes.
+
+    Example:
+        >>> r = ShardReader("train/clip-000.h5")                     # doctest: +SKIP
+        >>> r.read("rgb", "hr", frame=3, rows=(0, 256), cols=(64, 320)).shape  # doctest: +SKIP
+        (256, 256, 3)
+    """
+
+    def __init__(self, path: str | os.PathLike, *, rdcc_nbytes: int = 4 << 20) -> None:
+        self.path = Path(path)
+        self._rdcc_nbytes = rdcc_nbytes
+        self._file: h5py.File | None = None
+        self._pid: int | None = None
+        self._meta: dict[str, Any] | None = None
+
+    # -- handle management ----------------------------------------------------------------------
+    @property
+    def file(self) -> h5py.File:
+        """The open ``h5py.File`` (opened on first use, reopened after a fork)."""
+        if self._file is None or self._pid != os.getpid():
+            if not self.path.exists():
+                raise FileNotFoundError(f"{self.path}: no such shard")
+            try:
+                self._file = h5py.File(self.path, "r", rdcc_nbytes=self._rdcc_nbytes)
+            except OSError as exc:
+                raise ShardError(f"{self.path}: not a readable HDF5 file ({exc})") from exc
+            self._pid = os.getpid()
+            fmt = self._file.attrs.get("format")
+            if fmt != FORMAT_NAME:
+                raise ShardError(f"{self.path}: not a GameIR shard (format attribute {fmt!r}, expected {FORMAT_NAME!r})")
+            version = int(self._file.attrs.get("format_version", -1))
+            if version > FORMAT_VERSION:
+                raise ShardError(f"{self.path}: format version {version} is newer than this gameir reads "
+                                 f"({FORMAT_VERSION}); upgrade gameir")
+        return self._file
+
+    def close(self) -> None:
+        """Close the HDF5 handle (it reopens on next use)."""
+        if self._file is not None and self._pid == os.getpid():
+            self._file.close()
+        self._file = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_file"] = None
+        state["_pid"] = None
+        return state
+
+    def __enter__(self) -> "ShardReader":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ShardReader({str(self.path)!r})"
+
+    # -- metadata ---------------------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Root attributes, JSON fields decoded (scene, render, conventions, levels, buffers)."""
+        if self._meta is None:
+            attrs = self.file.attrs
+            meta: dict[str, Any] = {}
+            for key, value in attrs.items():
+                if isinstance(value, bytes):
+                    value = value.decode()
+                if isinstance(value, np.generic):
+                    value = value.item()
+                if key in ("scene", "render", "conventions", "levels", "buffers"):
+                    value = json.loads(value)
+                meta[key] = value
+            self._meta = meta
+        return self._meta
+
+    @property
+    def kind(self) -> str:
+        return self.meta["kind"]
+
+    @property
+    def clip_id(self) -> str:
+        return self.meta["clip_id"]
+
+    @property
+    def split(self) -> str:
+        return self.meta.get("split", "")
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.meta["num_frames"])
+
+    @property
+    def num_views(self) -> int:
+        """Views per frame; 0 for single-view (``"sr"``) shards."""
+        return int(self.meta["num_views"])
+
+    @property
+    def levels(self) -> list[str]:
+        return list(self.meta["levels"])
+
+    @property
+    def buffers(self) -> list[str]:
+        return list(self.meta["buffers"])
+
+    @property
+    def scene(self) -> dict[str, Any]:
+        return self.meta["scene"]
+
+    @property
+    def render_settings(self) -> dict[str, Any]:
+        return self.meta["render"]
+
+    def size(self, level: str) -> tuple[int, int]:
+        """(height, width) of ``level`` in pixels."""
+        group = self._level(level)
+        return int(group.attrs["height"]), int(group.attrs["width"])
+
+    def times(self) -> np.ndarray:
+        """(F,) float64 scene time of each frame, seconds."""
+        return self.file["time_s"][:]
+
+    # -- data ---------------------------------------------------------------------------------------
+    def _level(self, level: str) -> h5py.Group:
+        if level not in self.levels:
+            raise ValueError(f"{self.path}: no level {level!r}; levels: {', '.join(self.levels)}")
+        return self.file[level]
+
+    def _index(self, frame: int, view: int | None) -> tuple[int, ...]:
+        if not 0 <= frame < self.num_frames:
+            raise IndexError(f"{self.path}: frame {frame} out of range 0..{self.num_frames - 1}")
+        if self.num_views:
+            if view is None or not 0 <= view < self.num_views:
+                raise IndexError(f"{self.path}: view must be in 0..{self.num_views - 1}, got {view}")
+            return (frame, view)
+        if view not in (None, 0):
+            raise IndexError(f"{self.path}: single-view shard has no view {view}")
+        return (frame,)
+
+    def read(
+        self,
+        buffer: str,
+        level: str,
+        frame: int,
+        *,
+        view: int | None = None,
+        rows: tuple[int, int] | None = None,
+        cols: tuple[int, int] | None = None,
+    ) -> np.ndarray:
+        """Read one buffer of one frame, or only the pixel window ``rows`` x ``cols``.
+
+        Args:
+            buffer: buffer name (see :mod:`gameir.buffers`).
+            level: resolution level, e.g. ``"lr"`` or ``"hr"``.
+            frame: frame index within the clip.
+            view: view index (multi-view shards only).
+            rows: half-open row range ``(start, stop)`` in pixels; ``None`` for all rows.
+            cols: half-open column range ``(start, stop)`` in pixels; ``None`` for all columns.
+
+        Returns:
+            ``(h, w)`` or ``(h, w, C)`` array in the buffer's stored dtype; only the chunks that the
+            window touches are read and decompressed.
+        """
+        group = self._level(level)
+        if buffer not in group:
+            raise ValueError(f"{self.path}: no buffer {buffer!r} at level {level!r}; buffers: {', '.join(self.buffers)}")
+        h, w = self.size(level)
+        r0, r1 = _window(rows, h, "rows", self.path)
+        c0, c1 = _window(cols, w, "cols", self.path)
+        return group[buffer][self._index(frame, view) + (slice(r0, r1), slice(c0, c1))]
+
+    def camera(self, level: str, frame: int, view: int | None = None) -> dict[str, np.ndarray]:
+        """``{"K": (3,3), "c2w": (4,4), "jitter_px": (2,)}`` float64 of one frame (and view)."""
+        cam = self._level(level)["camera"]
+        idx = self._index(frame, view)
+        return {name: cam[name][idx] for name in CAMERA_ARRAYS}
+
+    def cameras(self, level: str) -> dict[str, np.ndarray]:
+        """Every frame's camera arrays at ``level``: ``K`` (F,[V,]3,3), ``c2w`` (F,[V,]4,4), ``jitter_px``."""
+        cam = self._level(level)["camera"]
+        return {name: cam[name][:] for name in CAMERA_ARRAYS}
+
+    def read_frame(self, level: str, frame: int, *, view: int | None = None, buffers: list[str] | None = None) -> Frame:
+        """Read every buffer (or ``buffers``) of one frame at ``level`` as a :class:`~gameir.frame.Frame`."""
+        names = self.buffers if buffers is None else list(buffers)
+        cam = self.camera(level, frame, view)
+        return Frame(
+            buffers={name: self.read(name, level, frame, view=view) for name in names},
+            K=cam["K"], c2w=cam["c2w"], jitter_px=cam["jitter_px"],
+            time_s=float(self.file["time_s"][frame]), settings=dict(self.render_settings),
+        )
+
+
+def _window(span: tuple[int, int] | None, size: int, what: str, path: Path) -> tuple[int, int]:
+    if span is None:
+        return 0, size
+    start, stop = int(span[0]), int(span[1])
+    if not 0 <= start < stop <= size:
+        raise ValueError(f"{path}: {what} window {span} outside 0..{size}")
+    return start, stop

@@ -1,0 +1,285 @@
+"""Stream a clip into one HDF5 shard, frame by frame, atomically (``*.partial``, fsync, rename)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import h5py
+import numpy as np
+
+from gameir import __version__
+from gameir.buffers import BUFFER_NAMES, get_spec
+from gameir.fileio import commit_partial, partial_path
+from gameir.frame import Frame
+from gameir.shards.format import (
+    CAMERA_ARRAYS,
+    CONVENTIONS,
+    DEFAULT_CODEC,
+    DEFAULT_TILE,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KINDS,
+    LEVEL_NAME_RE,
+    Codec,
+    ShardError,
+    chunk_shape,
+)
+
+__all__ = ["ShardWriter", "write_clip", "check_buffer_values"]
+
+FrameSet = Mapping[str, "Frame | Sequence[Frame]"]
+
+
+def check_buffer_values(name: str, array: np.ndarray, where: str) -> None:
+    """Raise :class:`ShardError` if a float buffer holds NaN, or inf where its spec forbids it.
+
+    Args:
+        name: buffer name (decides whether +inf is legal: only ``depth``).
+        array: the buffer's values.
+        where: text naming the file and frame, put at the head of the message.
+    """
+    if array.dtype.kind != "f":
+        return
+    nan = int(np.count_nonzero(np.isnan(array)))
+    if nan:
+        raise ShardError(f"{where}: buffer {name!r} has NaN at {nan} pixels")
+    inf = np.isinf(array)
+    if get_spec(name).allow_posinf:
+        inf &= array < 0
+    bad = int(np.count_nonzero(inf))
+    if bad:
+        kind = "-inf" if get_spec(name).allow_posinf else "inf"
+        raise ShardError(f"{where}: buffer {name!r} has {kind} at {bad} pixels")
+
+
+class ShardWriter:
+    """Write one clip to ``path`` one frame at a time; nothing but the current frame is held in memory.
+
+    The file is written as ``<path>.partial`` and renamed to ``path`` only by :meth:`close` after a
+    clean finish, so a killed writer never leaves a file under the final name.
+
+    Args:
+        path: final shard path (``*.h5``).
+        levels: level name -> (height, width) in pixels, e.g. ``{"lr": (720, 960), "hr": (1440, 1920)}``.
+        buffers: buffer names stored at every level (see :mod:`gameir.buffers`).
+        kind: ``"sr"`` (frame axis only) or ``"nvs"`` (frame and view axes).
+        num_views: views per frame; required (>= 1) for ``"nvs"``, must be 0 for ``"sr"``.
+        clip_id: identifier of the clip, unique within a dataset.
+        split: dataset split the clip belongs to (``"train"``, ``"val"``, ``"test"`` or ``""``).
+        scene: JSON-serialisable scene description (family, seed, weather, ...).
+        render: JSON-serialisable render settings (aa, ssaa, lod bias, ...).
+        codec: compression of buffer datasets.
+        tile: chunk tile edge in pixels.
+
+    Example:
+        >>> with ShardWriter("clip.h5", levels={"lr": (24, 32)}, buffers=["rgb"], clip_id="c0") as w:
+        ...     w.write_frame({"lr": frame})  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        levels: Mapping[str, tuple[int, int]],
+        buffers: Sequence[str],
+        kind: str = "sr",
+        num_views: int = 0,
+        clip_id: str,
+        split: str = "",
+        scene: Mapping[str, Any] | None = None,
+        render: Mapping[str, Any] | None = None,
+        codec: Codec = DEFAULT_CODEC,
+        tile: int = DEFAULT_TILE,
+    ) -> None:
+        self.path = Path(path)
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        if kind == "nvs" and num_views < 1:
+            raise ValueError(f"an 'nvs' shard needs num_views >= 1, got {num_views}")
+        if kind == "sr" and num_views != 0:
+            raise ValueError(f"an 'sr' shard has no view axis; num_views must be 0, got {num_views}")
+        if not levels:
+            raise ValueError("levels is empty; give at least one level, e.g. {'hr': (1440, 1920)}")
+        for level, size in levels.items():
+            if not LEVEL_NAME_RE.match(level):
+                raise ValueError(f"level name {level!r} must match {LEVEL_NAME_RE.pattern}")
+            if len(size) != 2 or min(size) < 1:
+                raise ValueError(f"level {level!r}: size must be (height, width) >= 1, got {size}")
+        if not buffers:
+            raise ValueError(f"buffers is empty; choose from {', '.join(BUFFER_NAMES)}")
+        for name in buffers:
+            get_spec(name)  # raises ValueError naming the known buffers
+        if len(set(buffers)) != len(buffers):
+            raise ValueError(f"buffers has duplicates: {list(buffers)}")
+        self.levels = {k: (int(v[0]), int(v[1])) for k, v in levels.items()}
+        self.buffers = tuple(buffers)
+        self.kind = kind
+        self.num_views = int(num_views)
+        self.num_frames = 0
+        self._partial = partial_path(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: h5py.File | None = h5py.File(self._partial, "w", libver=("earliest", "v110"))
+        try:
+            self._create_layout(clip_id, split, scene or {}, render or {}, codec, tile)
+        except BaseException:
+            self.abort()
+            raise
+
+    # -- layout -------------------------------------------------------------------------------
+    def _create_layout(self, clip_id: str, split: str, scene: Mapping, render: Mapping, codec: Codec, tile: int) -> None:
+        f = self._file
+        attrs = f.attrs
+        attrs["format"] = FORMAT_NAME
+        attrs["format_version"] = FORMAT_VERSION
+        attrs["generator"] = f"gameir {__version__}"
+        attrs["kind"] = self.kind
+        attrs["clip_id"] = str(clip_id)
+        attrs["split"] = str(split)
+        attrs["num_frames"] = 0
+        attrs["num_views"] = self.num_views
+        attrs["levels"] = json.dumps(list(self.levels))
+        attrs["buffers"] = json.dumps(list(self.buffers))
+        attrs["codec"] = str(codec)
+        attrs["scene"] = json.dumps(scene, sort_keys=True, allow_nan=False)
+        attrs["render"] = json.dumps(render, sort_keys=True, allow_nan=False)
+        attrs["conventions"] = json.dumps(CONVENTIONS, sort_keys=True)
+        f.create_dataset("time_s", shape=(0,), maxshape=(None,), dtype=np.float64, chunks=(1024,))
+        f.create_dataset("frame_index", shape=(0,), maxshape=(None,), dtype=np.int64, chunks=(1024,))
+        view = (self.num_views,) if self.kind == "nvs" else ()
+        comp = codec.h5py_kwargs()
+        for level, (h, w) in self.levels.items():
+            group = f.create_group(level)
+            group.attrs["height"] = h
+            group.attrs["width"] = w
+            for name in self.buffers:
+                spec = get_spec(name)
+                shape = view + spec.frame_shape(h, w)
+                ds = group.create_dataset(
+                    name, shape=(0,) + shape, maxshape=(None,) + shape, dtype=spec.dtype,
+                    chunks=chunk_shape(spec, h, w, multiview=self.kind == "nvs", tile=tile), **comp)
+                ds.attrs["unit"] = spec.unit
+                ds.attrs["description"] = spec.description
+            cam = group.create_group("camera")
+            for name, tail in CAMERA_ARRAYS.items():
+                cam.create_dataset(name, shape=(0,) + view + tail, maxshape=(None,) + view + tail,
+                                   dtype=np.float64, chunks=(64,) + view + tail)
+
+    # -- frames -------------------------------------------------------------------------------
+    def write_frame(self, frames: FrameSet, *, frame_index: int | None = None) -> None:
+        """Append one frame: ``{level: Frame}`` for ``"sr"``, ``{level: [Frame per view]}`` for ``"nvs"``.
+
+        Every level and buffer the shard declares must be present with its exact shape and dtype;
+        float buffers must be free of NaN (depth may be +inf). Nothing is written if a check fails.
+        """
+        if self._file is None:
+            raise ValueError(f"{self.path}: writer is closed")
+        i = self.num_frames
+        where = f"{self.path}: frame {i}"
+        missing = set(self.levels) - set(frames)
+        extra = set(frames) - set(self.levels)
+        if missing or extra:
+            raise ShardError(f"{where}: levels {sorted(frames)} given, shard has {sorted(self.levels)}")
+        per_level: dict[str, list[Frame]] = {}
+        for level, item in frames.items():
+            views = [item] if isinstance(item, Frame) else list(item)
+            expected = self.num_views if self.kind == "nvs" else 1
+            if len(views) != expected or (self.kind == "sr" and not isinstance(item, Frame)):
+                raise ShardError(f"{where}: level {level!r} needs {'a Frame' if self.kind == 'sr' else f'{expected} views'}, "
+                                 f"got {len(views)}")
+            h, w = self.levels[level]
+            for v, frame in enumerate(views):
+                fwhere = f"{where}" + (f" view {v}" if self.kind == "nvs" else "") + f" level {level!r}"
+                self._check_frame(frame, h, w, fwhere)
+            per_level[level] = views
+        time_s = float(next(iter(per_level.values()))[0].time_s)
+        if not np.isfinite(time_s):
+            raise ShardError(f"{where}: time_s is {time_s}")
+
+        f = self._file
+        n = i + 1
+        for level, views in per_level.items():
+            group = f[level]
+            for name in self.buffers:
+                ds = group[name]
+                ds.resize(n, axis=0)
+                ds[i] = views[0].buffers[name] if self.kind == "sr" else np.stack([fr.buffers[name] for fr in views])
+            for name in CAMERA_ARRAYS:
+                ds = group["camera"][name]
+                ds.resize(n, axis=0)
+                vals = [np.asarray(getattr(fr, name), dtype=np.float64) for fr in views]
+                ds[i] = vals[0] if self.kind == "sr" else np.stack(vals)
+        for name, value in (("time_s", time_s), ("frame_index", i if frame_index is None else int(frame_index))):
+            f[name].resize(n, axis=0)
+            f[name][i] = value
+        self.num_frames = n
+
+    def _check_frame(self, frame: Frame, h: int, w: int, where: str) -> None:
+        if not isinstance(frame, Frame):
+            raise ShardError(f"{where}: expected a gameir.frame.Frame, got {type(frame).__name__}")
+        for name in frame.buffers:
+            if name not in BUFFER_NAMES:
+                raise ShardError(f"{where}: unknown buffer {name!r}; known buffers: {', '.join(BUFFER_NAMES)}")
+        for name in self.buffers:
+            if name not in frame.buffers:
+                raise ShardError(f"{where}: buffer {name!r} missing; frame has {sorted(frame.buffers)}")
+            spec = get_spec(name)
+            arr = frame.buffers[name]
+            if not isinstance(arr, np.ndarray):
+                raise ShardError(f"{where}: buffer {name!r} must be a numpy array, got {type(arr).__name__}")
+            if arr.dtype != spec.dtype:
+                raise ShardError(f"{where}: buffer {name!r} must be {spec.dtype}, got {arr.dtype}")
+            if arr.shape != spec.frame_shape(h, w):
+                raise ShardError(f"{where}: buffer {name!r} must have shape {spec.frame_shape(h, w)}, got {arr.shape}")
+            check_buffer_values(name, arr, where)
+        for name, tail in CAMERA_ARRAYS.items():
+            value = np.asarray(getattr(frame, name), dtype=np.float64)
+            if value.shape != tail:
+                raise ShardError(f"{where}: camera {name!r} must have shape {tail}, got {value.shape}")
+            if not np.all(np.isfinite(value)):
+                raise ShardError(f"{where}: camera {name!r} is not finite")
+
+    # -- finish -------------------------------------------------------------------------------
+    def close(self) -> Path:
+        """Finish the shard: record the frame count, flush, fsync and rename to the final path."""
+        if self._file is None:
+            return self.path
+        if self.num_frames == 0:
+            self.abort()
+            raise ShardError(f"{self.path}: no frames were written; nothing to commit")
+        self._file.attrs["num_frames"] = self.num_frames
+        self._file.flush()
+        self._file.close()
+        self._file = None
+        commit_partial(self._partial, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Close and delete the partial file; the final path is left untouched."""
+        if self._file is not None:
+            try:
+                self._file.close()
+            finally:
+                self._file = None
+        if self._partial.exists():
+            self._partial.unlink()
+
+    def __enter__(self) -> "ShardWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+
+def write_clip(path: str | os.PathLike, frames: Iterable[FrameSet], **writer_kwargs: Any) -> Path:
+    """Write every frame set of ``frames`` (an iterable, consumed lazily) to one shard at ``path``."""
+    with ShardWriter(path, **writer_kwargs) as writer:
+        for frame_set in frames:
+            writer.write_frame(frame_set)
+    return Path(path)
