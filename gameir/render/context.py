@@ -51,7 +51,6 @@ def gl_info() -> dict[str, str]:
             "vendor": str(info.get("GL_VENDOR", "")),
             "renderer": str(info.get("GL_RENDERER", "")),
             "version": str(info.get("GL_VERSION", "")),
-            "glsl": str(info.get("GL_SHADING_LANGUAGE_VERSION", "")),
         }
     finally:
         ctx.release()
