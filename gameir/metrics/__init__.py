@@ -1,0 +1,12 @@
+"""Image-quality metrics (PSNR, SSIM) in PyTorch, per image, on any device; no file access.
+
+Definitions, options and differences from torchmetrics and BasicSR: ``docs/METRICS.md``.
+"""
+
+from gameir.metrics._inputs import Y_DATA_RANGE, rgb_to_y_bt601
+from gameir.metrics.accumulator import MetricAccumulator
+from gameir.metrics.modules import PSNR, SSIM
+from gameir.metrics.psnr import psnr
+from gameir.metrics.ssim import ssim
+
+__all__ = ["psnr", "ssim", "PSNR", "SSIM", "MetricAccumulator", "rgb_to_y_bt601", "Y_DATA_RANGE"]
