@@ -5,4 +5,13 @@ Conventions (units, frames, ids) are written once in ``docs/FORMAT.md``.
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "download"]
+
+
+def __getattr__(name: str):
+    """Lazy top-level API: ``gameir.download`` imports its module on first use, not at import time."""
+    if name == "download":
+        from gameir.distribution.download import download
+
+        return download
+    raise AttributeError(f"module 'gameir' has no attribute {name!r}")

@@ -18,6 +18,8 @@ VERBS: tuple[str, ...] = (
     "info",
     "verify",
     "manifest",
+    "download",
+    "serve",
 )
 
 

@@ -1,0 +1,20 @@
+"""Shipping datasets: verified, resumable downloads and a read-only HTTP server with byte ranges."""
+
+from gameir.distribution.download import DownloadError, DownloadReport, check_disk_space, download, download_split
+from gameir.distribution.serve import DatasetHTTPServer, DatasetRequestHandler, make_server, parse_range
+from gameir.distribution.sources import PermanentError, TransientError, open_source
+
+__all__ = [
+    "DatasetHTTPServer",
+    "DatasetRequestHandler",
+    "DownloadError",
+    "DownloadReport",
+    "PermanentError",
+    "TransientError",
+    "check_disk_space",
+    "download",
+    "download_split",
+    "make_server",
+    "open_source",
+    "parse_range",
+]

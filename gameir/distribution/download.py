@@ -1,0 +1,450 @@
+"""Download a published split: manifest first, then its shards concurrently, resumable and verified.
+
+Every shard goes to ``<shard>.partial``; an interrupted transfer resumes from the partial file's
+length with an HTTP ``Range`` request (or a seek, for file:// and fsspec URLs), so nothing already
+received is fetched again. A finished transfer is checked against the manifest's size and SHA-256
+(hashed while streaming) and only then renamed to its final name, so a file under a final name is
+always complete and verified. Verified shards are recorded in ``<root>/.gameir-verified.json``
+(path, size, mtime, SHA-256): a re-run skips them without reading them again.
+
+Retry policy: connection errors, timeouts, HTTP 5xx/429 are retried with exponential backoff
+(``backoff_s * 2**k``, capped at 30 s); the count restarts whenever bytes arrive, so a flaky link
+that drops every few megabytes still finishes. HTTP 4xx fails the shard at once. A checksum
+mismatch deletes the partial and fetches the shard once more from scratch; a second mismatch fails
+the shard with both hashes in the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from gameir.distribution.sources import PermanentError, RangeError, Source, TransientError, open_source
+from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
+from gameir.shards.manifest import MANIFEST_NAME, load_manifest, manifest_shards
+
+__all__ = ["DownloadError", "DownloadReport", "VERIFIED_NAME", "download", "download_split",
+           "check_disk_space", "default_root"]
+
+VERIFIED_NAME = ".gameir-verified.json"
+CHUNK_BYTES = 1 << 18
+#: Free space kept beyond the split's size (file-system metadata, the manifest, other writers).
+DISK_MARGIN_BYTES = 64 << 20
+_READ_ERRORS = (http.client.HTTPException, ConnectionError, socket.timeout, TimeoutError)
+
+
+class DownloadError(OSError):
+    """One or more shards could not be fetched and verified; ``failures`` maps shard path -> reason."""
+
+    def __init__(self, message: str, failures: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or {}
+
+
+@dataclass
+class DownloadReport:
+    """What a :func:`download_split` run did.
+
+    Attributes:
+        root: the local dataset root.
+        split: the split fetched.
+        shards: shards in the split.
+        skipped: shards already verified locally (not fetched).
+        fetched: shards fetched (fully or the rest of a partial) and verified in this run.
+        bytes_fetched: bytes received over the wire in this run.
+        bytes_total: bytes of the whole split.
+        seconds: wall time of the run.
+        failures: shard path -> reason, for shards that did not finish.
+    """
+
+    root: Path
+    split: str
+    shards: int = 0
+    skipped: int = 0
+    fetched: int = 0
+    bytes_fetched: int = 0
+    bytes_total: int = 0
+    seconds: float = 0.0
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: counts, bytes, rate, failures."""
+        rate = self.bytes_fetched / self.seconds / 1e6 if self.seconds > 0 else 0.0
+        text = (f"{self.root} split {self.split!r}: {self.shards} shards ({self.bytes_total / 1e6:.1f} MB); "
+                f"{self.skipped} already verified, {self.fetched} fetched ({self.bytes_fetched / 1e6:.1f} MB in "
+                f"{self.seconds:.1f} s, {rate:.1f} MB/s)")
+        return text + (f"; {len(self.failures)} FAILED" if self.failures else "; all verified")
+
+
+def default_root(url: str | os.PathLike) -> Path:
+    """``./<last path component of url>``: where a download goes when no destination is given."""
+    path = urllib.parse.urlsplit(os.fspath(url)).path.rstrip("/")
+    if path.endswith("/" + MANIFEST_NAME):
+        path = path[: -len(MANIFEST_NAME) - 1]
+    name = path.rsplit("/", 1)[-1] or "gameir-data"
+    return Path.cwd() / name
+
+
+def check_disk_space(root: str | os.PathLike, needed_bytes: int, *, what: str = "the download") -> None:
+    """Raise ``OSError`` if the file system of ``root`` has less than ``needed_bytes`` + a margin free."""
+    free = shutil.disk_usage(root).free
+    if needed_bytes + DISK_MARGIN_BYTES > free:
+        raise OSError(f"{root}: {what} needs {needed_bytes / 1e9:.2f} GB (+{DISK_MARGIN_BYTES >> 20} MiB margin) but "
+                      f"only {free / 1e9:.2f} GB is free; free space or choose another --to")
+
+
+class _VerifiedCache:
+    """``<root>/.gameir-verified.json``: shards whose SHA-256 was checked, keyed by path (thread-safe)."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / VERIFIED_NAME
+        self.lock = threading.Lock()
+        try:
+            self.entries: dict[str, dict[str, Any]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def is_verified(self, root: Path, entry: dict[str, Any]) -> bool:
+        """True if the final file exists unchanged since its hash was found equal to the manifest's."""
+        known = self.entries.get(entry["path"])
+        try:
+            stat = (root / entry["path"]).stat()
+        except FileNotFoundError:
+            return False
+        return (known is not None and known.get("sha256") == entry["sha256"] and stat.st_size == entry["bytes"]
+                and known.get("bytes") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns)
+
+    def record(self, root: Path, entry: dict[str, Any]) -> None:
+        stat = (root / entry["path"]).stat()
+        with self.lock:
+            self.entries[entry["path"]] = {"sha256": entry["sha256"], "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            atomic_write_json(self.path, self.entries)
+
+    def forget(self, rel: str) -> None:
+        with self.lock:
+            if self.entries.pop(rel, None) is not None:
+                atomic_write_json(self.path, self.entries)
+
+
+class _Progress:
+    """A thread-safe byte counter feeding an optional tqdm bar."""
+
+    def __init__(self, total: int, initial: int, quiet: bool, desc: str) -> None:
+        self.lock = threading.Lock()
+        self.fetched = 0
+        self.bar = None
+        if not quiet:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, unit="B", unit_scale=True, unit_divisor=1024,
+                            desc=desc, dynamic_ncols=True)
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.fetched += n
+            if self.bar is not None:
+                self.bar.update(n)
+
+    def rewind(self, n: int) -> None:
+        """Take back ``n`` bytes from the bar (a partial file discarded)."""
+        with self.lock:
+            if self.bar is not None and n:
+                self.bar.update(-n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@dataclass
+class _Fetcher:
+    source: Source
+    root: Path
+    cache: _VerifiedCache
+    progress: _Progress
+    retries: int
+    backoff_s: float
+    sleep: Callable[[float], None] = time.sleep
+
+    def fetch(self, entry: dict[str, Any]) -> None:
+        """Fetch one shard into ``root`` and verify it; raise :class:`DownloadError` naming it."""
+        rel, expected_bytes, expected_sha = entry["path"], int(entry["bytes"]), entry["sha256"]
+        final = self.root / rel
+        partial = partial_path(final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):  # a checksum mismatch earns one fetch from scratch
+            digest = self._transfer(rel, partial, expected_bytes)
+            if digest == expected_sha:
+                commit_partial(partial, final)
+                self.cache.record(self.root, entry)
+                return
+            self.progress.rewind(partial.stat().st_size if partial.exists() else 0)
+            partial.unlink(missing_ok=True)
+            if attempt == 2:
+                raise DownloadError(f"{rel}: SHA-256 {digest} does not match the manifest's {expected_sha} "
+                                    f"(fetched twice from {self.source.describe(rel)}); the published file is "
+                                    f"corrupt or the manifest is stale")
+
+    def _transfer(self, rel: str, partial: Path, expected_bytes: int) -> str:
+        """Bring ``partial`` to ``expected_bytes`` bytes (resuming); return its hex SHA-256."""
+        failures = 0
+        while True:
+            have = partial.stat().st_size if partial.exists() else 0
+            if have > expected_bytes:  # stale partial from another version of the file
+                self.progress.rewind(have)
+                partial.unlink()
+                have = 0
+            digest = hashlib.sha256()
+            if have:
+                _hash_prefix(partial, have, digest)
+            if have == expected_bytes:
+                return digest.hexdigest()
+            try:
+                received, digest = self._stream(rel, partial, have, expected_bytes, digest)
+            except RangeError:
+                self.progress.rewind(have)
+                partial.unlink(missing_ok=True)
+                failures += 1
+                if failures > self.retries:
+                    raise DownloadError(f"{rel}: server keeps refusing byte ranges of {self.source.describe(rel)}")
+                continue
+            except TransientError as exc:
+                failures = 1 if getattr(exc, "progress", 0) else failures + 1
+                if failures > self.retries:
+                    raise DownloadError(f"{rel}: gave up after {self.retries} retries: {exc}") from None
+                self.sleep(min(30.0, self.backoff_s * 2 ** (failures - 1)))
+                continue
+            except PermanentError as exc:
+                raise DownloadError(f"{rel}: {exc}") from None
+            if received:
+                failures = 0
+            if partial.stat().st_size == expected_bytes:
+                return digest.hexdigest()
+
+    def _stream(self, rel: str, partial: Path, have: int, expected_bytes: int, digest) -> tuple[int, Any]:
+        """Append the bytes after ``have`` to ``partial``, updating ``digest``; return (bytes received, digest).
+
+        Raises :class:`TransientError` (with ``progress`` = bytes received first) when the stream
+        ends early or breaks.
+        """
+        stream, start = self.source.open_from(rel, have)
+        received = 0
+        try:
+            mode = "ab"
+            if start != have:  # the server ignored Range: start over
+                self.progress.rewind(have)
+                digest, mode = hashlib.sha256(), "wb"
+            with open(partial, mode) as out:
+                remaining = expected_bytes - start
+                while remaining > 0:
+                    try:
+                        block = stream.read(min(CHUNK_BYTES, remaining))
+                    except _READ_ERRORS as exc:
+                        err = TransientError(f"{self.source.describe(rel)}: connection broke after {received} bytes ({exc!r})")
+                        err.progress = received  # type: ignore[attr-defined]
+                        raise err from None
+                    if not block:
+                        err = TransientError(f"{self.source.describe(rel)}: stream ended {remaining} bytes early")
+                        err.progress = received  # type: ignore[attr-defined]
+                        raise err
+                    out.write(block)
+                    digest.update(block)
+                    received += len(block)
+                    remaining -= len(block)
+                    self.progress.add(len(block))
+        finally:
+            stream.close()
+        return received, digest
+
+
+def _hash_prefix(path: Path, nbytes: int, digest) -> None:
+    with open(path, "rb") as fh:
+        left = nbytes
+        while left:
+            block = fh.read(min(1 << 20, left))
+            if not block:
+                break
+            digest.update(block)
+            left -= len(block)
+
+
+def _fetch_manifest(source: Source, root: Path, retries: int, backoff_s: float) -> dict[str, Any]:
+    for k in range(retries + 1):
+        try:
+            data = source.read_all(MANIFEST_NAME)
+            break
+        except TransientError as exc:
+            if k == retries:
+                raise DownloadError(f"{MANIFEST_NAME}: gave up after {retries} retries: {exc}") from None
+            time.sleep(min(30.0, backoff_s * 2 ** k))
+        except PermanentError as exc:
+            raise DownloadError(f"{MANIFEST_NAME}: {exc}; is the URL the root of a GameIR dataset?") from None
+    staged = partial_path(root / MANIFEST_NAME)
+    atomic_write_bytes(staged, data)  # lands as manifest.json.partial until it validates
+    try:
+        manifest = load_manifest(staged)
+    except ValueError as exc:
+        staged.unlink(missing_ok=True)
+        raise ValueError(f"{source.describe(MANIFEST_NAME)}: {exc}") from None
+    commit_partial(staged, root / MANIFEST_NAME)
+    return manifest
+
+
+def download_split(
+    url: str | os.PathLike,
+    split: str = "train",
+    to: str | os.PathLike | None = None,
+    *,
+    jobs: int = 4,
+    verify_only: bool = False,
+    retries: int = 5,
+    backoff_s: float = 0.5,
+    timeout_s: float = 30.0,
+    quiet: bool = False,
+) -> DownloadReport:
+    """Fetch ``manifest.json`` and the shards of ``split`` from ``url`` into ``to``; report, don't raise.
+
+    Args:
+        url: dataset base URL (``https://``, ``http://``, ``file://``, plain path, or an fsspec URL).
+        split: split to fetch, as named in the manifest.
+        to: local dataset root; default ``./<last component of url>``.
+        jobs: shards transferred concurrently (threads), >= 1.
+        verify_only: fetch nothing but the manifest; hash every local shard of the split afresh and
+            report missing or corrupt ones as failures.
+        retries: retries per shard after a transient error without progress.
+        backoff_s: first retry delay, seconds; doubled each retry, capped at 30 s.
+        timeout_s: socket timeout, seconds.
+        quiet: no progress bar.
+
+    Returns:
+        A :class:`DownloadReport`; ``failures`` names every shard that did not finish verified.
+
+    Raises:
+        ValueError: bad arguments, an unknown split, or an invalid manifest.
+        OSError: not enough disk space for the split (nothing is fetched).
+        DownloadError: the manifest itself cannot be fetched.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
+    if retries < 0 or backoff_s < 0:
+        raise ValueError(f"retries and backoff_s must be >= 0, got {retries} and {backoff_s}")
+    root = Path(to) if to is not None else default_root(url)
+    root.mkdir(parents=True, exist_ok=True)
+    start_time = time.monotonic()
+    source = open_source(url, timeout_s=timeout_s)
+    manifest = _fetch_manifest(source, root, retries, backoff_s)
+    entries = manifest_shards(manifest, split)
+    report = DownloadReport(root=root, split=split, shards=len(entries),
+                            bytes_total=sum(int(e["bytes"]) for e in entries))
+    cache = _VerifiedCache(root)
+    if verify_only:
+        _verify_local(root, entries, cache, report, quiet)
+        report.seconds = time.monotonic() - start_time
+        return report
+
+    todo, done_bytes, partial_bytes = [], 0, 0
+    for entry in entries:
+        if cache.is_verified(root, entry):
+            report.skipped += 1
+            done_bytes += int(entry["bytes"])
+            continue
+        final = root / entry["path"]
+        if final.exists() and final.stat().st_size == int(entry["bytes"]) and sha256_file(final) == entry["sha256"]:
+            cache.record(root, entry)  # verified by an earlier run or copied in by hand
+            report.skipped += 1
+            done_bytes += int(entry["bytes"])
+            continue
+        partial = partial_path(final)
+        if partial.exists() and partial.stat().st_size <= int(entry["bytes"]):
+            partial_bytes += partial.stat().st_size
+        todo.append(entry)
+    needed = sum(int(e["bytes"]) for e in todo) - partial_bytes
+    check_disk_space(root, needed, what=f"split {split!r} ({len(todo)} shards left)")
+
+    progress = _Progress(report.bytes_total, done_bytes + partial_bytes, quiet, desc=f"download {split}")
+    fetcher = _Fetcher(source, root, cache, progress, retries, backoff_s)
+
+    def run_one(entry: dict[str, Any]) -> tuple[str, str | None]:
+        try:
+            fetcher.fetch(entry)
+            return entry["path"], None
+        except DownloadError as exc:
+            return entry["path"], str(exc)
+        except OSError as exc:  # local disk errors (ENOSPC, permissions) name the shard too
+            return entry["path"], f"{entry['path']}: {exc}"
+
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="gameir-download") as pool:
+            for rel, error in pool.map(run_one, todo):
+                if error is None:
+                    report.fetched += 1
+                else:
+                    report.failures[rel] = error
+    finally:
+        progress.close()
+    report.bytes_fetched = progress.fetched
+    report.seconds = time.monotonic() - start_time
+    return report
+
+
+def _verify_local(root: Path, entries: list[dict[str, Any]], cache: _VerifiedCache, report: DownloadReport,
+                  quiet: bool) -> None:
+    progress = _Progress(report.bytes_total, 0, quiet, desc=f"verify {report.split}")
+    try:
+        for entry in entries:
+            final = root / entry["path"]
+            if not final.exists():
+                report.failures[entry["path"]] = f"{entry['path']}: missing"
+                cache.forget(entry["path"])
+                continue
+            size = final.stat().st_size
+            digest = sha256_file(final)
+            progress.add(size)
+            if size != int(entry["bytes"]) or digest != entry["sha256"]:
+                report.failures[entry["path"]] = (f"{entry['path']}: {size} bytes SHA-256 {digest}, manifest says "
+                                                  f"{entry['bytes']} bytes SHA-256 {entry['sha256']}")
+                cache.forget(entry["path"])
+            else:
+                cache.record(root, entry)
+                report.skipped += 1
+    finally:
+        progress.close()
+
+
+def download(
+    url: str | os.PathLike,
+    split: str = "train",
+    to: str | os.PathLike | None = None,
+    *,
+    jobs: int = 4,
+    quiet: bool = True,
+    **kwargs: Any,
+) -> Path:
+    """Download (or finish downloading) ``split`` of the dataset at ``url``; return the local root.
+
+    Safe to call again after any interruption: verified shards are skipped, partial ones resumed.
+    Other keyword arguments go to :func:`download_split` (``retries``, ``backoff_s``, ``timeout_s``).
+
+    Example:
+        >>> root = gameir.download("https://example.org/gameir-sr-v1", split="val", to="data/gameir")  # doctest: +SKIP
+
+    Raises:
+        DownloadError: a shard could not be fetched and verified; the message names every such shard.
+    """
+    report = download_split(url, split, to, jobs=jobs, quiet=quiet, **kwargs)
+    if report.failures:
+        lines = "\n  ".join(report.failures.values())
+        raise DownloadError(f"{len(report.failures)} of {report.shards} shards of split {split!r} failed:\n  {lines}",
+                            report.failures)
+    return report.root
