@@ -11,7 +11,7 @@ __all__ = ["register"]
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "manifest", help="rebuild a dataset's manifest.json",
+        "manifest", help="rebuild or merge a dataset's manifest.json",
         description="Manage a dataset root's manifest.json.",
         epilog="example:\n  gameir manifest rebuild data/tiny",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -22,11 +22,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     rebuild.add_argument("dir", help="dataset root")
     rebuild.set_defaults(func=_rebuild)
+    merge = verbs.add_parser(
+        "merge", help="join the per-job part files of a cluster render into DIR/manifest.json",
+        description="Join DIR/parts/part-*-of-*.json written by `gameir render --num-shards N --shard-index I` "
+                    "jobs. Refuses parts of different plans, missing jobs or unfinished clips (gaps) and clips "
+                    "claimed by two jobs (overlaps), naming them.",
+        epilog="example:\n  gameir manifest merge data/gameir-sr",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    merge.add_argument("dir", help="dataset root")
+    merge.set_defaults(func=_merge)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from gameir.shards.parts import merge_parts
+
+    manifest = merge_parts(args.dir)
+    _print_summary(manifest)
+    print(f"wrote {args.dir}/manifest.json")
+    return 0
+
+
+def _print_summary(manifest: dict) -> None:
+    for split, body in manifest["splits"].items():
+        print(f"{split:<8} {len(body['shards']):>5} shards {body['frames']:>7} frames {body['bytes'] / 1e6:>10.1f} MB")
 
 
 def _rebuild(args: argparse.Namespace) -> int:
     manifest = rebuild_manifest(args.dir)
-    for split, body in manifest["splits"].items():
-        print(f"{split:<8} {len(body['shards']):>5} shards {body['frames']:>7} frames {body['bytes'] / 1e6:>10.1f} MB")
+    _print_summary(manifest)
     print(f"wrote {args.dir}/manifest.json")
     return 0

@@ -1,0 +1,236 @@
+"""Render presets: TOML files (render_scripts/presets/*.toml) parsed into a checked `Preset`.
+
+A preset says what a split looks like (sizes, AA, buffers, clip length, families, weathers,
+camera, split sizes and seeds); :mod:`gameir.pipeline.plan` turns it into a deterministic list of
+clips. Every key is checked; an unknown key or a bad value raises ``ValueError`` naming it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gameir.buffers import BUFFER_NAMES
+
+__all__ = ["PRESET_DIRS", "Preset", "find_preset", "list_presets", "load_preset", "parse_override", "apply_overrides"]
+
+#: Where preset names are looked up: $GAMEIR_PRESETS (os.pathsep-separated), then the checkout's
+#: render_scripts/presets/.
+PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[2] / "render_scripts" / "presets",)
+
+KINDS = ("sr", "nvs")
+AA_MODES = ("none", "fxaa", "msaa", "ssaa")
+CAMERAS = ("vehicle", "walk", "orbit", "fly", "rig")
+FAMILIES = ("town", "nature", "interior")
+WEATHERS = ("ClearNoon", "CloudyNoon", "WetNoon", "ClearSunset", "HardRain", "Fog", "Night")
+VARIANTS = ("static", "dynamic")
+DETAILS = ("low", "medium", "high")
+RIG_LAYOUTS = ("arc", "ring", "forward")
+
+#: section -> key -> (type check, default). ``None`` default = required.
+SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
+    "preset": {"name": (str, None), "kind": (str, "sr"), "description": (str, "")},
+    "render": {
+        "lr": (list, None), "scale": (int, 2), "buffers": (list, list(BUFFER_NAMES)), "aa_lr": (str, "none"),
+        "aa_hr": (str, "ssaa"), "ssaa": (int, 2), "msaa": (int, 4), "jitter": (bool, False),
+        "lod_bias": ((int, float, str), 0.0), "fov_y_deg": ((int, float), 70.0), "codec": (str, "gzip:1"),
+        "detail": (str, "medium"),
+    },
+    "clips": {
+        "frames": (int, None), "fps": ((int, float), 30.0), "families": (list, list(FAMILIES)),
+        "weathers": (list, list(WEATHERS)), "variants": (list, list(VARIANTS)), "camera": (str, "vehicle"),
+    },
+    "rig": {"views": (int, 6), "layout": (str, "arc"), "radius_m": ((int, float), 8.0), "arc_deg": ((int, float), 120.0)},
+    "splits": {},  # name -> {clips = int, seed_start = int}
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A checked preset. ``data`` holds every section with defaults filled in."""
+
+    name: str
+    source: str
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return self.data["preset"]["kind"]
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.data[name]
+
+    def digest(self) -> str:
+        """SHA-256 (first 16 hex digits) of the preset's canonical JSON: identifies a plan."""
+        return hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _preset_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("GAMEIR_PRESETS", "").split(os.pathsep) if p]
+    return extra + list(PRESET_DIRS)
+
+
+def list_presets() -> list[str]:
+    """Names of the presets found in the preset directories."""
+    return sorted({p.stem for d in _preset_dirs() if d.is_dir() for p in d.glob("*.toml")})
+
+
+def find_preset(name_or_path: str | os.PathLike) -> Path:
+    """Path of a preset given as a file path or a name in the preset directories."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such preset file")
+        return path
+    for d in _preset_dirs():
+        candidate = d / f"{name_or_path}.toml"
+        if candidate.exists():
+            return candidate
+    raise ValueError(f"unknown preset {str(name_or_path)!r}; known presets: {', '.join(list_presets()) or 'none'}")
+
+
+def parse_override(text: str) -> tuple[str, str, Any]:
+    """Parse ``section.key=value`` (value as a TOML literal, or a bare string) into its parts."""
+    key, sep, raw = text.partition("=")
+    section, dot, name = key.strip().partition(".")
+    if not sep or not dot or not name:
+        raise ValueError(f"override {text!r} must look like section.key=value, e.g. clips.frames=2")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return section, name, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of raw preset ``data`` with ``section.key=value`` overrides applied."""
+    data = copy.deepcopy(data)
+    for text in overrides:
+        section, name, value = parse_override(text)
+        if section == "splits":
+            split, _, field = name.partition(".")
+            data.setdefault("splits", {}).setdefault(split, {})[field or "clips"] = value
+        else:
+            data.setdefault(section, {})[name] = value
+    return data
+
+
+def load_preset(name_or_path: str | os.PathLike, overrides: list[str] | None = None) -> Preset:
+    """Load, override and check a preset.
+
+    Raises:
+        ValueError: unknown preset, unknown section or key, wrong type, or a value out of its
+            allowed set; the message names the file and the key.
+    """
+    path = find_preset(name_or_path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML ({exc})") from exc
+    raw = apply_overrides(raw, overrides or [])
+    data = _check(raw, path)
+    return Preset(name=data["preset"]["name"], source=str(path), data=data)
+
+
+def _check(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    where = str(path)
+    unknown = set(raw) - set(SCHEMA)
+    if unknown:
+        raise ValueError(f"{where}: unknown section(s) {sorted(unknown)}; sections: {', '.join(SCHEMA)}")
+    data: dict[str, Any] = {}
+    for section, keys in SCHEMA.items():
+        if section == "splits":
+            continue
+        given = raw.get(section, {})
+        if not isinstance(given, dict):
+            raise ValueError(f"{where}: [{section}] must be a table")
+        bad = set(given) - set(keys)
+        if bad:
+            raise ValueError(f"{where}: unknown key(s) {', '.join(f'{section}.{k}' for k in sorted(bad))}; "
+                             f"known: {', '.join(f'{section}.{k}' for k in keys)}")
+        out = {}
+        for key, (types, default) in keys.items():
+            if key not in given:
+                if default is None:
+                    raise ValueError(f"{where}: {section}.{key} is required")
+                out[key] = copy.deepcopy(default)
+                continue
+            value = given[key]
+            if not isinstance(value, types) or (isinstance(value, bool) and types in (int, (int, float))):
+                raise ValueError(f"{where}: {section}.{key} must be {_type_name(types)}, got {value!r}")
+            out[key] = value
+        data[section] = out
+    _check_values(data, where)
+    splits = raw.get("splits", {})
+    if not splits:
+        raise ValueError(f"{where}: [splits] is empty; give e.g. splits.train = {{clips = 10, seed_start = 0}}")
+    data["splits"] = {}
+    for split, spec in splits.items():
+        if not isinstance(spec, dict) or set(spec) - {"clips", "seed_start"} or "clips" not in spec:
+            raise ValueError(f"{where}: splits.{split} must be {{clips = N, seed_start = S}}, got {spec!r}")
+        clips, seed_start = spec["clips"], spec.get("seed_start", 0)
+        if not isinstance(clips, int) or clips < 0 or not isinstance(seed_start, int) or seed_start < 0:
+            raise ValueError(f"{where}: splits.{split}.clips and seed_start must be integers >= 0, got {spec!r}")
+        data["splits"][split] = {"clips": clips, "seed_start": seed_start}
+    ranges = sorted((v["seed_start"], v["seed_start"] + v["clips"], k) for k, v in data["splits"].items() if v["clips"])
+    for (a0, a1, a), (b0, b1, b) in zip(ranges, ranges[1:]):
+        if b0 < a1:
+            raise ValueError(f"{where}: splits {a!r} (seeds {a0}..{a1 - 1}) and {b!r} (seeds {b0}..{b1 - 1}) share seeds; "
+                             "splits must never share a scene")
+    return data
+
+
+def _type_name(types) -> str:
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join({"str": "a string", "int": "an integer", "float": "a number", "list": "a list",
+                        "bool": "true/false"}[t.__name__] for t in types)
+
+
+def _one_of(value: Any, allowed: tuple, key: str, where: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{where}: {key} = {value!r} is not one of {', '.join(map(str, allowed))}")
+
+
+def _check_values(data: dict[str, Any], where: str) -> None:
+    _one_of(data["preset"]["kind"], KINDS, "preset.kind", where)
+    render, clips, rig = data["render"], data["clips"], data["rig"]
+    lr = render["lr"]
+    if len(lr) != 2 or not all(isinstance(v, int) and v >= 8 for v in lr):
+        raise ValueError(f"{where}: render.lr must be [width, height] integers >= 8, got {lr!r}")
+    if render["scale"] < 1:
+        raise ValueError(f"{where}: render.scale must be an integer >= 1, got {render['scale']}")
+    for name in render["buffers"]:
+        _one_of(name, BUFFER_NAMES, "render.buffers entry", where)
+    _one_of(render["aa_lr"], AA_MODES, "render.aa_lr", where)
+    _one_of(render["aa_hr"], AA_MODES, "render.aa_hr", where)
+    _one_of(render["detail"], DETAILS, "render.detail", where)
+    if not 1 <= render["ssaa"] <= 4:
+        raise ValueError(f"{where}: render.ssaa must be in 1..4, got {render['ssaa']}")
+    _one_of(render["msaa"], (2, 4, 8), "render.msaa", where)
+    if isinstance(render["lod_bias"], str) and render["lod_bias"] != "auto":
+        raise ValueError(f"{where}: render.lod_bias must be a number or \"auto\", got {render['lod_bias']!r}")
+    if not 10 <= render["fov_y_deg"] <= 150:
+        raise ValueError(f"{where}: render.fov_y_deg must be in 10..150, got {render['fov_y_deg']}")
+    from gameir.shards.format import Codec
+    Codec.parse(render["codec"])
+    if clips["frames"] < 1:
+        raise ValueError(f"{where}: clips.frames must be >= 1, got {clips['frames']}")
+    if not clips["fps"] > 0:
+        raise ValueError(f"{where}: clips.fps must be > 0, got {clips['fps']}")
+    for key, allowed in (("families", FAMILIES), ("weathers", WEATHERS), ("variants", VARIANTS)):
+        if not clips[key]:
+            raise ValueError(f"{where}: clips.{key} is empty")
+        for value in clips[key]:
+            _one_of(value, allowed, f"clips.{key} entry", where)
+    _one_of(clips["camera"], CAMERAS, "clips.camera", where)
+    _one_of(rig["layout"], RIG_LAYOUTS, "rig.layout", where)
+    if not 1 <= rig["views"] <= 64:
+        raise ValueError(f"{where}: rig.views must be in 1..64, got {rig['views']}")
+    if data["preset"]["kind"] == "nvs" and clips["camera"] != "rig":
+        raise ValueError(f"{where}: an nvs preset needs clips.camera = \"rig\", got {clips['camera']!r}")
