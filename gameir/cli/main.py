@@ -20,6 +20,8 @@ VERBS: tuple[str, ...] = (
     "manifest",
     "download",
     "serve",
+    "export",
+    "import_",
 )
 
 

@@ -1,0 +1,47 @@
+"""`gameir import folders IN --to DIR`: pack other datasets into shards + manifest.
+
+The module is ``import_`` because ``import`` is a Python keyword; the verb is ``import``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "import", help="pack a folder dataset (LR/HR PNG pairs, optional G-buffers, cameras) into shards",
+        description="Convert another dataset layout into GameIR shards and a manifest.",
+        epilog="examples:\n  gameir import folders exports/val --to data/reimported\n"
+               "  gameir import folders DIV2K --lr DIV2K_train_LR_bicubic/X2 --hr DIV2K_train_HR --split train --to data/div2k",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    kinds = parser.add_subparsers(dest="import_kind", metavar="FORMAT", required=True)
+    folders = kinds.add_parser(
+        "folders", help="LR/<clip>/<frame>.png + HR/... (or flat LR/*.png + HR/*.png), optional <LEVEL>_<buffer>/",
+        description="One shard per clip folder (or per image, for flat folders). Frames match by file stem across "
+                    "LR and HR. Optional G-buffers in <LRDIR>_<buffer>/ and <HRDIR>_<buffer>/ (depth as .npy metres "
+                    "or 16-bit PNG millimetres with 0 = none; semantic 8-bit PNG; instance 16-bit PNG; normal/motion/"
+                    "hdr .npy), optional cameras/<clip>.json as written by `gameir export folders`. Shards already "
+                    "present are kept, so an interrupted import resumes.",
+        epilog="examples:\n  gameir import folders exports/val --to data/reimported\n"
+               "  gameir import folders REDS --lr train_sharp_bicubic/X4 --hr train_sharp --split train --to data/reds",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    folders.add_argument("source", help="folder dataset")
+    folders.add_argument("--to", required=True, help="dataset root to write (shards under <split>/)")
+    folders.add_argument("--split", help="split of the imported clips (default: from cameras JSON, else train)")
+    folders.add_argument("--lr", default="LR", help="LR folder relative to SOURCE (default: LR)")
+    folders.add_argument("--hr", default="HR", help="HR folder relative to SOURCE (default: HR)")
+    folders.add_argument("--quiet", action="store_true", help="no progress bar")
+    folders.set_defaults(func=_folders)
+
+
+def _folders(args: argparse.Namespace) -> int:
+    from gameir.interop.import_folders import import_folders
+
+    manifest = import_folders(args.source, args.to, split=args.split, lr_dir=args.lr, hr_dir=args.hr, quiet=args.quiet)
+    for split, body in manifest["splits"].items():
+        print(f"{split:<8} {len(body['shards']):>5} shards {body['frames']:>7} frames")
+    print(f"wrote {args.to}/manifest.json")
+    return 0
