@@ -1,0 +1,107 @@
+"""Native LR/HR pairs: the same camera and instant rendered at LR and at s x LR, never resampled."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from gameir.frame import Frame
+from gameir.render.renderer import Renderer
+from gameir.scene.camera import Camera
+from gameir.scene.scene import Scene
+
+__all__ = ["render_pair", "PairRenderer"]
+
+
+def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, hr_renderer: Renderer, *,
+                dt: float = 1.0 / 30.0, prev_camera: Camera | None = None,
+                hr_jitter: bool = False) -> tuple[Frame, Frame]:
+    """Render ``scene`` at time ``t`` natively at LR and HR through one frustum.
+
+    Args:
+        scene: the scene.
+        camera: the LR camera (size of ``lr_renderer``); its jitter is applied to LR.
+        t: scene time, seconds.
+        lr_renderer, hr_renderer: renderers whose sizes differ by one integer factor s
+            (HR = s x LR in both axes).
+        dt, prev_camera: as :meth:`Renderer.render` (``prev_camera`` at LR size).
+        hr_jitter: apply the same jitter to HR (``s * jitter`` HR pixels) instead of none; the
+            default renders HR unjittered, the clean target an upscaler is trained towards.
+
+    Returns:
+        ``(lr_frame, hr_frame)``; ``hr_frame.K = diag(s, s, 1) @ lr K`` (before jitter).
+    """
+    s = hr_renderer.width // lr_renderer.width
+    if s < 1 or hr_renderer.width != s * lr_renderer.width or hr_renderer.height != s * lr_renderer.height:
+        raise ValueError(f"render_pair: HR size {hr_renderer.width}x{hr_renderer.height} is not an integer "
+                         f"multiple of LR size {lr_renderer.width}x{lr_renderer.height}")
+    lr = lr_renderer.render(scene, camera, t, dt=dt, prev_camera=prev_camera)
+    hr_cam = camera.scaled(s, jitter=hr_jitter)
+    hr_prev = None if prev_camera is None else prev_camera.scaled(s, jitter=hr_jitter)
+    hr = hr_renderer.render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev)
+    lr.settings.update(pair_role="lr", pair_scale=s)
+    hr.settings.update(pair_role="hr", pair_scale=s, hr_jitter=hr_jitter)
+    return lr, hr
+
+
+class PairRenderer:
+    """Two renderers sharing one GL context: LR at ``lr_size`` and HR at ``scale`` x ``lr_size``.
+
+    Args:
+        lr_size: (width, height) of the LR frame in pixels, e.g. (960, 720).
+        scale: integer HR/LR factor (2 for the GameIR release's 960x720 -> 1920x1440).
+        aa_lr, aa_hr: anti-aliasing modes (see :class:`Renderer`); the LR default "none" keeps
+            the aliasing an upscaler must undo.
+        ssaa_hr: supersampling factor of HR (>= 2 implies ``aa_hr="ssaa"``).
+        msaa_samples: samples for "msaa" modes.
+        lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` = log2(1/scale).
+        hr_jitter: see :func:`render_pair`.
+        anisotropy, shadow_map_size, buffers: as :class:`Renderer`.
+    """
+
+    def __init__(self, lr_size: tuple[int, int] = (960, 720), scale: int = 2, *, aa_lr: str = "none",
+                 aa_hr: str = "none", ssaa_hr: int = 1, msaa_samples: int = 4, lod_bias_lr: float | str = 0.0,
+                 hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
+                 buffers: tuple[str, ...] | None = None) -> None:
+        if len(tuple(lr_size)) != 2:
+            raise ValueError(f"PairRenderer: lr_size must be (width, height), got {lr_size!r}")
+        if isinstance(scale, bool) or int(scale) != scale or scale < 1:
+            raise ValueError(f"PairRenderer: scale must be a positive integer, got {scale!r}")
+        if lod_bias_lr == "auto":
+            lod_bias_lr = math.log2(1.0 / scale)
+        elif isinstance(lod_bias_lr, str):
+            raise ValueError(f"PairRenderer: lod_bias_lr must be a number or 'auto', got {lod_bias_lr!r}")
+        if ssaa_hr > 1:
+            aa_hr = "ssaa"
+        w, h = lr_size
+        self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
+        self.lr = Renderer(w, h, aa=aa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
+                           anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers)
+        try:
+            self.hr = Renderer(w * self.scale, h * self.scale, aa=aa_hr, ssaa=ssaa_hr, msaa_samples=msaa_samples,
+                               anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers, share=self.lr)
+        except Exception:
+            self.lr.release()
+            raise
+
+    def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
+               prev_camera: Camera | None = None) -> tuple[Frame, Frame]:
+        """``(lr_frame, hr_frame)`` of ``scene`` at ``t``; ``camera`` is the LR camera."""
+        return render_pair(scene, camera, t, self.lr, self.hr, dt=dt, prev_camera=prev_camera,
+                           hr_jitter=self.hr_jitter)
+
+    @property
+    def last_timings(self) -> dict[str, float]:
+        """Render/readback seconds of the last pair, per resolution."""
+        return {f"lr_{k}": v for k, v in self.lr.last_timings.items()} | \
+               {f"hr_{k}": v for k, v in self.hr.last_timings.items()}
+
+    def release(self) -> None:
+        self.hr.release()
+        self.lr.release()
+
+    def __enter__(self) -> "PairRenderer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()

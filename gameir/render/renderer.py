@@ -1,0 +1,522 @@
+"""`Renderer`: the headless deferred renderer (scene + camera + time -> Frame of G-buffers).
+
+Passes per frame (docs/RENDERER.md): sun shadow map -> G-buffer MRT (+ sky on the far plane) ->
+deferred lighting with fog (or, with MSAA, a forward-shaded multisampled colour pass resolved
+into the same target) -> ACES tone map to sRGB 8-bit -> optional FXAA -> readback.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from gameir.buffers import BUFFER_NAMES, get_spec
+from gameir.frame import Frame
+from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, WRAP_CODES
+from gameir.render.context import create_context
+from gameir.render.downsample import downsample_buffers
+from gameir.render.gpu import INSTANCE_FLOATS, GpuCache
+from gameir.render.programs import ProgramCache
+from gameir.render.readback import read_buffers
+from gameir.render.shadows import fit_sun_shadow
+from gameir.render.targets import Targets
+from gameir.scene.camera import Camera
+from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
+from gameir.scene.material import Material
+from gameir.scene.scene import Instance, Scene
+
+__all__ = ["Renderer"]
+
+_BLEND, _DEPTH_TEST, _CULL_FACE = 1, 2, 4  # moderngl's enable flags (moderngl.BLEND, ...)
+_FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])  # render top row first: GL row 0 = image row 0
+
+
+def _mat(m: np.ndarray) -> bytes:
+    """Row-major numpy matrix -> column-major float32 bytes for a GLSL mat uniform."""
+    return np.ascontiguousarray(np.asarray(m, dtype=np.float32).T).tobytes()
+
+
+def _set(prog: Any, name: str, value: Any) -> None:
+    """Set uniform ``name`` if the program uses it (unused uniforms are optimised away)."""
+    if name not in prog:
+        return
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        prog[name].write(_mat(value))
+    elif isinstance(value, np.ndarray):
+        prog[name].write(np.ascontiguousarray(value, dtype=np.float32).tobytes())
+    else:
+        prog[name].value = value
+
+
+class _Core:
+    """GL context and everything shared between renderers of different sizes."""
+
+    def __init__(self) -> None:
+        self.ctx = create_context()
+        self.programs = ProgramCache(self.ctx)
+        self.gpu = GpuCache(self.ctx)
+        self.fullscreen_vaos: dict[int, Any] = {}
+        self.shadow_maps: dict[int, tuple[Any, Any]] = {}
+        self.max_samples = int(self.ctx.info.get("GL_MAX_SAMPLES", 4))
+        self.max_size = int(self.ctx.info.get("GL_MAX_TEXTURE_SIZE", 8192))
+        self.gl_renderer = str(self.ctx.info.get("GL_RENDERER", ""))
+        self.users = 0
+
+    def shadow_map(self, size: int) -> tuple[Any, Any]:
+        entry = self.shadow_maps.get(size)
+        if entry is None:
+            tex = self.ctx.depth_texture((size, size))
+            tex.compare_func = "<="
+            tex.filter = (0x2601, 0x2601)  # GL_LINEAR: hardware 2x2 PCF
+            tex.repeat_x = tex.repeat_y = False
+            entry = (tex, self.ctx.framebuffer(depth_attachment=tex))
+            self.shadow_maps[size] = entry
+        return entry
+
+    def release(self) -> None:
+        for tex, fbo in self.shadow_maps.values():
+            fbo.release()
+            tex.release()
+        self.shadow_maps.clear()
+        for vao in self.fullscreen_vaos.values():
+            vao.release()
+        self.fullscreen_vaos.clear()
+        self.gpu.release()
+        self.programs.release()
+        self.ctx.release()
+
+
+class _Draw:
+    """One instanced draw: a (mesh, material) batch with its packed instance records."""
+
+    __slots__ = ("mesh", "material", "records", "count")
+
+    def __init__(self, mesh: Any, material: Material, records: np.ndarray) -> None:
+        self.mesh, self.material, self.records, self.count = mesh, material, records, records.shape[0]
+
+
+def _stack_transforms(insts: list[Instance], t: float) -> np.ndarray:
+    mats = [inst.transform(t) if callable(inst.transform) else inst.transform for inst in insts]
+    try:
+        arr = np.asarray(mats, dtype=np.float64)
+    except (ValueError, TypeError):
+        arr = None
+    if arr is None or arr.shape != (len(insts), 4, 4) or not np.isfinite(arr).all() or \
+            (np.abs(np.linalg.det(arr[:, :3, :3])) < 1e-18).any():
+        for inst in insts:  # find the culprit and raise its message
+            inst.transform_at(t)
+        raise ValueError(f"instance transforms at t={t} are invalid")  # pragma: no cover - unreachable
+    return arr
+
+
+def _collect(scene: Scene, t: float, dt: float) -> tuple[list[_Draw], np.ndarray, np.ndarray, int]:
+    """Evaluate and validate transforms; returns draws, scene AABB min/max (world) and triangle count."""
+    if not isinstance(scene, Scene):
+        raise TypeError(f"scene must be a gameir.scene.Scene, got {type(scene).__name__}")
+    if not scene.instances:
+        raise ValueError(f"scene {scene.name!r} is empty: add at least one Instance before rendering")
+    draws, lo, hi, tris = [], np.full(3, np.inf), np.full(3, -np.inf), 0
+    for insts in scene.batches().values():
+        cur = _stack_transforms(insts, t)
+        if any(inst.is_dynamic for inst in insts):
+            prev = _stack_transforms(insts, t - dt)
+        else:
+            prev = cur
+        rec = np.empty((len(insts), INSTANCE_FLOATS), dtype=np.float32)
+        rec[:, 0:16] = cur.transpose(0, 2, 1).reshape(-1, 16)   # column-major mat4 attribute
+        rec[:, 16:32] = prev.transpose(0, 2, 1).reshape(-1, 16)
+        rec[:, 32] = [inst.semantic for inst in insts]
+        rec[:, 33] = [inst.instance_id for inst in insts]
+        mesh = insts[0].mesh
+        b_lo, b_hi = mesh.positions.min(0).astype(np.float64), mesh.positions.max(0).astype(np.float64)
+        corners = np.array([[x, y, z, 1.0] for x in (b_lo[0], b_hi[0]) for y in (b_lo[1], b_hi[1])
+                            for z in (b_lo[2], b_hi[2])])
+        world = np.einsum("nij,kj->nki", cur, corners)[..., :3]
+        lo = np.minimum(lo, world.reshape(-1, 3).min(0))
+        hi = np.maximum(hi, world.reshape(-1, 3).max(0))
+        tris += mesh.num_triangles * len(insts)
+        draws.append(_Draw(mesh, insts[0].material, rec))
+    return draws, lo, hi, tris
+
+
+class Renderer:
+    """Headless deferred renderer at one output resolution.
+
+    Args:
+        width, height: output size in pixels.
+        aa: anti-aliasing mode, one of ``"none"`` (1 sample per pixel, aliased), ``"fxaa"``
+            (FXAA on the tone-mapped image), ``"msaa"`` (multisampled forward-shaded colour;
+            G-buffers stay 1 spp) or ``"ssaa"`` (everything rendered at ``ssaa`` times the size and
+            box-downsampled, see :mod:`gameir.render.downsample`).
+        msaa_samples: 2, 4 or 8 (limited by the driver's GL_MAX_SAMPLES) for ``aa="msaa"``.
+        ssaa: integer supersampling factor; must be >= 2 with ``aa="ssaa"`` and 1 otherwise.
+        lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1
+            for a x2 pair's LR frame, as game upscalers recommend).
+        anisotropy: maximum anisotropic filtering ratio (1 disables).
+        shadow_map_size: sun shadow map resolution in texels (0 disables shadows).
+        buffers: buffer names to read back (default: all of :data:`gameir.buffers.BUFFER_NAMES`).
+        share: another Renderer whose GL context, programs and uploaded scene data to reuse
+            (e.g. LR and HR renderers of a pair); the context is released with the last user.
+
+    Use as a context manager or call :meth:`release`.
+    """
+
+    def __init__(self, width: int, height: int, *, aa: str = "none", msaa_samples: int = 4, ssaa: int = 1,
+                 lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
+                 buffers: tuple[str, ...] | list[str] | None = None, share: "Renderer | None" = None) -> None:
+        if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
+                or width < 1 or height < 1:
+            raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
+        if aa not in AA_MODES:
+            raise ValueError(f"Renderer: aa must be one of {AA_MODES}, got {aa!r}")
+        if int(ssaa) != ssaa or ssaa < 1:
+            raise ValueError(f"Renderer: ssaa must be a positive integer, got {ssaa!r}")
+        if aa == "ssaa" and ssaa < 2:
+            raise ValueError(f"Renderer: aa='ssaa' needs ssaa >= 2, got ssaa={ssaa}")
+        if aa != "ssaa" and ssaa != 1:
+            raise ValueError(f"Renderer: ssaa={ssaa} requires aa='ssaa', got aa={aa!r}")
+        if aa == "msaa" and msaa_samples not in (2, 4, 8):
+            raise ValueError(f"Renderer: msaa_samples must be 2, 4 or 8, got {msaa_samples!r}")
+        if not math.isfinite(lod_bias) or abs(lod_bias) > 16:
+            raise ValueError(f"Renderer: lod_bias must be finite in [-16, 16], got {lod_bias!r}")
+        if not 1.0 <= anisotropy <= 16.0:
+            raise ValueError(f"Renderer: anisotropy must lie in [1, 16], got {anisotropy!r}")
+        if int(shadow_map_size) != shadow_map_size or shadow_map_size < 0:
+            raise ValueError(f"Renderer: shadow_map_size must be an integer >= 0, got {shadow_map_size!r}")
+        names = tuple(BUFFER_NAMES if buffers is None else buffers)
+        for name in names:
+            get_spec(name)
+        if not names:
+            raise ValueError("Renderer: buffers is empty; pass None for all buffers")
+        self.width, self.height = int(width), int(height)
+        self.aa, self.ssaa = aa, int(ssaa)
+        self.msaa_samples = int(msaa_samples) if aa == "msaa" else 0
+        self.lod_bias, self.anisotropy = float(lod_bias), float(anisotropy)
+        self.shadow_map_size = int(shadow_map_size)
+        self.buffers = names
+        if share is not None:
+            if not isinstance(share, Renderer) or share._core is None:
+                raise ValueError("Renderer: share must be an open Renderer")
+            self._core = share._core
+        else:
+            self._core = _Core()
+        self._core.users += 1
+        core = self._core
+        rw, rh = self.width * self.ssaa, self.height * self.ssaa
+        if max(rw, rh) > core.max_size:
+            self.release()
+            raise ValueError(f"Renderer: render size {rw}x{rh} exceeds GL_MAX_TEXTURE_SIZE={core.max_size}")
+        if self.msaa_samples > core.max_samples:
+            self.release()
+            raise ValueError(f"Renderer: msaa_samples={msaa_samples} exceeds this driver's GL_MAX_SAMPLES="
+                             f"{core.max_samples} ({core.gl_renderer})")
+        with core.ctx:
+            self._targets: Targets | None = Targets(core.ctx, rw, rh, fxaa=aa == "fxaa",
+                                                    msaa_samples=self.msaa_samples)
+        self._shadow_tex: Any = None
+        self._shade_u: dict[str, Any] = {}
+        self._cam_u: dict[str, Any] = {}
+        #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...}
+        self.last_timings: dict[str, float] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Free render targets, and the GL context if this renderer owns it. Idempotent."""
+        core = getattr(self, "_core", None)
+        if core is None:
+            return
+        targets = getattr(self, "_targets", None)
+        if targets is not None:
+            with core.ctx:
+                targets.release()
+            self._targets = None
+        core.users -= 1
+        if core.users == 0:
+            core.release()
+        self._core = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Render settings recorded in every Frame."""
+        return {"renderer": "gameir-deferred", "width": self.width, "height": self.height, "aa": self.aa,
+                "msaa_samples": self.msaa_samples, "ssaa": self.ssaa, "lod_bias": self.lod_bias,
+                "anisotropy": self.anisotropy, "shadow_map_size": self.shadow_map_size,
+                "tonemap": "aces-narkowicz", "motion_includes_jitter": True,
+                "gl_renderer": self._core.gl_renderer if self._core else ""}
+
+    # -- rendering -------------------------------------------------------------------------------
+    def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
+               prev_camera: Camera | None = None) -> Frame:
+        """Render ``scene`` seen by ``camera`` at time ``t`` seconds.
+
+        Args:
+            scene: the scene; instance transforms are evaluated at ``t`` and ``t - dt``.
+            camera: camera of exactly this renderer's size (its jitter is applied and recorded).
+            t: scene time in seconds.
+            dt: time step to the previous frame in seconds (> 0), for motion vectors.
+            prev_camera: camera of the previous frame (same size; its jitter counts); default
+                ``camera`` (motion from moving objects only).
+
+        Returns:
+            A :class:`gameir.frame.Frame` with the requested buffers, ``K`` including the jitter,
+            the camera's ``c2w`` and ``jitter_px``, ``time_s = t`` and :attr:`settings`.
+        """
+        if self._core is None or self._targets is None:
+            raise ValueError("Renderer: render() called after release()")
+        for label, cam in (("camera", camera), ("prev_camera", prev_camera)):
+            if cam is None:
+                continue
+            if not isinstance(cam, Camera):
+                raise TypeError(f"{label} must be a gameir.scene.Camera, got {type(cam).__name__}")
+            if (cam.width, cam.height) != (self.width, self.height):
+                raise ValueError(f"{label} is {cam.width}x{cam.height} but the renderer is "
+                                 f"{self.width}x{self.height}")
+        if not (math.isfinite(t) and math.isfinite(dt) and dt > 0):
+            raise ValueError(f"render: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
+        prev_camera = camera if prev_camera is None else prev_camera
+        draws, lo, hi, tris = _collect(scene, t, dt)
+        lights = [light for light in scene.lights if isinstance(light, (PointLight, SpotLight))]
+        if len(lights) > MAX_LIGHTS:
+            raise ValueError(f"scene {scene.name!r} has {len(lights)} point/spot lights; at most {MAX_LIGHTS}")
+        suns = [light for light in scene.lights if isinstance(light, DirectionalLight)]
+        if len(suns) > 1:
+            raise ValueError(f"scene {scene.name!r} has {len(suns)} DirectionalLights; at most one is supported")
+        cam = camera.scaled(self.ssaa) if self.ssaa > 1 else camera
+        prev = prev_camera.scaled(self.ssaa) if self.ssaa > 1 else prev_camera
+        core, tg = self._core, self._targets
+        self._shadow_tex = None
+        t0 = time.perf_counter()
+        with core.ctx:
+            core.gpu.purge()
+            need_color = "rgb" in self.buffers or "hdr" in self.buffers
+            shade = self._frame_uniforms(scene, cam, suns[0] if suns else None, lights, draws, lo, hi)
+            self._shade_u = shade
+            self._gbuffer_pass(draws, cam, prev)
+            if need_color:
+                if self.msaa_samples:
+                    self._forward_msaa_pass(draws, cam, shade)
+                else:
+                    self._lighting_pass(cam, shade)
+                if "rgb" in self.buffers:
+                    self._tonemap_pass()
+            core.ctx.finish()
+            t1 = time.perf_counter()
+            bufs = read_buffers(core.ctx, tg, self.buffers)
+        if self.ssaa > 1:
+            bufs = downsample_buffers(bufs, self.ssaa)
+        t2 = time.perf_counter()
+        self.last_timings = {"render_s": t1 - t0, "readback_s": t2 - t1}
+        settings = self.settings
+        settings.update(dt=float(dt), scene=scene.name, num_triangles=int(tris))
+        return Frame(buffers=bufs, K=camera.K_jittered, c2w=camera.c2w.copy(),
+                     jitter_px=np.array(camera.jitter_px, dtype=np.float64), time_s=float(t), settings=settings)
+
+    # -- passes ----------------------------------------------------------------------------------
+    def _frame_uniforms(self, scene: Scene, cam: Camera, sun: DirectionalLight | None, lights: list,
+                        draws: list[_Draw], lo: np.ndarray, hi: np.ndarray) -> dict[str, Any]:
+        """Shading uniforms of this frame; renders the shadow map when the sun casts shadows."""
+        env = scene.environment
+        u: dict[str, Any] = {
+            "u_cam_pos": tuple(cam.c2w[:3, 3]),
+            "u_cam_forward": tuple(-cam.c2w[:3, 2]),
+            "u_exposure": float(2.0 ** env.exposure_ev),
+            "u_ambient_sky": env.ambient_sky, "u_ambient_ground": env.ambient_ground,
+            "u_sky_zenith": env.sky_zenith, "u_sky_horizon": env.sky_horizon, "u_sky_ground": env.sky_ground,
+            "u_fog": (env.fog_density, env.fog_height_falloff, env.fog_height, cam.far),
+            "u_fog_color": env.fog_color,
+            "u_sun_dir": (0.0, 0.0, 0.0), "u_sun_radiance": (0.0, 0.0, 0.0), "u_sun_shadow": 0,
+            "u_sun_disc": (math.cos(math.radians(env.sun_disc_deg)) if env.sun_disc_deg > 0 else 2.0,
+                           env.sun_disc_intensity),
+            "u_num_lights": len(lights),
+        }
+        pos = np.zeros((MAX_LIGHTS, 4), np.float32)
+        col = np.zeros((MAX_LIGHTS, 4), np.float32)
+        axis = np.zeros((MAX_LIGHTS, 4), np.float32)
+        cos_inner = np.zeros(MAX_LIGHTS, np.float32)
+        for i, light in enumerate(lights):
+            pos[i, :3] = light.position
+            col[i, :3] = np.asarray(light.color) * light.intensity
+            col[i, 3] = light.range
+            if isinstance(light, SpotLight):
+                pos[i, 3] = LIGHT_SPOT
+                axis[i, :3] = light.direction
+                axis[i, 3] = math.cos(math.radians(light.outer_cone_deg))
+                cos_inner[i] = math.cos(math.radians(light.inner_cone_deg))
+            else:
+                pos[i, 3] = LIGHT_POINT
+        u.update(u_light_pos=pos.reshape(-1), u_light_color=col.reshape(-1), u_light_dir=axis.reshape(-1),
+                 u_light_cos_inner=cos_inner)
+        if sun is not None:
+            u["u_sun_dir"] = tuple(-np.asarray(sun.direction))
+            u["u_sun_radiance"] = tuple(np.asarray(sun.color) * sun.intensity)
+            if sun.casts_shadows and self.shadow_map_size > 0:
+                vp, texel = fit_sun_shadow(np.asarray(sun.direction), cam.K_jittered, cam.c2w, cam.width, cam.height,
+                                           cam.near, cam.far, lo, hi, self.shadow_map_size)
+                self._shadow_pass(draws, vp)
+                bias = np.array([[0.5, 0, 0, 0.5], [0, 0.5, 0, 0.5], [0, 0, 0.5, 0.5], [0, 0, 0, 1.0]])
+                u.update(u_sun_shadow=1, u_shadow_mat=bias @ vp,
+                         u_shadow_texel=(1.0 / self.shadow_map_size, 1.0 / self.shadow_map_size),
+                         u_shadow_normal_offset=1.5 * texel)
+        return u
+
+    def _material_uniforms(self, prog: Any, mat: Material) -> None:
+        gpu = self._core.gpu
+        base = gpu.texture(mat.base_color_texture, self.anisotropy, gpu.white)
+        normal = gpu.texture(mat.normal_texture, self.anisotropy, gpu.flat_normal)
+        base.use(0)
+        normal.use(1)
+        _set(prog, "u_base_tex", 0)
+        _set(prog, "u_normal_tex", 1)
+        _set(prog, "u_base_color", mat.base_color)
+        _set(prog, "u_base_alpha", mat.base_color[3])
+        _set(prog, "u_roughness", mat.roughness)
+        _set(prog, "u_metallic", mat.metallic)
+        _set(prog, "u_specular", mat.specular)
+        _set(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
+        _set(prog, "u_normal_scale", mat.normal_scale)
+        _set(prog, "u_has_normal_tex", int(mat.normal_texture is not None))
+        _set(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)
+        wrap_b = mat.base_color_texture.wrap if mat.base_color_texture is not None else "repeat"
+        wrap_n = mat.normal_texture.wrap if mat.normal_texture is not None else "repeat"
+        _set(prog, "u_wrap_base", WRAP_CODES[wrap_b])
+        _set(prog, "u_wrap_normal", WRAP_CODES[wrap_n])
+        _set(prog, "u_lod_bias", self.lod_bias)
+
+    def _draw_batches(self, draws: list[_Draw], program_name: str, variants: tuple[str, ...],
+                      uniforms: dict[str, Any], cull: bool) -> None:
+        ctx, gpu = self._core.ctx, self._core.gpu
+        for d in draws:
+            var = variants + (("ALPHA_TEST",) if d.material.alpha_cutoff is not None else ())
+            prog = self._core.programs.get(program_name, var)
+            batch = gpu.batch(d.mesh, d.material, d.count)
+            batch.instances.write(d.records.tobytes())
+            for name, value in uniforms.items():
+                _set(prog, name, value)
+            self._material_uniforms(prog, d.material)
+            if cull and not d.material.two_sided:
+                ctx.enable(_CULL_FACE)
+            else:
+                ctx.disable(_CULL_FACE)
+            gpu.vao(batch, prog).render(instances=d.count)
+
+    def _shadow_pass(self, draws: list[_Draw], light_vp: np.ndarray) -> None:
+        ctx = self._core.ctx
+        tex, fbo = self._core.shadow_map(self.shadow_map_size)
+        ctx.front_face = "ccw"
+        ctx.enable(_DEPTH_TEST)
+        ctx.depth_func = "<"
+        ctx.polygon_offset = (2.0, 4.0)
+        fbo.use()
+        fbo.clear(depth=1.0)
+        self._draw_batches(draws, "shadow.glsl", (), {"u_light_view_proj": light_vp}, cull=False)
+        ctx.polygon_offset = (0.0, 0.0)
+        self._shadow_tex = tex
+
+    def _camera_uniforms(self, cam: Camera, prev: Camera) -> dict[str, Any]:
+        proj = _FLIP_Y @ cam.projection()
+        prev_proj = _FLIP_Y @ prev.projection()
+        view, prev_view = np.linalg.inv(cam.c2w), np.linalg.inv(prev.c2w)
+        rot, prev_rot = np.eye(4), np.eye(4)
+        rot[:3, :3], prev_rot[:3, :3] = view[:3, :3], prev_view[:3, :3]
+        return {"u_view_proj": proj @ view, "u_prev_view_proj": prev_proj @ prev_view,
+                "u_inv_proj": np.linalg.inv(proj), "u_cam_rot": cam.c2w[:3, :3],
+                "u_view_proj_rot": proj @ rot, "u_prev_view_proj_rot": prev_proj @ prev_rot,
+                "u_size": (float(cam.width), float(cam.height)),
+                "u_cam_pos": tuple(cam.c2w[:3, 3]), "u_cam_forward": tuple(-cam.c2w[:3, 2])}
+
+    def _gbuffer_pass(self, draws: list[_Draw], cam: Camera, prev: Camera) -> None:
+        ctx, tg = self._core.ctx, self._targets
+        self._cam_u = self._camera_uniforms(cam, prev)
+        ctx.front_face = "cw"  # the y flip mirrors winding
+        ctx.cull_face = "back"
+        ctx.enable(_DEPTH_TEST)
+        ctx.depth_func = "<"
+        ctx.disable(_BLEND)
+        tg.gbuffer.use()
+        tg.gbuffer.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        self._draw_batches(draws, "gbuffer.glsl", (), dict(self._cam_u, u_exposure=self._shade_u["u_exposure"]),
+                           cull=True)
+        self._sky(())
+
+    def _sky(self, variants: tuple[str, ...]) -> None:
+        """Sky on the far plane wherever no geometry was drawn (depth test LEQUAL, no depth write)."""
+        ctx = self._core.ctx
+        prog = self._core.programs.get("sky.glsl", variants)
+        for name, value in {**self._shade_u, **self._cam_u}.items():
+            _set(prog, name, value)
+        ctx.disable(_CULL_FACE)
+        ctx.depth_func = "<="
+        ctx.depth_mask = False
+        self._fullscreen(prog)
+        ctx.depth_mask = True
+        ctx.depth_func = "<"
+
+    def _fullscreen(self, prog: Any) -> None:
+        vao = self._core.fullscreen_vaos.get(prog.glo)
+        if vao is None:
+            vao = self._core.ctx.vertex_array(prog, [])
+            self._core.fullscreen_vaos[prog.glo] = vao
+        vao.render(vertices=3)
+
+    def _lighting_pass(self, cam: Camera, shade: dict[str, Any]) -> None:
+        ctx, tg = self._core.ctx, self._targets
+        prog = self._core.programs.get("lighting.glsl")
+        ctx.disable(_DEPTH_TEST)
+        ctx.enable(_BLEND)
+        ctx.blend_func = (1, 0x0302)  # ONE, SRC_ALPHA
+        tg.lit.use()
+        for name, value in {**shade, **self._cam_u}.items():
+            _set(prog, name, value)
+        for unit, name in enumerate(("basecolor", "normal", "material", "depth"), start=3):
+            tg.tex[name].use(unit)
+            _set(prog, "u_" + name, unit)
+        self._bind_shadow(prog)
+        self._fullscreen(prog)
+        ctx.disable(_BLEND)
+
+    def _bind_shadow(self, prog: Any | None) -> None:
+        """Bind this frame's shadow map (or a 1x1 dummy when shadows are off) to texture unit 2."""
+        tex = self._shadow_tex if self._shadow_tex is not None else self._core.shadow_map(1)[0]
+        tex.use(2)
+        if prog is not None:
+            _set(prog, "u_shadow_map", 2)
+
+    def _forward_msaa_pass(self, draws: list[_Draw], cam: Camera, shade: dict[str, Any]) -> None:
+        ctx, tg = self._core.ctx, self._targets
+        ctx.front_face = "cw"
+        ctx.enable(_DEPTH_TEST)
+        ctx.depth_func = "<"
+        tg.msaa.use()
+        tg.msaa.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        self._bind_shadow(None)
+        self._draw_batches(draws, "gbuffer.glsl", ("FORWARD",), {**shade, **self._cam_u, "u_shadow_map": 2},
+                           cull=True)
+        self._sky(("FORWARD",))
+        ctx.copy_framebuffer(tg.lit, tg.msaa)
+
+    def _tonemap_pass(self) -> None:
+        ctx, tg = self._core.ctx, self._targets
+        ctx.disable(_DEPTH_TEST)
+        ctx.disable(_BLEND)
+        prog = self._core.programs.get("tonemap.glsl")
+        tg.ldr.use()
+        tg.tex["scene_color"].use(0)
+        _set(prog, "u_hdr", 0)
+        self._fullscreen(prog)
+        if tg.final is not None:
+            fx = self._core.programs.get("fxaa.glsl")
+            tg.final.use()
+            tg.tex["ldr"].filter = (0x2601, 0x2601)
+            tg.tex["ldr"].use(0)
+            _set(fx, "u_ldr", 0)
+            _set(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
+            self._fullscreen(fx)

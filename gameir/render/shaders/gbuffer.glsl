@@ -1,0 +1,117 @@
+// Geometry pass. Default: writes the G-buffer MRT (emissive into scene colour). Variant FORWARD:
+// shades each fragment and writes exposed, fogged radiance to location 0 (the MSAA colour path).
+// Variant ALPHA_TEST: cut-out materials. Projections are y-flipped so GL row 0 is the image's top row.
+#if defined VERTEX_SHADER
+in vec3 in_position;
+in vec3 in_normal;
+in vec2 in_uv;
+in vec4 in_tangent;
+in mat4 i_model;       // object -> world at t
+in mat4 i_prev_model;  // object -> world at t - dt
+in vec2 i_ids;         // semantic tag, instance id
+uniform mat4 u_view_proj;
+uniform mat4 u_prev_view_proj;
+uniform vec3 u_cam_pos;
+uniform vec3 u_cam_forward;
+out vec3 v_world;
+out vec3 v_normal;
+out vec4 v_tangent;
+out vec2 v_uv;
+out vec4 v_cur_clip;
+out vec4 v_prev_clip;
+out float v_depth;
+flat out uvec2 v_ids;
+void main() {
+    vec4 world = i_model * vec4(in_position, 1.0);
+    mat3 m3 = mat3(i_model);
+    v_normal = transpose(inverse(m3)) * in_normal;
+    v_tangent = vec4(m3 * in_tangent.xyz, in_tangent.w * (determinant(m3) < 0.0 ? -1.0 : 1.0));
+    v_uv = in_uv;
+    v_world = world.xyz;
+    v_cur_clip = u_view_proj * world;
+    v_prev_clip = u_prev_view_proj * (i_prev_model * vec4(in_position, 1.0));
+    v_depth = dot(world.xyz - u_cam_pos, u_cam_forward);
+    v_ids = uvec2(i_ids + 0.5);
+    gl_Position = v_cur_clip;
+}
+#elif defined FRAGMENT_SHADER
+#include "color.glsl"
+#ifdef FORWARD
+#include "shading.glsl"
+#endif
+in vec3 v_world;
+in vec3 v_normal;
+in vec4 v_tangent;
+in vec2 v_uv;
+in vec4 v_cur_clip;
+in vec4 v_prev_clip;
+in float v_depth;
+flat in uvec2 v_ids;
+uniform vec4 u_base_color;     // linear RGBA factor
+uniform float u_roughness;
+uniform float u_metallic;
+uniform float u_specular;
+uniform vec3 u_emissive;       // linear, colour * strength
+uniform float u_normal_scale;
+uniform int u_has_normal_tex;
+uniform float u_alpha_cutoff;
+uniform int u_wrap_base;
+uniform int u_wrap_normal;
+uniform float u_lod_bias;
+uniform vec2 u_size;           // render target size in pixels
+uniform sampler2D u_base_tex;
+uniform sampler2D u_normal_tex;
+#ifndef FORWARD
+uniform float u_exposure;
+#include "gbuffer_outputs.glsl"
+#else
+layout(location = 0) out vec4 o_color;
+#endif
+
+vec2 wrap_uv(vec2 uv, int mode) {
+    return mode == WRAP_MIRROR ? 1.0 - abs(mod(uv, 2.0) - 1.0) : uv;
+}
+
+void main() {
+    vec4 base = u_base_color * texture(u_base_tex, wrap_uv(v_uv, u_wrap_base), u_lod_bias);
+#ifdef ALPHA_TEST
+    if (base.a < u_alpha_cutoff) discard;
+#endif
+    vec3 N = v_normal;
+    float nl = length(N);
+    N = nl > 1e-12 ? N / nl : vec3(0.0, 0.0, 1.0);
+    if (!gl_FrontFacing) N = -N;
+    if (u_has_normal_tex != 0) {
+        vec3 T = v_tangent.xyz - N * dot(N, v_tangent.xyz);
+        float tl = length(T);
+        if (tl > 1e-12) {
+            T /= tl;
+            vec3 B = cross(N, T) * v_tangent.w;
+            vec3 tn = texture(u_normal_tex, wrap_uv(v_uv, u_wrap_normal), u_lod_bias).xyz * 2.0 - 1.0;
+            tn.xy *= u_normal_scale;
+            vec3 mapped = T * tn.x + B * tn.y + N * tn.z;
+            float ml = length(mapped);
+            if (ml > 1e-12) N = mapped / ml;
+        }
+    }
+#ifndef FORWARD
+    vec2 cur = (v_cur_clip.xy / v_cur_clip.w * 0.5 + 0.5) * u_size;
+    vec2 prev = v_prev_clip.w > 1e-6 ? (v_prev_clip.xy / v_prev_clip.w * 0.5 + 0.5) * u_size : cur;
+    o_scene_color = vec4(u_emissive * u_exposure, 1.0);
+    o_basecolor = vec4(srgb_encode(base.rgb), 1.0);
+    o_normal = vec4(N, 0.0);
+    o_material = vec4(u_metallic, u_specular, u_roughness, 1.0);
+    o_depth = v_depth;
+    o_motion = clamp(prev - cur, vec2(-30000.0), vec2(30000.0));
+    o_semantic = v_ids.x;
+    o_instance = v_ids.y;
+#else
+    vec3 V = u_cam_pos - v_world;
+    float dist = length(V);
+    V = dist > 1e-9 ? V / dist : -u_cam_forward;
+    vec3 lit = (u_emissive + shade(v_world, N, V, base.rgb, u_metallic, u_specular, u_roughness)) * u_exposure;
+    float T = fog_transmittance(-V, dist);
+    o_color = vec4(finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T)), 1.0);
+#endif
+}
+#endif

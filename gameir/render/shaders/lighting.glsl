@@ -1,0 +1,37 @@
+// Deferred lighting: one full-screen pass over the G-buffer. Output is blended onto the scene colour
+// (emissive + sky, already exposed) with (ONE, SRC_ALPHA): result = lit * T + fog * (1 - T) + dst * T,
+// T being the fog transmittance.
+#if defined VERTEX_SHADER
+#include "fullscreen.glsl"
+#elif defined FRAGMENT_SHADER
+#include "shading.glsl"
+uniform sampler2D u_basecolor;
+uniform sampler2D u_normal;
+uniform sampler2D u_material;
+uniform sampler2D u_depth;
+uniform mat4 u_inv_proj;
+uniform mat3 u_cam_rot;
+uniform vec2 u_size;
+out vec4 o_color;
+void main() {
+    ivec2 p = ivec2(gl_FragCoord.xy);
+    float depth = texelFetch(u_depth, p, 0).r;
+    vec2 ndc = gl_FragCoord.xy / u_size * 2.0 - 1.0;
+    vec4 view = u_inv_proj * vec4(ndc, 1.0, 1.0);
+    vec3 ray = view.xyz / view.w;
+    ray /= -ray.z;                             // camera space, z = -1: point = ray * depth
+    vec3 d = normalize(u_cam_rot * ray);
+    vec3 lit = vec3(0.0);
+    float dist = u_fog.w;
+    if (!isinf(depth)) {
+        vec3 P = u_cam_pos + u_cam_rot * (ray * depth);
+        dist = depth * length(ray);
+        vec3 N = texelFetch(u_normal, p, 0).xyz;
+        vec3 albedo = srgb_decode(texelFetch(u_basecolor, p, 0).rgb);
+        vec3 m = texelFetch(u_material, p, 0).rgb;
+        lit = shade(P, N, -d, albedo, m.x, m.y, m.z) * u_exposure;
+    }
+    float T = fog_transmittance(d, dist);
+    o_color = vec4(finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T)), T);
+}
+#endif

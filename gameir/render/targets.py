@@ -1,0 +1,79 @@
+"""Render targets of one resolution: G-buffer MRT, lit colour, tone-mapped colour, MSAA colour.
+
+Created once per (size, aa) and reused every frame; :meth:`Targets.release` frees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gameir.render.constants import GBUFFER_LOCATIONS
+
+__all__ = ["Targets", "GBUFFER_FORMATS"]
+
+#: Attachment name -> (components, moderngl dtype), in G-buffer location order.
+GBUFFER_FORMATS: dict[str, tuple[int, str]] = {
+    "scene_color": (4, "f2"),
+    "basecolor": (4, "f1"),
+    "normal": (4, "f2"),
+    "material": (4, "f1"),
+    "depth": (1, "f4"),
+    "motion": (2, "f2"),
+    "semantic": (1, "u1"),
+    "instance": (1, "u2"),
+}
+
+
+class Targets:
+    """Textures and framebuffers for rendering at ``width`` x ``height`` pixels.
+
+    Attributes:
+        tex: attachment name -> moderngl texture (G-buffer attachments plus ``ldr`` and, with FXAA,
+            ``final``); ``scene_color`` holds the exposed linear radiance after lighting.
+        gbuffer: framebuffer of the 8 G-buffer attachments + depth.
+        lit: framebuffer of ``scene_color`` alone (lighting pass, MSAA resolve target).
+        ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
+        msaa: multisampled colour + depth framebuffer (only when ``msaa_samples`` > 0).
+    """
+
+    def __init__(self, ctx: Any, width: int, height: int, *, fxaa: bool, msaa_samples: int) -> None:
+        self.size = (width, height)
+        self._objects: list[Any] = []
+        self.tex: dict[str, Any] = {}
+        order = sorted(GBUFFER_FORMATS, key=lambda n: GBUFFER_LOCATIONS["LOC_" + n.upper()])
+        for name in order:
+            comps, dtype = GBUFFER_FORMATS[name]
+            tex = self._keep(ctx.texture((width, height), comps, dtype=dtype))
+            tex.filter = (0x2600, 0x2600)  # GL_NEAREST
+            tex.repeat_x = tex.repeat_y = False
+            self.tex[name] = tex
+        depth = self._keep(ctx.depth_renderbuffer((width, height)))
+        self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
+        self.lit = self._keep(ctx.framebuffer([self.tex["scene_color"]]))
+        self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
+        self.tex["ldr"].repeat_x = self.tex["ldr"].repeat_y = False
+        self.ldr = self._keep(ctx.framebuffer([self.tex["ldr"]]))
+        self.final = None
+        if fxaa:
+            self.tex["final"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
+            self.final = self._keep(ctx.framebuffer([self.tex["final"]]))
+        self.msaa = None
+        if msaa_samples > 0:
+            color = self._keep(ctx.renderbuffer((width, height), 4, samples=msaa_samples, dtype="f2"))
+            ms_depth = self._keep(ctx.depth_renderbuffer((width, height), samples=msaa_samples))
+            self.msaa = self._keep(ctx.framebuffer([color], ms_depth))
+
+    def _keep(self, obj: Any) -> Any:
+        self._objects.append(obj)
+        return obj
+
+    @property
+    def output(self) -> Any:
+        """Texture holding the final 8-bit colour (FXAA output or the tone-mapped image)."""
+        return self.tex.get("final", self.tex["ldr"])
+
+    def release(self) -> None:
+        for obj in reversed(self._objects):
+            obj.release()
+        self._objects.clear()
+        self.tex.clear()
