@@ -74,9 +74,8 @@ def export_shard_folders(shard: str | os.PathLike, out: str | os.PathLike, *, bu
             for f in range(reader.num_frames):
                 for level in reader.levels:
                     for name in names:
-                        array = reader.read(name, level, f, view=view)
-                        files.write(out / buffer_dir(level, name) / clip / frame_name(frame_index[f], name),
-                                           encode_buffer(name, array))
+                        files.submit(out / buffer_dir(level, name) / clip / frame_name(frame_index[f], name),
+                                     encode_buffer, name, reader.read(name, level, f, view=view))
                 count += 1
                 if on_frame is not None:
                     on_frame()

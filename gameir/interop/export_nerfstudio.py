@@ -42,6 +42,10 @@ def depth_to_png_mm(depth_m: np.ndarray) -> np.ndarray:
     return np.where(valid, mm, 0).astype(np.uint16)
 
 
+def _depth_png(depth_m: np.ndarray) -> bytes:
+    return write_png_bytes(depth_to_png_mm(depth_m))
+
+
 def _intrinsics(K: np.ndarray) -> dict[str, float]:
     return {"fl_x": float(K[0, 0]), "fl_y": float(K[1, 1]), "cx": float(K[0, 2]), "cy": float(K[1, 2])}
 
@@ -106,11 +110,10 @@ def export_nerfstudio(
                     **_intrinsics(cams["K"][idx]),
                     "frame": f, "view": view, "time_s": float(times[f]),
                 }
-                files.write(out / entry["file_path"], write_png_bytes(reader.read("rgb", level, f, view=view)))
+                files.submit(out / entry["file_path"], write_png_bytes, reader.read("rgb", level, f, view=view))
                 if depth:
                     entry["depth_file_path"] = f"depths/{stem}.png"
-                    files.write(out / entry["depth_file_path"],
-                                       write_png_bytes(depth_to_png_mm(reader.read("depth", level, f, view=view))))
+                    files.submit(out / entry["depth_file_path"], _depth_png, reader.read("depth", level, f, view=view))
                 is_test = (view in held) if view is not None else (reader.num_views == 0 and f % 8 == 7)
                 split_of[entry["file_path"]] = "test" if is_test else "train"
                 entries.append(entry)
