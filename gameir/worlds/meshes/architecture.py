@@ -5,46 +5,50 @@ from __future__ import annotations
 import numpy as np
 
 from gameir.worlds.meshes.data import MeshData, merge
-from gameir.worlds.meshes.primitives import box, quad
+from gameir.worlds.meshes.primitives import box, quad, quads
 
 __all__ = ["building_shell", "road_strip", "lane_markings", "sidewalk", "stairs"]
 
 
 def _facade_side(origin: np.ndarray, along: np.ndarray, out: np.ndarray, length: float, floors: int,
                  floor_h: float, win_frac: tuple[float, float], depth: float, uv_scale: float,
-                 col_offset: int) -> tuple[list[MeshData], list[MeshData]]:
-    """Wall quads around a grid of recessed windows on one side; returns (wall parts, glass parts)."""
+                 col_offset: int) -> tuple[MeshData, MeshData, int]:
+    """Wall quads around a grid of recessed windows on one side (vectorised).
+
+    Returns:
+        (wall mesh, glass mesh with one quad per window, number of window columns).
+    """
     up = np.array([0.0, 0.0, 1.0])
     bays = max(1, int(round(length / 3.5)))
     bw = length / bays
     ww, wh = bw * win_frac[0], floor_h * win_frac[1]
     x0 = (bw - ww) / 2
     z0 = (floor_h - wh) * 0.6
-    wall, glass = [], []
-    # Ground floor is plain wall (shops/doors are textured elsewhere); windows from floor 1 up.
-    wall.append(quad(origin, along * length, up * floor_h, uv_scale))
-    for i in range(1, floors):
-        base = origin + up * (i * floor_h)
-        for j in range(bays):
-            c = base + along * (j * bw)
-            v0 = (i * floor_h) / uv_scale
-            u0 = (j * bw) / uv_scale
-            wall.append(quad(c, along * bw, up * z0, uv_scale, (u0, v0)))
-            wall.append(quad(c + up * (z0 + wh), along * bw, up * (floor_h - z0 - wh), uv_scale,
-                             (u0, v0 + (z0 + wh) / uv_scale)))
-            wall.append(quad(c + up * z0, along * x0, up * wh, uv_scale, (u0, v0 + z0 / uv_scale)))
-            wall.append(quad(c + up * z0 + along * (x0 + ww), along * x0, up * wh, uv_scale,
-                             ((j * bw + x0 + ww) / uv_scale, v0 + z0 / uv_scale)))
-            w0 = c + up * z0 + along * x0
-            back = -out * depth
-            # reveals (facing into the opening)
-            wall.append(quad(w0, back, up * wh, uv_scale))                                # left jamb
-            wall.append(quad(w0 + along * ww + back, -back, up * wh, uv_scale))           # right jamb
-            wall.append(quad(w0, along * ww, back, uv_scale))                             # sill
-            wall.append(quad(w0 + up * wh + back, along * ww, -back, uv_scale))           # head
-            g = quad(w0 + back, along * ww, up * wh, (ww, wh), (float(col_offset + j), float(i)))
-            glass.append(g)
-    return wall, glass
+    # Ground floor is plain wall (shop fronts and doors are left to textures); windows from floor 1 up.
+    walls = [quad(origin, along * length, up * floor_h, uv_scale)]
+    ii, jj = np.meshgrid(np.arange(1, floors), np.arange(bays), indexing="ij")
+    ii, jj = ii.ravel().astype(np.float64), jj.ravel().astype(np.float64)
+    if len(ii) == 0:
+        return merge(walls), MeshData(np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 2)), np.zeros((0, 3))), bays
+    c = origin[None] + up[None] * (ii * floor_h)[:, None] + along[None] * (jj * bw)[:, None]
+    one = np.ones((len(ii), 1))
+    w0 = c + up * z0 + along * x0
+    back = -out * depth
+    u0, v0 = jj * bw / uv_scale, ii * floor_h / uv_scale
+    o_list = [c, c + up * (z0 + wh), c + up * z0, c + up * z0 + along * (x0 + ww),
+              w0, w0 + along * ww + back, w0, w0 + up * wh + back]
+    eu_list = [along * bw * one, along * bw * one, along * x0 * one, along * x0 * one,
+               back * one, -back * one, along * ww * one, along * ww * one]
+    ev_list = [up * z0 * one, up * (floor_h - z0 - wh) * one, up * wh * one, up * wh * one,
+               up * wh * one, up * wh * one, back * one, -back * one]
+    off_list = [np.stack([u0, v0], -1), np.stack([u0, v0 + (z0 + wh) / uv_scale], -1),
+                np.stack([u0, v0 + z0 / uv_scale], -1), np.stack([u0 + (x0 + ww) / uv_scale, v0 + z0 / uv_scale], -1)]
+    off_list += [np.zeros((len(ii), 2))] * 4
+    walls.append(quads(np.concatenate(o_list), np.concatenate(eu_list), np.concatenate(ev_list), uv_scale,
+                       np.concatenate(off_list)))
+    glass = quads(w0 + back, along * ww * one, up * wh * one, np.array([[ww, wh]]),
+                  np.stack([col_offset + jj, ii], -1))
+    return merge(walls), glass, bays
 
 
 def building_shell(width: float, depth: float, floors: int, floor_h: float = 3.2,
@@ -71,10 +75,10 @@ def building_shell(width: float, depth: float, floors: int, floor_h: float = 3.2
     walls, glass = [], []
     col = 0
     for o, a, n, ln in sides:
-        w, g = _facade_side(o, a, n, ln, floors, floor_h, win_frac, inset, uv_scale, col)
-        walls += w
-        glass += g
-        col += max(1, int(round(ln / 3.5)))
+        w, g, bays = _facade_side(o, a, n, ln, floors, floor_h, win_frac, inset, uv_scale, col)
+        walls.append(w)
+        glass.append(g)
+        col += bays
     h = floors * floor_h
     roof = [quad([0, 0, h], X * width, Y * depth, uv_scale)]
     t = 0.25
@@ -97,24 +101,26 @@ def road_strip(length: float, width: float, uv_period: float | None = None) -> M
 
 
 def lane_markings(length: float, width: float, lanes: int = 2, dash: float = 3.0, gap: float = 6.0,
-                  line_w: float = 0.15, z: float = 0.01, uv_scale: float = 1.0) -> MeshData:
+                  line_w: float = 0.15, z: float = 0.01, uv_scale: float = 1.0, edge_offset: float = 0.3) -> MeshData:
     """Painted line decals for a road from :func:`road_strip`: dashed lane dividers, solid edge lines.
 
     Quads lie ``z`` metres above the road (tag them ``road_line``); a double solid line marks the
-    centre of two-way roads with an even number of lanes.
+    centre of two-way roads with an even number of lanes. Edge lines lie ``edge_offset`` metres
+    inside the road edges (e.g. beside parking strips); lanes divide the width between them.
     """
     if lanes < 1:
         raise ValueError(f"lane_markings: lanes must be >= 1, got {lanes}")
     parts = []
-    lane_w = width / lanes
+    inner = width - 2 * edge_offset
+    lane_w = inner / lanes
 
     def strip(y: float, x0: float, x1: float) -> None:
         parts.append(quad([x0, y - line_w / 2, z], [x1 - x0, 0, 0], [0, line_w, 0], uv_scale))
 
-    for y in (-width / 2 + 0.3, width / 2 - 0.3):
+    for y in (-width / 2 + edge_offset, width / 2 - edge_offset):
         strip(y, 0.0, length)
     for k in range(1, lanes):
-        y = -width / 2 + k * lane_w
+        y = -inner / 2 + k * lane_w
         if lanes % 2 == 0 and k == lanes // 2:
             strip(y - line_w, 0.0, length)
             strip(y + line_w, 0.0, length)

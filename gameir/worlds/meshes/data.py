@@ -11,7 +11,7 @@ import numpy as np
 if TYPE_CHECKING:
     from gameir.scene import Mesh
 
-__all__ = ["MeshData", "merge", "rotation_z", "translation", "compose"]
+__all__ = ["MeshData", "merge"]
 
 
 @dataclass
@@ -89,26 +89,3 @@ def merge(meshes: list[MeshData]) -> MeshData:
                     np.concatenate([m.normals for m in meshes]),
                     np.concatenate([m.uvs for m in meshes]),
                     np.concatenate([m.indices.astype(np.int64) + o for m, o in zip(meshes, offs)]))
-
-
-def rotation_z(angle_rad: float) -> np.ndarray:
-    """(4, 4) float64 rotation about +Z by ``angle_rad`` (counter-clockwise seen from above)."""
-    c, s = np.cos(angle_rad), np.sin(angle_rad)
-    m = np.eye(4)
-    m[:2, :2] = [[c, -s], [s, c]]
-    return m
-
-
-def translation(x: float, y: float, z: float) -> np.ndarray:
-    """(4, 4) float64 translation by (x, y, z) metres."""
-    m = np.eye(4)
-    m[:3, 3] = (x, y, z)
-    return m
-
-
-def compose(*matrices: np.ndarray) -> np.ndarray:
-    """Product ``m0 @ m1 @ ...`` of (4, 4) matrices (the rightmost is applied first)."""
-    out = np.eye(4)
-    for m in matrices:
-        out = out @ np.asarray(m, np.float64)
-    return out

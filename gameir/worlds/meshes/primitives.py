@@ -10,7 +10,43 @@ import numpy as np
 
 from gameir.worlds.meshes.data import MeshData, merge
 
-__all__ = ["quad", "box", "cylinder", "cone", "sphere", "extrude", "tube", "heightfield"]
+__all__ = ["quad", "quads", "box", "cylinder", "cone", "sphere", "extrude", "tube", "heightfield"]
+
+
+def quads(origins: np.ndarray, edges_u: np.ndarray, edges_v: np.ndarray, uv_scale: np.ndarray | float = 1.0,
+          uv_offsets: np.ndarray | None = None) -> MeshData:
+    """Many parallelograms at once (vectorised :func:`quad`).
+
+    Args:
+        origins, edges_u, edges_v: (Q, 3) corner and edge vectors, metres.
+        uv_scale: scalar or (Q, 2) texture period in metres along u and v.
+        uv_offsets: (Q, 2) uv added to each quad (default 0).
+
+    Returns:
+        MeshData with 4 vertices and 2 triangles per quad, in input order.
+    """
+    o = np.asarray(origins, np.float64).reshape(-1, 3)
+    eu = np.asarray(edges_u, np.float64).reshape(-1, 3)
+    ev = np.asarray(edges_v, np.float64).reshape(-1, 3)
+    q = len(o)
+    n = np.stack([eu[:, 1] * ev[:, 2] - eu[:, 2] * ev[:, 1], eu[:, 2] * ev[:, 0] - eu[:, 0] * ev[:, 2],
+                  eu[:, 0] * ev[:, 1] - eu[:, 1] * ev[:, 0]], -1)
+    ln = np.sqrt((n * n).sum(1))
+    if (ln < 1e-12).any():
+        k = int(np.argmax(ln < 1e-12))
+        raise ValueError(f"quad: edges {eu[k]} and {ev[k]} are parallel or zero")
+    n /= ln[:, None]
+    sc = np.broadcast_to(np.asarray(uv_scale, np.float64), (q, 2)) if np.ndim(uv_scale) else np.full((q, 2), float(uv_scale))
+    lu = np.sqrt((eu * eu).sum(1)) / sc[:, 0]
+    lv = np.sqrt((ev * ev).sum(1)) / sc[:, 1]
+    p = np.stack([o, o + eu, o + eu + ev, o + ev], 1).reshape(-1, 3)
+    z = np.zeros(q)
+    uv = np.stack([np.stack([z, z], -1), np.stack([lu, z], -1), np.stack([lu, lv], -1), np.stack([z, lv], -1)], 1)
+    if uv_offsets is not None:
+        uv = uv + np.asarray(uv_offsets, np.float64).reshape(-1, 1, 2)
+    base = (np.arange(q) * 4)[:, None, None]
+    idx = (base + np.array([[0, 1, 2], [0, 2, 3]])[None]).reshape(-1, 3)
+    return MeshData(p, np.repeat(n, 4, axis=0), uv.reshape(-1, 2), idx)
 
 
 def quad(origin: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray, uv_scale: float | tuple[float, float] = 1.0,
@@ -20,16 +56,9 @@ def quad(origin: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray, uv_scale: f
     The front (normal = edge_u x edge_v, normalised) is counter-clockwise. uv = (a*|edge_u|,
     b*|edge_v|) / uv_scale + uv_offset; ``uv_scale`` may be a (su, sv) pair.
     """
-    o, eu, ev = (np.asarray(a, np.float64) for a in (origin, edge_u, edge_v))
-    n = np.cross(eu, ev)
-    ln = np.linalg.norm(n)
-    if ln < 1e-12:
-        raise ValueError(f"quad: edges {eu} and {ev} are parallel or zero")
-    su, sv = (uv_scale, uv_scale) if np.isscalar(uv_scale) else uv_scale
-    lu, lv = np.linalg.norm(eu) / su, np.linalg.norm(ev) / sv
-    p = np.stack([o, o + eu, o + eu + ev, o + ev])
-    uv = np.array([[0, 0], [lu, 0], [lu, lv], [0, lv]]) + np.asarray(uv_offset)
-    return MeshData(p, np.repeat((n / ln)[None], 4, 0), uv, [[0, 1, 2], [0, 2, 3]])
+    sc = np.asarray(uv_scale, np.float64).reshape(1, -1) if np.ndim(uv_scale) else float(uv_scale)
+    return quads(np.asarray(origin)[None], np.asarray(edge_u)[None], np.asarray(edge_v)[None], sc,
+                 np.asarray(uv_offset, np.float64)[None])
 
 
 def box(size: tuple[float, float, float], center: tuple[float, float, float] = (0, 0, 0),

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from gameir.worlds.meshes.data import MeshData, compose, merge, translation
+from gameir.scene.primitives import compose, rotate, translate
+from gameir.worlds.meshes.data import MeshData, merge
 from gameir.worlds.meshes.primitives import box, cylinder, quad, sphere, tube
 
 __all__ = ["vehicle", "pole", "street_lamp", "traffic_light", "sign_board", "catenary", "wire",
            "fence", "foliage_card", "tree", "rock", "crate"]
 
-
-def _rot_x(a: float) -> np.ndarray:
-    m = np.eye(4)
-    m[1:3, 1:3] = [[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]
-    return m
 
 
 def vehicle(length: float = 4.4, width: float = 1.8, height: float = 1.45,
@@ -37,8 +33,8 @@ def vehicle(length: float = 4.4, width: float = 1.8, height: float = 1.45,
     for sx in (-1, 1):
         for sy in (-1, 1):
             w = cylinder(wheel_r, 0.24, 12).transformed(compose(
-                translation(sx * length * 0.32, sy * (width / 2 - 0.12), wheel_r), _rot_x(np.pi / 2),
-                translation(0, 0, -0.12)))
+                translate(sx * length * 0.32, sy * (width / 2 - 0.12), wheel_r), rotate((1, 0, 0), 90.0),
+                translate(0, 0, -0.12)))
             wheels.append(w)
     lf = merge([box((0.05, 0.35, 0.12), (length / 2 + 0.02, sy * width * 0.33, z_body + body_h * 0.7))
                 for sy in (-1, 1)])
@@ -83,7 +79,7 @@ def traffic_light(height: float = 5.5, arm: float = 3.0, state: int = 0) -> dict
     on, off = [], []
     for k in range(3):
         disc = cylinder(0.1, 0.04, 12).transformed(compose(
-            translation(arm, -0.15, height - 0.58 - k * 0.32), _rot_x(np.pi / 2)))
+            translate(arm, -0.15, height - 0.58 - k * 0.32), rotate((1, 0, 0), 90.0)))
         (on if k == state else off).append(disc)
     return {"pole": merge([post, arm_m]), "housing": housing, "lamp_on": merge(on), "lamps_off": merge(off)}
 
@@ -128,7 +124,7 @@ def fence(length: float, height: float = 1.8, post_every: float = 2.5) -> dict[s
     if length <= 0 or height <= 0:
         raise ValueError(f"fence: need positive length and height, got {length}, {height}")
     n_posts = max(2, int(np.ceil(length / post_every)) + 1)
-    posts = [pole(height, 0.04, 8).transformed(translation(x, 0, 0)) for x in np.linspace(0, length, n_posts)]
+    posts = [pole(height, 0.04, 8).transformed(translate(x, 0, 0)) for x in np.linspace(0, length, n_posts)]
     posts.append(tube(np.array([[0, 0, height], [length, 0, height]]), 0.025, 6))
     panel = quad([0, 0, 0.05], [length, 0, 0], [0, 0, height - 0.05], 1.0)
     return {"posts": merge(posts), "panel": panel}
@@ -163,16 +159,11 @@ def tree(rng: np.random.Generator, height: float = 8.0) -> dict[str, MeshData]:
     for _ in range(n):
         s = height * rng.uniform(0.35, 0.55)
         card = foliage_card(s, s, 2)
-        m = compose(translation(*(rng.normal(0, height * 0.08, 2)), trunk_h - s * 0.35 + rng.uniform(0, height * 0.3)),
-                    _rot_z(rng.uniform(0, np.pi)), _rot_x(rng.normal(0, 0.2)))
+        m = compose(translate(*(rng.normal(0, height * 0.08, 2)), trunk_h - s * 0.35 + rng.uniform(0, height * 0.3)),
+                    rotate((0, 0, 1), rng.uniform(0, 180.0)), rotate((1, 0, 0), rng.normal(0, 11.0)))
         cards.append(card.transformed(m))
     return {"trunk": trunk, "crown": merge(cards)}
 
-
-def _rot_z(a: float) -> np.ndarray:
-    m = np.eye(4)
-    m[:2, :2] = [[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]
-    return m
 
 
 def rock(rng: np.random.Generator, radius: float = 1.0, segments: int = 12, rings: int = 8) -> MeshData:

@@ -12,7 +12,7 @@ import numpy as np
 from gameir.worlds.textures.maps import TextureMaps
 from gameir.worlds.textures.noise import check_size, fbm, tint, to_rgba, value_noise
 
-__all__ = ["bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark"]
+__all__ = ["bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark", "lawn", "dirt", "water"]
 
 
 def _jitter_colour(rng: np.random.Generator, base: tuple[float, float, float], amount: float) -> np.ndarray:
@@ -172,3 +172,34 @@ def bark(rng: np.random.Generator, size: int = 256) -> TextureMaps:
     h = np.clip(0.6 * ridges + 0.4 * fine, 0, 1)
     rgb = tint(h, (0.12, 0.08, 0.05), (0.45, 0.36, 0.27))
     return TextureMaps("bark", to_rgba(rgb), h.astype(np.float32), roughness=0.95)
+
+
+def lawn(rng: np.random.Generator, size: int = 256) -> TextureMaps:
+    """Ground grass seen from above: green fractal noise with blade-scale speckle and dry patches."""
+    size = check_size(size)
+    f = fbm(rng, size, 4, 5)
+    speck = value_noise(rng, size, max(8, size // 2))
+    dry = value_noise(rng, size, 3) > 0.7
+    rgb = tint(0.6 * f + 0.4 * speck, (0.08, 0.2, 0.04), (0.3, 0.5, 0.12))
+    rgb = np.where(dry[..., None], rgb * np.array([1.5, 1.1, 0.8], np.float32), rgb)
+    return TextureMaps("lawn", to_rgba(np.clip(rgb, 0, 1)), (0.5 * f + 0.5 * speck).astype(np.float32), roughness=0.9)
+
+
+def dirt(rng: np.random.Generator, size: int = 256) -> TextureMaps:
+    """Dirt/gravel path: brown noise with pebbles."""
+    size = check_size(size)
+    f = fbm(rng, size, 4, 6)
+    pebbles = value_noise(rng, size, max(8, size // 4)) > 0.8
+    rgb = tint(f, (0.22, 0.16, 0.1), (0.5, 0.4, 0.28))
+    rgb = np.where(pebbles[..., None], np.float32(0.55), rgb)
+    h = np.clip(0.5 * f + 0.5 * pebbles, 0, 1).astype(np.float32)
+    return TextureMaps("dirt", to_rgba(rgb), h, roughness=0.95)
+
+
+def water(rng: np.random.Generator, size: int = 256) -> TextureMaps:
+    """Water surface: dark blue-green colour with a ripple height field (for the normal map), glossy."""
+    size = check_size(size)
+    y, x = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    h = 0.5 + 0.25 * np.sin(2 * np.pi * (3 * x + 2 * y)) + 0.25 * (fbm(rng, size, 8, 3) - 0.5) * 2
+    rgb = tint(fbm(rng, size, 2, 3), (0.02, 0.06, 0.08), (0.05, 0.12, 0.14))
+    return TextureMaps("water", to_rgba(rgb), np.clip(h, 0, 1).astype(np.float32), roughness=0.05)
