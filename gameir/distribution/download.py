@@ -28,7 +28,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gameir.distribution.sources import PermanentError, RangeError, Source, TransientError, open_source
 from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
@@ -77,9 +77,13 @@ class DownloadReport:
     bytes_total: int = 0
     seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)
+    verify_only: bool = False
 
     def summary(self) -> str:
         """One line: counts, bytes, rate, failures."""
+        if self.verify_only:
+            return (f"{self.root} split {self.split!r}: {self.shards} shards; {self.skipped} verified, "
+                    f"{len(self.failures)} missing or corrupt")
         rate = self.bytes_fetched / self.seconds / 1e6 if self.seconds > 0 else 0.0
         text = (f"{self.root} split {self.split!r}: {self.shards} shards ({self.bytes_total / 1e6:.1f} MB); "
                 f"{self.skipped} already verified, {self.fetched} fetched ({self.bytes_fetched / 1e6:.1f} MB in "
@@ -175,7 +179,7 @@ class _Fetcher:
     progress: _Progress
     retries: int
     backoff_s: float
-    sleep: Callable[[float], None] = time.sleep
+    stop: threading.Event = field(default_factory=threading.Event)
 
     def fetch(self, entry: dict[str, Any]) -> None:
         """Fetch one shard into ``root`` and verify it; raise :class:`DownloadError` naming it."""
@@ -223,7 +227,8 @@ class _Fetcher:
                 failures = 1 if getattr(exc, "progress", 0) else failures + 1
                 if failures > self.retries:
                     raise DownloadError(f"{rel}: gave up after {self.retries} retries: {exc}") from None
-                self.sleep(min(30.0, self.backoff_s * 2 ** (failures - 1)))
+                if self.stop.wait(min(30.0, self.backoff_s * 2 ** (failures - 1))):
+                    raise DownloadError(f"{rel}: interrupted; run again to resume") from None
                 continue
             except PermanentError as exc:
                 raise DownloadError(f"{rel}: {exc}") from None
@@ -247,9 +252,12 @@ class _Fetcher:
                 digest, mode = hashlib.sha256(), "wb"
             with open(partial, mode) as out:
                 remaining = expected_bytes - start
+                read = getattr(stream, "read1", stream.read)  # read1: what has arrived, so partials grow steadily
                 while remaining > 0:
+                    if self.stop.is_set():
+                        raise DownloadError(f"{rel}: interrupted after {start + received} bytes; run again to resume")
                     try:
-                        block = stream.read(min(CHUNK_BYTES, remaining))
+                        block = read(min(CHUNK_BYTES, remaining))
                     except _READ_ERRORS as exc:
                         err = TransientError(f"{self.source.describe(rel)}: connection broke after {received} bytes ({exc!r})")
                         err.progress = received  # type: ignore[attr-defined]
@@ -346,7 +354,7 @@ def download_split(
     manifest = _fetch_manifest(source, root, retries, backoff_s)
     entries = manifest_shards(manifest, split)
     report = DownloadReport(root=root, split=split, shards=len(entries),
-                            bytes_total=sum(int(e["bytes"]) for e in entries))
+                            bytes_total=sum(int(e["bytes"]) for e in entries), verify_only=verify_only)
     cache = _VerifiedCache(root)
     if verify_only:
         _verify_local(root, entries, cache, report, quiet)
@@ -384,14 +392,18 @@ def download_split(
         except OSError as exc:  # local disk errors (ENOSPC, permissions) name the shard too
             return entry["path"], f"{entry['path']}: {exc}"
 
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="gameir-download")
     try:
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="gameir-download") as pool:
-            for rel, error in pool.map(run_one, todo):
-                if error is None:
-                    report.fetched += 1
-                else:
-                    report.failures[rel] = error
+        for rel, error in pool.map(run_one, todo):
+            if error is None:
+                report.fetched += 1
+            else:
+                report.failures[rel] = error
+    except BaseException:  # Ctrl-C: let the workers stop at their next block; partial files stay for resume
+        fetcher.stop.set()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         progress.close()
     report.bytes_fetched = progress.fetched
     report.seconds = time.monotonic() - start_time

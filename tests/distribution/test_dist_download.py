@@ -142,11 +142,11 @@ def test_file_url_and_fsspec_memory(published, tmp_path):
     assert verify_path(root, split="train")[0] == []
 
 
-def test_resume_after_sigkill_fetches_only_missing_bytes(served, tmp_path):
-    dest = tmp_path / "dl"
-    served.faults.update(chunk=4096, delay_s=0.01)  # ~400 kB/s so the kill lands mid-file
+def _start_and_signal(served, dest: Path, sig: int, jobs: int = 1) -> int:
+    """Run `gameir download` in a subprocess against a throttled server; send ``sig`` mid-shard; return rc."""
+    served.faults.update(chunk=4096, delay_s=0.01)  # ~400 kB/s so the signal lands mid-file
     proc = subprocess.Popen([sys.executable, "-m", "gameir", "download", served.url, "--split", "train",
-                             "--to", str(dest), "--jobs", "1", "--quiet"],
+                             "--to", str(dest), "--jobs", str(jobs), "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -154,13 +154,29 @@ def test_resume_after_sigkill_fetches_only_missing_bytes(served, tmp_path):
             partials = list(dest.rglob("*.partial")) if dest.exists() else []
             if any(p.name.endswith(".h5.partial") and p.stat().st_size > 20000 for p in partials):
                 break
-            assert proc.poll() is None, "download finished before it could be killed"
+            assert proc.poll() is None, "download finished before it could be signalled"
             time.sleep(0.005)
         else:
             pytest.fail("no partial shard appeared within 60 s")
-        os.kill(proc.pid, signal.SIGKILL)
+        os.kill(proc.pid, sig)
+        return proc.wait(timeout=30)
     finally:
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def test_ctrl_c_stops_promptly_and_keeps_partials(served, tmp_path):
+    dest = tmp_path / "dl"
+    assert _start_and_signal(served, dest, signal.SIGINT, jobs=3) == 130
+    assert list(dest.rglob("*.h5.partial"))
+    served.faults.update(chunk=1 << 16, delay_s=0.0)
+    assert verify_path(download(served.url, split="train", to=dest), split="train")[0] == []
+
+
+def test_resume_after_sigkill_fetches_only_missing_bytes(served, tmp_path):
+    dest = tmp_path / "dl"
+    _start_and_signal(served, dest, signal.SIGKILL)
     entries = manifest_shards(load_manifest(dest), "train")
     on_disk = 0
     for e in entries:
