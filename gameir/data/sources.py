@@ -1,0 +1,134 @@
+"""Open the source a dataset reads (shards or release layout) and pick the clips of one split."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from gameir.formats.release import RELEASE_ROOT, ReleaseSource
+from gameir.formats.shard_source import ShardSource
+from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource
+from gameir.shards.format import SHARD_SUFFIX
+from gameir.shards.manifest import MANIFEST_NAME
+
+__all__ = ["SOURCE_KINDS", "open_source", "select_clips", "clip_metadata", "EpochSeed"]
+
+SOURCE_KINDS = ("auto", "shards", "release")
+
+Root = str | os.PathLike | Sequence[str | os.PathLike]
+
+
+def _looks_like_release(path: Path) -> bool:
+    """A ``.tar``, or a folder holding tars or ``GameIR-SR/`` (itself or one level down, per split)."""
+    if path.suffix == ".tar":
+        return True
+    patterns = ("*.tar", RELEASE_ROOT, "*/*.tar", f"*/{RELEASE_ROOT}")
+    return path.is_dir() and any(next(path.glob(p), None) is not None for p in patterns)
+
+
+def open_source(root: Root | None, split: str | None, source: str | DataSource = "auto", *,
+                max_open: int = DEFAULT_MAX_OPEN) -> tuple[DataSource, str | None]:
+    """Open ``root`` as a data source; return it with the split to select.
+
+    Args:
+        root: a dataset root with ``manifest.json`` (or the manifest file), a shard file, a list of
+            shard files, or release tar shards / folders. ``None`` when ``source`` is an object.
+        split: split name; for the release layout, a sub-folder ``root/<split>`` if it exists,
+            else ``None`` (every clip).
+        source: ``"auto"`` (decide from ``root``), ``"shards"``, ``"release"``, or a
+            :class:`~gameir.formats.source.DataSource` instance (then ``root`` must be ``None``).
+        max_open: bound on open files per process.
+
+    Returns:
+        ``(source, split)``: the split to select from the source's clips (``None`` = all).
+    """
+    if isinstance(source, DataSource):
+        if root is not None:
+            raise ValueError("give either root or a source object, not both")
+        return source, split
+    if source not in SOURCE_KINDS:
+        raise ValueError(f"source must be one of {', '.join(SOURCE_KINDS)} or a DataSource, got {source!r}")
+    if root is None:
+        raise ValueError("root is required unless source is a DataSource object")
+    paths = [Path(root)] if isinstance(root, (str, os.PathLike)) else [Path(p) for p in root]
+    if not paths:
+        raise ValueError("root is an empty list of paths")
+    kind = source
+    if kind == "auto":
+        shards = all(p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists() for p in paths)
+        kind = "release" if not shards and all(_looks_like_release(p) for p in paths) else "shards"
+    if kind == "release":
+        if split is not None and len(paths) == 1 and (paths[0] / split).is_dir():
+            return ReleaseSource(paths[0] / split, split=split, max_open=max_open), split
+        if split is not None:
+            subdirs = sorted(p.name for p in paths[0].iterdir() if p.is_dir()) if paths[0].is_dir() else []
+            raise ValueError(f"{paths[0]}: release layout has no split folder {split!r}; folders: "
+                             f"{', '.join(subdirs) or 'none'} (use split=None for every clip)")
+        return ReleaseSource(paths, max_open=max_open), None
+    if len(paths) == 1 and (paths[0].is_dir() or paths[0].name == MANIFEST_NAME):
+        return ShardSource.from_root(paths[0], max_open=max_open), split
+    bad = [str(p) for p in paths if p.suffix != SHARD_SUFFIX]
+    if bad:
+        raise ValueError(f"not shard files (*{SHARD_SUFFIX}): {', '.join(bad)}")
+    return ShardSource.from_paths(paths, max_open=max_open), split
+
+
+def select_clips(source: DataSource, split: str | None, kind: str) -> list[int]:
+    """Indices of the clips of ``split`` (all when ``None``) and ``kind``; ValueError listing what exists."""
+    def summary() -> str:
+        parts = []
+        for name in sorted(source.splits):
+            clips = [c for c in source.clips if c.split == name]
+            kinds = sorted({c.kind for c in clips})
+            parts.append(f"{name or '(none)'}: {len(clips)} clips, {sum(c.num_frames for c in clips)} frames, "
+                         f"kind {'/'.join(kinds)}")
+        return "; ".join(parts) or "no clips"
+
+    chosen = [i for i, c in enumerate(source.clips) if split is None or c.split == split]
+    if not chosen:
+        raise ValueError(f"split {split!r} is empty; available splits: {summary()}")
+    chosen = [i for i in chosen if source.clips[i].kind == kind]
+    if not chosen:
+        raise ValueError(f"split {split!r} has no {kind!r} clips; available splits: {summary()}")
+    return chosen
+
+
+def clip_metadata(info: ClipInfo) -> dict[str, str]:
+    """``clip_id``, ``scene_family``, ``weather`` and ``split`` of a clip, as strings (collate-friendly)."""
+    def text(value) -> str:
+        return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return {"clip_id": info.clip_id, "scene_family": text(info.scene.get("family", "")),
+            "weather": text(info.scene.get("weather", "")), "split": info.split}
+
+
+class EpochSeed:
+    """Seed, epoch and per-sample generators: the same ``(seed, epoch, index)`` always draws the same.
+
+    The epoch lives in a shared-memory tensor, so :meth:`set_epoch` in the main process reaches
+    ``DataLoader`` workers (also persistent ones, under fork and spawn).
+
+    Args:
+        seed: base seed; ``None`` draws one from OS entropy (fixed for this object's lifetime).
+    """
+
+    def __init__(self, seed: int | None) -> None:
+        self.seed = int(np.random.SeedSequence().entropy % (1 << 63)) if seed is None else int(seed)
+        self._epoch = torch.zeros((), dtype=torch.int64).share_memory_()
+
+    @property
+    def epoch(self) -> int:
+        return int(self._epoch.item())
+
+    def set_epoch(self, epoch: int) -> None:
+        if epoch < 0:
+            raise ValueError(f"epoch must be >= 0, got {epoch}")
+        self._epoch.fill_(int(epoch))
+
+    def rng(self, index: int) -> np.random.Generator:
+        """Generator for sample ``index`` at the current epoch."""
+        return np.random.default_rng([self.seed, self.epoch, int(index)])
