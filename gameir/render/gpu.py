@@ -70,8 +70,9 @@ class GpuCache:
         self._meshes[id(mesh)] = (weakref.ref(mesh), gm)
         return gm
 
-    def texture(self, tex: Texture | None, anisotropy: float, default: Any) -> Any:
-        """GL texture of ``tex`` with mipmaps and anisotropic filtering (``default`` when None)."""
+    def texture(self, tex: Texture | None, default: Any) -> Any:
+        """GL texture of ``tex`` with a trilinear mip chain (``default`` when None); anisotropic
+        filtering happens in the shader."""
         if tex is None:
             return default
         entry = self._textures.get(id(tex))
@@ -86,7 +87,6 @@ class GpuCache:
             gl_tex.build_mipmaps()
             gl_tex.repeat_x = gl_tex.repeat_y = tex.wrap != "clamp"
             self._textures[id(tex)] = (weakref.ref(tex), gl_tex, tex.data.__array_interface__["data"][0])
-        gl_tex.anisotropy = anisotropy
         return gl_tex
 
     def batch(self, mesh: Mesh, material: Material, count: int) -> GpuBatch:

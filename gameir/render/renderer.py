@@ -155,7 +155,8 @@ class Renderer:
         ssaa: integer supersampling factor; must be >= 2 with ``aa="ssaa"`` and 1 otherwise.
         lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1
             for a x2 pair's LR frame, as game upscalers recommend).
-        anisotropy: maximum anisotropic filtering ratio (1 disables).
+        anisotropy: maximum anisotropic filtering ratio (1 = trilinear); filtering is done in the
+            G-buffer shader so that it composes with ``lod_bias`` on every driver.
         shadow_map_size: sun shadow map resolution in texels (0 disables shadows).
         buffers: buffer names to read back (default: all of :data:`gameir.buffers.BUFFER_NAMES`).
         share: another Renderer whose GL context, programs and uploaded scene data to reuse
@@ -370,8 +371,8 @@ class Renderer:
 
     def _material_uniforms(self, prog: Any, mat: Material) -> None:
         gpu = self._core.gpu
-        base = gpu.texture(mat.base_color_texture, self.anisotropy, gpu.white)
-        normal = gpu.texture(mat.normal_texture, self.anisotropy, gpu.flat_normal)
+        base = gpu.texture(mat.base_color_texture, gpu.white)
+        normal = gpu.texture(mat.normal_texture, gpu.flat_normal)
         base.use(0)
         normal.use(1)
         _set(prog, "u_base_tex", 0)
@@ -389,7 +390,8 @@ class Renderer:
         wrap_n = mat.normal_texture.wrap if mat.normal_texture is not None else "repeat"
         _set(prog, "u_wrap_base", WRAP_CODES[wrap_b])
         _set(prog, "u_wrap_normal", WRAP_CODES[wrap_n])
-        _set(prog, "u_lod_bias", self.lod_bias)
+        _set(prog, "u_lod_scale", float(2.0 ** self.lod_bias))
+        _set(prog, "u_max_aniso", self.anisotropy)
 
     def _draw_batches(self, draws: list[_Draw], program_name: str, variants: tuple[str, ...],
                       uniforms: dict[str, Any], cull: bool) -> None:

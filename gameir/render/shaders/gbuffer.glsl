@@ -57,7 +57,8 @@ uniform int u_has_normal_tex;
 uniform float u_alpha_cutoff;
 uniform int u_wrap_base;
 uniform int u_wrap_normal;
-uniform float u_lod_bias;
+uniform float u_lod_scale;     // 2^lod_bias, scales the uv gradients
+uniform float u_max_aniso;     // maximum anisotropic taps (1 = trilinear)
 uniform vec2 u_size;           // render target size in pixels
 uniform sampler2D u_base_tex;
 uniform sampler2D u_normal_tex;
@@ -72,8 +73,29 @@ vec2 wrap_uv(vec2 uv, int mode) {
     return mode == WRAP_MIRROR ? 1.0 - abs(mod(uv, 2.0) - 1.0) : uv;
 }
 
+// Anisotropic, LOD-biased texture lookup done in the shader: up to u_max_aniso trilinear taps along
+// the footprint's major axis, each with gradients scaled by 2^lod_bias. (llvmpipe's built-in
+// anisotropic path ignores both the bias argument and explicit gradients, so GL anisotropy stays 1.)
+vec4 sample_biased(sampler2D tex, vec2 uv) {
+    vec2 dx = dFdx(uv) * u_lod_scale;
+    vec2 dy = dFdy(uv) * u_lod_scale;
+    vec2 size = vec2(textureSize(tex, 0));
+    float lx = length(dx * size);
+    float ly = length(dy * size);
+    vec2 major = lx > ly ? dx : dy;
+    vec2 minor = lx > ly ? dy : dx;
+    float n = clamp(ceil(max(lx, ly) / max(min(lx, ly), 1e-8)), 1.0, u_max_aniso);
+    int count = int(n);
+    vec2 step_grad = major / n;
+    vec4 acc = vec4(0.0);
+    for (int i = 0; i < count; ++i) {
+        acc += textureGrad(tex, uv + major * ((float(i) + 0.5) / n - 0.5), step_grad, minor);
+    }
+    return acc / n;
+}
+
 void main() {
-    vec4 base = u_base_color * texture(u_base_tex, wrap_uv(v_uv, u_wrap_base), u_lod_bias);
+    vec4 base = u_base_color * sample_biased(u_base_tex, wrap_uv(v_uv, u_wrap_base));
 #ifdef ALPHA_TEST
     if (base.a < u_alpha_cutoff) discard;
 #endif
@@ -87,7 +109,7 @@ void main() {
         if (tl > 1e-12) {
             T /= tl;
             vec3 B = cross(N, T) * v_tangent.w;
-            vec3 tn = texture(u_normal_tex, wrap_uv(v_uv, u_wrap_normal), u_lod_bias).xyz * 2.0 - 1.0;
+            vec3 tn = sample_biased(u_normal_tex, wrap_uv(v_uv, u_wrap_normal)).xyz * 2.0 - 1.0;
             tn.xy *= u_normal_scale;
             vec3 mapped = T * tn.x + B * tn.y + N * tn.z;
             float ml = length(mapped);
