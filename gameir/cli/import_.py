@@ -1,4 +1,4 @@
-"""`gameir import folders IN --to DIR`: pack other datasets into shards + manifest.
+"""`gameir import folders|gameir-release IN --to DIR`: pack other datasets into shards + manifest.
 
 The module is ``import_`` because ``import`` is a Python keyword; the verb is ``import``.
 """
@@ -12,10 +12,11 @@ __all__ = ["register"]
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "import", help="pack a folder dataset (LR/HR PNG pairs, optional G-buffers, cameras) into shards",
+        "import", help="pack a folder dataset (LR/HR PNG pairs, G-buffers, cameras) or the GameIR release into shards",
         description="Convert another dataset layout into GameIR shards and a manifest.",
         epilog="examples:\n  gameir import folders exports/val --to data/reimported\n"
-               "  gameir import folders DIV2K --lr DIV2K_train_LR_bicubic/X2 --hr DIV2K_train_HR --split train --to data/div2k",
+               "  gameir import folders DIV2K --lr DIV2K_train_LR_bicubic/X2 --hr DIV2K_train_HR --split train --to data/div2k\n"
+               "  gameir import gameir-release release/*.tar --split test --to data/gameir-release",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds = parser.add_subparsers(dest="import_kind", metavar="FORMAT", required=True)
     folders = kinds.add_parser(
@@ -36,11 +37,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     folders.add_argument("--quiet", action="store_true", help="no progress bar")
     folders.set_defaults(func=_folders)
 
+    release = kinds.add_parser(
+        "gameir-release", help="the published GameIR release: tar shards or folders of GameIR-SR/<scene>/<spawn>/...",
+        description="Convert the GameIR release layout (uncompressed tar shards and/or extracted folders with "
+                    "GameIR-SR/<scene>/<spawn>/<720p|1440p>/<frame>.<rgb|depth>.png, CARLA 24-bit depth) into one "
+                    "shard per <scene>/<spawn> video at DIR/<split>/<scene>/<spawn>.h5: levels lr (720p) and hr "
+                    "(1440p), buffers rgb and depth (metres; CARLA's far-plane code becomes +inf). The release has "
+                    "no cameras: K is stored as zeros and c2w as identity. Existing shards are kept (resume).",
+        epilog="examples:\n  gameir import gameir-release release/GameIR-SR-test-*.tar --split test --to data/gameir-release\n"
+               "  gameir import gameir-release /data/GameIR-extracted --split train --to data/gameir-release",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    release.add_argument("paths", nargs="+", help="release .tar shards and/or folders")
+    release.add_argument("--to", required=True, help="dataset root to write")
+    release.add_argument("--split", default="train", help="split of the imported clips (default: train)")
+    release.add_argument("--far-as-depth", action="store_true",
+                         help="keep CARLA's far-plane code as 1000 m instead of +inf (sky)")
+    release.add_argument("--quiet", action="store_true", help="no progress bar")
+    release.set_defaults(func=_release)
+
 
 def _folders(args: argparse.Namespace) -> int:
     from gameir.interop.import_folders import import_folders
 
     manifest = import_folders(args.source, args.to, split=args.split, lr_dir=args.lr, hr_dir=args.hr, quiet=args.quiet)
+    return _summary(args, manifest)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from gameir.interop.import_release import import_release
+
+    manifest = import_release(args.paths, args.to, split=args.split, far_as_inf=not args.far_as_depth, quiet=args.quiet)
+    return _summary(args, manifest)
+
+
+def _summary(args: argparse.Namespace, manifest: dict) -> int:
     for split, body in manifest["splits"].items():
         print(f"{split:<8} {len(body['shards']):>5} shards {body['frames']:>7} frames")
     print(f"wrote {args.to}/manifest.json")
