@@ -22,6 +22,7 @@ VERBS: tuple[str, ...] = (
     "serve",
     "export",
     "import_",
+    "preview",
 )
 
 

@@ -287,13 +287,19 @@ def rig_around(world: World, n_frames: int, fps: float = 20.0, width: int = 960,
                **rig_kwargs) -> MultiViewRig:
     """A fixed rig around ``target`` (default the world focus) recording ``n_frames`` synchronised frames.
 
-    Views that would sit inside geometry are lifted until 0.5 m clear.
+    Views that would sit inside geometry are lifted until 0.5 m clear (at most
+    ``metadata["max_lift_m"]``). Worlds that set ``metadata["max_rig_radius_m"]`` /
+    ``["max_rig_height_m"]`` (interiors: rooms are 6 m wide, 4 m high) clamp the radius and height
+    to those values so every view stays in the focus room.
     """
     tgt = np.asarray(world.focus if target is None else target, np.float64)
+    radius_m = min(radius_m, float(world.metadata.get("max_rig_radius_m", np.inf)))
+    height_m = min(height_m, float(world.metadata.get("max_rig_height_m", np.inf)))
+    max_lift = float(world.metadata.get("max_lift_m", 80.0))
     poses = multiview_rig(tgt, n_views, layout, radius_m, height_m, **rig_kwargs)
     for v in range(len(poses)):
         if world.clearance(poses[v, :3, 3][None])[0] < 0.5:
-            eye = _lift_until_clear(world, poses[v, :3, 3], 0.5)
+            eye = _lift_until_clear(world, poses[v, :3, 3], 0.5, max_up=max_lift)
             poses[v] = look_at(eye, tgt) if layout != "forward" else np.concatenate(
                 [poses[v, :, :3], np.append(eye, 1.0)[:, None]], 1)
     times = t0 + _frames(n_frames, fps)

@@ -72,10 +72,10 @@ def build_interior(b: WorldBuilder, k: float) -> World:
         for j in range(ny):
             o = translate(i * CELL_M, j * CELL_M, 0)
             b.add(floor_q, floors[region[i, j]], o, S["ground"], floor_id, "floor", solid=False)
-            b.add(ceil_q, ceiling, o, S["building"], ceil_id, "ceiling", solid=False)
+            b.add(ceil_q, ceiling, o, S["building"], ceil_id, "ceiling")
             c = ((i + 0.5) * CELL_M, (j + 0.5) * CELL_M)
             b.add(panel_q, panel, translate(c[0], c[1], 0), S["static"], b.new_id(), "light_panel", solid=False)
-            if len(b.scene.lights) < 24:  # always on, whatever the weather outside
+            if len(b.scene.lights) < 16:  # renderer limit; always on, whatever the weather outside
                 b.scene.add(PointLight((c[0], c[1], WALL_H - 0.4), (1.0, 0.92, 0.8), 18.0, 12.0))
     # walls: every cell side that is not an open connection; doorways on some connections
     wid = b.new_id()
@@ -147,7 +147,8 @@ def build_interior(b: WorldBuilder, k: float) -> World:
     start = order_cells[0]
     focus = np.array([(start[0] + 0.5) * CELL_M, (start[1] + 0.5) * CELL_M, 1.5])
     meta = {"cells": [nx, ny], "fly_floor_m": 1.2, "fly_ceiling_m": 2.0, "fly_clearance_m": 0.8, "fly_speed_m_s": 2.0,
-            "orbit_radius_m": 2.0, "orbit_height_m": 0.1, "max_lift_m": 0.0}
+            "orbit_radius_m": 2.0, "orbit_height_m": 0.1, "max_lift_m": 0.0, "max_rig_radius_m": 2.2,
+            "max_rig_height_m": 0.5}
     return b.finish(focus, np.array([[0.5, 0.5], [nx * CELL_M - 0.5, ny * CELL_M - 0.5]]), meta)
 
 

@@ -86,7 +86,7 @@ def build_nature(b: WorldBuilder, k: float) -> World:
     b.wettable(ground)
     b.add(M.heightfield(h, tuple(size), tuple(origin), 4.0).to_mesh("terrain"), ground, np.eye(4),
           S["terrain"], b.new_id(), "terrain", solid=False)
-    water = lib.textured("water")
+    water = lib.textured("water", normal_strength=0.4)
     b.add(M.quad([-40, -40, water_z], [SIZE_M + 80, 0, 0], [0, SIZE_M + 80, 0], 8.0).to_mesh("water"), water,
           np.eye(4), S["water"], b.new_id(), "water", solid=False)
     dirt = b.wettable(lib.textured("dirt"))

@@ -18,7 +18,11 @@ from gameir.worlds import meshes as M
 from gameir.worlds.paths import Polyline, rounded_rectangle
 from gameir.worlds.world import World, WorldBuilder
 
-__all__ = ["build_town", "ROAD_W", "PARK_W", "LANE_W", "KERB_H"]
+__all__ = ["build_town", "ROAD_W", "PARK_W", "LANE_W", "KERB_H", "MAX_LAMP_LIGHTS"]
+
+#: Point/spot lights per scene: the renderer shades at most 16 (gameir.render.constants.MAX_LIGHTS;
+#: not imported here because worlds sit below the renderer in the data flow).
+MAX_LAMP_LIGHTS = 16
 
 ROAD_W, PARK_W, LANE_W, KERB_H, WALK_W = 12.0, 2.5, 3.5, 0.15, 3.0
 
@@ -52,7 +56,8 @@ class _Town:
         self.paving = b.wettable(lib.textured("concrete", 1, slabs=4))
         self.paint = b.wettable(lib.plain("paint", (0.8, 0.8, 0.75), roughness=0.6))
         self.walls = [lib.textured("bricks", 0), lib.textured("bricks", 1), lib.textured("concrete", 2),
-                      lib.textured("metal_panels", 0), lib.textured("tiles", 3, n=4)]
+                      lib.textured("metal_panels", 0), lib.textured("bricks", 2)]
+        self.facades = [lib.textured("facade", i) for i in range(3)]
         self.roof = lib.textured("concrete", 3)
         self.glass = b.wettable(lib.plain("glass", (0.03, 0.04, 0.05), roughness=0.08, metallic=0.0))
         self.lit_glass = b.glow(lib.plain("lit_glass", (0.05, 0.05, 0.05), roughness=0.1), (1.0, 0.75, 0.45), 0.0, 3.0)
@@ -82,6 +87,7 @@ class _Town:
         self.taillight = b.glow(lib.plain("taillight", (0.5, 0.02, 0.02), roughness=0.2), (1.0, 0.02, 0.02), 0.2, 3.0)
         self.bin_mat = lib.plain("bin", (0.1, 0.25, 0.12), roughness=0.5, metallic=0.3)
         self.crate = lib.textured("wood")
+        self.lamp_sites: list[np.ndarray] = []
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -117,6 +123,32 @@ class _Town:
                         parts.append(q.transformed(compose(translate(x, y, 0), _rot_z_deg(ang))))
         b.add(M.merge(parts).to_mesh("road_lines"), self.paint, np.eye(4), S["road_line"], b.new_id(),
               "road_line", solid=False)
+
+    def perimeter(self) -> None:
+        """Cheap facade-textured buildings beyond the outer roads, so outward views end in a street."""
+        b, rng = self.b, self.rng
+        x0, y0 = self.xr[0] - ROAD_W / 2, self.yr[0] - ROAD_W / 2
+        x1, y1 = self.xr[-1] + ROAD_W / 2, self.yr[-1] + ROAD_W / 2
+        depth = 16.0
+        sides = [(x0 - depth, y0 - depth, x1 + depth, y0), (x0 - depth, y1, x1 + depth, y1 + depth),
+                 (x0 - depth, y0, x0, y1), (x1, y0, x1 + depth, y1)]
+        for (sx0, sy0, sx1, sy1) in sides:
+            slab = M.sidewalk(sx1 - sx0, sy1 - sy0, KERB_H, 2.0)
+            b.add(slab.to_mesh(f"outer_walk{sx0:.0f}_{sy0:.0f}"), self.paving, translate(sx0, sy0, 0), S["sidewalk"],
+                  b.new_id(), "sidewalk", solid=False)
+            along_x = (sx1 - sx0) > (sy1 - sy0)
+            pos, end = (sx0, sx1) if along_x else (sy0, sy1)
+            while pos < end - 4:
+                w = min(rng.uniform(10, 25), end - pos)
+                h = float(rng.integers(2, 9)) * 3.4
+                if along_x:
+                    size, centre = (w, depth - WALK_W, h), (pos + w / 2, (sy0 + sy1) / 2 + (WALK_W / 2 if sy0 >= y1 else -WALK_W / 2))
+                else:
+                    size, centre = (depth - WALK_W, w, h), ((sx0 + sx1) / 2 + (WALK_W / 2 if sx0 >= x1 else -WALK_W / 2), pos + w / 2)
+                box = M.box(size, (centre[0], centre[1], KERB_H + h / 2), uv_scale=3.4, bottom=False)
+                b.add(box.to_mesh(f"outer{len(b.scene.instances)}"), self.facades[int(rng.integers(3))], np.eye(4),
+                      S["building"], b.new_id(), "building:outer")
+                pos += w
 
     # -- blocks ---------------------------------------------------------------------------------
     def block(self, x0: float, y0: float, x1: float, y1: float) -> None:
@@ -247,9 +279,7 @@ class _Town:
                 b.add(b.mesh("lamp_head", lambda: lamp_parts["head"]), self.dark, tm, S["pole"], oid, "lamp:head")
                 b.add(b.mesh("lamp_bulb", lambda: lamp_parts["bulb"]), self.bulb, tm, S["pole"], oid, "lamp:bulb",
                       solid=False)
-                if len(b.lamps) < 24:
-                    lp = tm[:3, :3] @ lamp_pos + tm[:3, 3]
-                    b.lamp(SpotLight(tuple(lp), (0, 0, -1), (1.0, 0.8, 0.55), 60.0, 22.0, 35.0, 60.0))
+                self.lamp_sites.append(tm[:3, :3] @ lamp_pos + tm[:3, 3])
             for s in np.arange(20.0, ln - 6.0, 24.0):  # street trees between lamps
                 if rng.random() < 0.7:
                     self.tree(tuple(at(s, 1.2)), rng.uniform(5, 8))
@@ -346,11 +376,16 @@ def build_town(b: WorldBuilder, k: float) -> World:
     t = _Town(b, k)
     t.layout()
     t.ground()
+    t.perimeter()
     for blk in t.blocks:
         t.block(*blk)
     t.vehicles()
     cx = t.xr[len(t.xr) // 2]
     cy = t.yr[len(t.yr) // 2]
+    # every lamp glows; the MAX_LAMP_LIGHTS nearest the focus also light the street
+    sites = sorted(t.lamp_sites, key=lambda p: float(np.hypot(p[0] - cx, p[1] - cy)))
+    for lp in sites[:MAX_LAMP_LIGHTS]:
+        b.lamp(SpotLight(tuple(lp), (0, 0, -1), (1.0, 0.8, 0.55), 60.0, 22.0, 35.0, 60.0))
     extent = np.array([[t.xr[0] - ROAD_W / 2, t.yr[0] - ROAD_W / 2], [t.xr[-1] + ROAD_W / 2, t.yr[-1] + ROAD_W / 2]])
     meta = {"blocks": len(t.blocks), "roads_x": len(t.yr), "roads_y": len(t.xr), "camera_slots": t.camera_slots}
     return b.finish(np.array([cx, cy, 1.5]), extent, meta)

@@ -18,7 +18,7 @@ def leaves(rng: np.random.Generator, size: int = 256, count: int | None = None) 
     rounded crown so a crossed-quad card looks like a tree top.
     """
     size = check_size(size)
-    count = int(count if count is not None else size * 3 // 4)
+    count = int(count if count is not None else max(60, size * size // 48))
     rgb = np.zeros((size, size, 3), np.float32)
     alpha = np.zeros((size, size), np.uint8)
     hue = rng.uniform(0.0, 1.0)
@@ -26,7 +26,7 @@ def leaves(rng: np.random.Generator, size: int = 256, count: int | None = None) 
         r = np.sqrt(rng.random()) * 0.45 * size
         a = rng.uniform(0, 2 * np.pi)
         cx, cy = size / 2 + r * np.cos(a), size / 2 + r * np.sin(a)
-        ln = rng.uniform(0.03, 0.06) * size
+        ln = rng.uniform(0.025, 0.05) * size
         ang = rng.uniform(0, 180)
         col = np.array([0.12 + 0.15 * hue, 0.3 + 0.25 * rng.random(), 0.06 + 0.08 * rng.random()], np.float32)
         col *= rng.uniform(0.6, 1.2)
