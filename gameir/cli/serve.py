@@ -25,9 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from gameir.distribution.serve import make_server
 
-    server = make_server(args.dir, host=args.host, port=args.port, quiet=args.quiet)
+    try:
+        server = make_server(args.dir, host=args.host, port=args.port, quiet=args.quiet)
+    except (FileNotFoundError, ValueError):
+        raise
+    except OSError as exc:  # address in use, permission denied for a low port, unknown host
+        print(f"gameir serve: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"serving {server.root} read-only at {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

@@ -84,3 +84,14 @@ def test_binds_loopback_by_default(tmp_path):
 ])
 def test_parse_range(header, expected):
     assert parse_range(header, 100) == expected
+
+
+def test_cli_reports_a_busy_port(tmp_path, capsys):
+    from gameir.cli.main import main
+
+    server = make_server(tmp_path, port=0, quiet=True)
+    try:
+        assert main(["serve", str(tmp_path), "--port", str(server.server_address[1])]) == 2
+        assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
+    finally:
+        server.server_close()
