@@ -50,6 +50,6 @@ def psnr(pred: torch.Tensor, target: torch.Tensor, data_range: float, *, crop_bo
     pred, target, data_range = prepare_pair(pred, target, data_range, crop_border, y_channel, "psnr")
     dt = compute_dtype(pred.device)
     # Difference in the input precision (exact for nearby float32 values), squares summed in float64.
-    diff = (pred - target).to(dt)
-    mse = (diff * diff).mean(dim=(1, 2, 3))
+    diff = (pred - target).flatten(1)
+    mse = torch.linalg.vector_norm(diff, dim=1, dtype=dt).square() / diff.shape[1]
     return 10.0 * torch.log10(data_range ** 2 / mse)
