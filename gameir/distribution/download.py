@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 import urllib.parse
@@ -41,7 +40,7 @@ VERIFIED_NAME = ".gameir-verified.json"
 CHUNK_BYTES = 1 << 18
 #: Free space kept beyond the split's size (file-system metadata, the manifest, other writers).
 DISK_MARGIN_BYTES = 64 << 20
-_READ_ERRORS = (http.client.HTTPException, ConnectionError, socket.timeout, TimeoutError)
+_READ_ERRORS = (http.client.HTTPException, OSError)  # reading the remote stream only; local writes are outside
 
 
 class DownloadError(OSError):

@@ -10,7 +10,7 @@ import pytest
 
 from gameir.interop.export_folders import export_folders
 from gameir.interop.import_folders import import_folders
-from gameir.shards.manifest import find_shards, load_manifest
+from gameir.shards.manifest import find_shards
 from gameir.shards.reader import ShardReader
 from gameir.shards.verify import verify_path
 
