@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gameir.baselines.resample", "gameir.baselines.guided"]
+MODULES = ["gameir.baselines.resample", "gameir.baselines.guided", "gameir.baselines.warp"]
 
 
 @pytest.mark.parametrize("name", MODULES)
