@@ -39,7 +39,8 @@ class FaultHandler(DatasetRequestHandler):
 
     ``fail500[path]``: answer that many requests with HTTP 500 first; ``drop_after[path]``: close every
     connection after this many body bytes; ``corrupt[path]``: flip one byte in that many responses;
-    ``delay_s``: sleep per chunk (throttle), ``chunk``: chunk bytes.
+    ``delay_s``: sleep per chunk (throttle), ``chunk``: chunk bytes; ``ignore_range``: answer 200 to
+    Range requests.
     """
 
     def do_GET(self) -> None:
@@ -58,13 +59,20 @@ class FaultHandler(DatasetRequestHandler):
         if fail:
             self.send_error(500, "injected failure")
             return
+        if faults.get("ignore_range"):
+            del self.headers["Range"]  # behave like a server without Range support: 200, whole file
         self._sent = 0
         self._corrupt = corrupt
         self._drop = faults["drop_after"].get(path)
+        with self.server.counter_lock:
+            self.server.active += 1
         try:
             super().do_GET()
         except _Dropped:
             self.close_connection = True
+        finally:
+            with self.server.counter_lock:
+                self.server.active -= 1
 
     def copy_body(self, fh, length: int) -> None:
         path = urllib.parse.urlsplit(self.path).path
@@ -95,9 +103,20 @@ def start_server(root: Path, handler=FaultHandler):
     server = make_server(root, host="127.0.0.1", port=0, quiet=True, handler=handler)
     server.faults = {"fail500": {}, "drop_after": {}, "corrupt": {}, "delay_s": 0.0, "chunk": 1 << 16}
     server.requests = []
+    server.active = 0  # GET requests being answered right now
+    server.wait_idle = lambda timeout_s=20.0: wait_idle(server, timeout_s)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     return server, thread
+
+
+def wait_idle(server, timeout_s: float = 20.0) -> None:
+    """Wait until no GET is in flight (e.g. a handler still writing to a killed client)."""
+    deadline = time.monotonic() + timeout_s
+    while server.active and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if server.active:
+        raise TimeoutError(f"{server.active} requests still in flight after {timeout_s} s")
 
 
 @pytest.fixture(scope="session")

@@ -187,9 +187,46 @@ def test_resume_after_sigkill_fetches_only_missing_bytes(served, tmp_path):
     assert 0 < on_disk < total
 
     served.faults.update(chunk=1 << 16, delay_s=0.0)
+    served.wait_idle()  # the handler that served the killed client may still be counting bytes
     served.bytes_sent.clear()
     report = download_split(served.url, "train", dest, jobs=2, quiet=True)
     assert not report.failures
     assert sum(_shard_bytes(served).values()) == total - on_disk
     assert report.bytes_fetched == total - on_disk
     assert verify_path(dest, split="train")[0] == []
+
+
+def _seed_partial(served, dest: Path, rel: str, data: bytes) -> None:
+    partial = dest / (rel + ".partial")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(data)
+
+
+def test_resume_from_a_partial_fetches_the_rest(served, tmp_path):
+    rel = "train/clip-000.h5"
+    full = (Path(served.root) / rel).read_bytes()
+    _seed_partial(served, tmp_path / "dl", rel, full[:50000])
+    download(served.url, split="train", to=tmp_path / "dl")
+    assert (f"/{rel}", "bytes=50000-") in served.requests
+    assert _shard_bytes(served)[f"/{rel}"] == len(full) - 50000
+
+
+def test_server_without_range_support_restarts_the_shard(served, tmp_path):
+    rel = "train/clip-000.h5"
+    full = (Path(served.root) / rel).read_bytes()
+    _seed_partial(served, tmp_path / "dl", rel, full[:50000])
+    served.faults["ignore_range"] = True
+    root = download(served.url, split="train", to=tmp_path / "dl")
+    assert verify_path(root, split="train")[0] == []
+    assert _shard_bytes(served)[f"/{rel}"] == len(full)
+
+
+def test_garbage_or_oversized_partials_are_replaced(served, tmp_path):
+    full0 = (Path(served.root) / "train/clip-000.h5").read_bytes()
+    full1 = (Path(served.root) / "train/clip-001.h5").read_bytes()
+    _seed_partial(served, tmp_path / "dl", "train/clip-000.h5", b"\0" * 50000)  # wrong bytes: hash catches it
+    _seed_partial(served, tmp_path / "dl", "train/clip-001.h5", full1 + b"extra")  # longer than the shard
+    root = download(served.url, split="train", to=tmp_path / "dl")
+    assert verify_path(root, split="train")[0] == []
+    assert _shard_bytes(served)["/train/clip-000.h5"] == len(full0) - 50000 + len(full0)  # rest, then once more whole
+    assert _shard_bytes(served)["/train/clip-001.h5"] == len(full1)
