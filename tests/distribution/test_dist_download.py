@@ -230,3 +230,9 @@ def test_garbage_or_oversized_partials_are_replaced(served, tmp_path):
     assert verify_path(root, split="train")[0] == []
     assert _shard_bytes(served)["/train/clip-000.h5"] == len(full0) - 50000 + len(full0)  # rest, then once more whole
     assert _shard_bytes(served)["/train/clip-001.h5"] == len(full1)
+
+
+def test_top_level_api_is_lazy():
+    code = ("import sys, gameir; assert 'gameir.distribution' not in sys.modules; "
+            "from gameir.distribution.download import download; assert gameir.download is download")
+    subprocess.run([sys.executable, "-c", code], check=True)
