@@ -36,6 +36,7 @@ def test_rendered_crops_align_with_scale(rendered_root):
     ds = SRDataset(rendered_root, "train", lr_patch=(16, 20), gbuffers=("depth",), augment=True, seed=4)
     hr_ds = SRDataset(rendered_root, "train", lr_patch=(16, 20), gbuffers=("depth",), gbuffer_res="hr",
                       augment=True, seed=4)
+    errors = []
     for epoch in range(4):
         ds.set_epoch(epoch)
         hr_ds.set_epoch(epoch)
@@ -54,4 +55,6 @@ def test_rendered_crops_align_with_scale(rendered_root):
             # rgb: the box-averaged HR crop matches the LR crop far better than a one-pixel shift
             box = torch.nn.functional.avg_pool2d(lo["hr"], 2)
             aligned = (box - lo["lr"]).abs().mean()
-            assert aligned < 0.4 * min((torch.roll(box, s, d) - lo["lr"]).abs().mean() for s in (1, -1) for d in (1, 2))
+            errors.append((aligned, min((torch.roll(box, s, d) - lo["lr"]).abs().mean() for s in (1, -1) for d in (1, 2))))
+    aligned, shifted = torch.tensor(errors).mean(0)
+    assert aligned < 0.35 * shifted, (aligned, shifted)  # typically 0.013 vs 0.08
