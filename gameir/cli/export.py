@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ns.add_argument("--frames", type=int, nargs="+", help="frame indices to export (default: all)")
     ns.add_argument("--test-views", type=int, nargs="+", help="views held out (default: the last view)")
     ns.add_argument("--no-depth", action="store_true", help="do not write depth PNGs")
-    ns.add_argument("--quiet", action="store_true", help="no progress line")
+    ns.add_argument("--quiet", action="store_true", help="no progress bar")
     ns.set_defaults(func=_nerfstudio)
 
 
@@ -66,7 +66,7 @@ def _nerfstudio(args: argparse.Namespace) -> int:
     from gameir.interop.export_nerfstudio import export_nerfstudio
 
     meta = export_nerfstudio(args.shard, args.to, level=args.level, frames=args.frames, test_views=args.test_views,
-                             depth=not args.no_depth)
+                             depth=not args.no_depth, quiet=args.quiet)
     print(f"wrote {args.to}/transforms.json: {len(meta['frames'])} images {meta['w']}x{meta['h']}, "
           f"{len(meta['train_filenames'])} train / {len(meta['test_filenames'])} test")
     return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -58,7 +58,7 @@ def export_nerfstudio(
     frames: Sequence[int] | None = None,
     test_views: Sequence[int] | None = None,
     depth: bool = True,
-    on_image: Callable[[], None] | None = None,
+    quiet: bool = True,
 ) -> dict[str, Any]:
     """Write ``out/transforms.json``, ``out/images/*.png`` and ``out/depths/*.png`` from one shard.
 
@@ -70,7 +70,7 @@ def export_nerfstudio(
         test_views: views held out for evaluation (default: the last view of a multi-view shard;
             for a single-view shard, every 8th frame is held out instead).
         depth: also write depth PNGs (needs a ``depth`` buffer).
-        on_image: called after each image written.
+        quiet: no progress bar.
 
     Returns:
         The ``transforms.json`` content.
@@ -97,6 +97,11 @@ def export_nerfstudio(
                 raise ValueError(f"{shard}: test_views {sorted(held)} must be views of 0..{max(reader.num_views, 1) - 1}"
                                  + (" (a single-view shard holds out every 8th frame instead)" if not reader.num_views else ""))
         h, w = reader.size(level)
+        bar = None
+        if not quiet:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(frame_ids) * len(views), unit="image", desc="export nerfstudio", dynamic_ncols=True)
         cams = reader.cameras(level)
         times = reader.times()
         entries, split_of = [], {}
@@ -117,8 +122,10 @@ def export_nerfstudio(
                 is_test = (view in held) if view is not None else (reader.num_views == 0 and f % 8 == 7)
                 split_of[entry["file_path"]] = "test" if is_test else "train"
                 entries.append(entry)
-                if on_image is not None:
-                    on_image()
+                if bar is not None:
+                    bar.update(1)
+        if bar is not None:
+            bar.close()
         meta: dict[str, Any] = {"camera_model": "OPENCV", "w": w, "h": h}
         shared = {k: entries[0][k] for k in ("fl_x", "fl_y", "cx", "cy")}
         if all(all(abs(e[k] - shared[k]) <= 1e-9 for k in shared) for e in entries):
