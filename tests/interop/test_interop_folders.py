@@ -109,3 +109,17 @@ def test_staged_files_appear_only_when_committed(tmp_path):
     files.write(tmp_path / "b/3.bin", b"three")  # third file fills the batch: all three commit
     assert [p.name for p in sorted(tmp_path.rglob("*"))] == ["a", "1.bin", "2.bin", "b", "3.bin"]
     assert (tmp_path / "b/3.bin").read_bytes() == b"three"
+
+
+def test_multiview_export_writes_one_folder_per_view(nvs_shard, tmp_path):
+    out = tmp_path / "folders"
+    summary = export_folders(nvs_shard, out)
+    assert summary["frames"] == 6
+    assert sorted(p.name for p in (out / "HR").iterdir()) == ["rig-000.v0", "rig-000.v1", "rig-000.v2"]
+    manifest = import_folders(out, tmp_path / "back")
+    assert [e["clip_id"] for e in manifest["splits"]["test"]["shards"]] == ["rig-000.v0", "rig-000.v1", "rig-000.v2"]
+    with ShardReader(nvs_shard) as a, ShardReader(tmp_path / "back/test/rig-000.v1.h5") as b:
+        assert b.kind == "sr" and b.num_frames == a.num_frames
+        for f in range(a.num_frames):
+            assert np.array_equal(a.read("depth", "hr", f, view=1), b.read("depth", "hr", f))
+            assert np.array_equal(a.camera("lr", f, view=1)["c2w"], b.camera("lr", f)["c2w"])
