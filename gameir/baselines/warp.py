@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gameir.scene.camera import opengl_to_opencv_c2w, project_points
+from gameir.scene.camera import opengl_to_opencv_c2w
 
 __all__ = ["WarpResult", "warp_views"]
 
@@ -125,34 +125,35 @@ def warp_views(src_rgb: np.ndarray, src_depth: np.ndarray, src_K: np.ndarray, sr
     if H < 1 or W < 1:
         raise ValueError(f"warp_views: dst_hw must be positive, got {dst_hw}")
 
-    # Unproject source pixel centres to world points (OpenCV camera axes, then c2w).
+    # Source pixel (u, v) at depth z lands at z * M [u, v, 1] + K_dst t in the destination's
+    # homogeneous pixel coordinates, with [R | t] = w2c_dst c2w_src in OpenCV axes and
+    # M = K_dst R K_src^-1 (one affine map; cheaper than unprojecting to world points).
+    rel = np.linalg.inv(opengl_to_opencv_c2w(dst_c2w)) @ opengl_to_opencv_c2w(src_c2w)
+    M = dst_K @ rel[:3, :3] @ np.linalg.inv(src_K)
+    kt = dst_K @ rel[:3, 3]
     z = src_depth.astype(np.float64)
     ok = np.isfinite(z) & (z > 0)
     ii, jj = np.nonzero(ok)
     zs = z[ii, jj]
-    pix = np.stack([jj + 0.5, ii + 0.5, np.ones_like(zs)], axis=1)
-    cam = (pix @ np.linalg.inv(src_K).T) * zs[:, None]
-    c2w_cv = opengl_to_opencv_c2w(src_c2w)
-    world = cam @ c2w_cv[:3, :3].T + c2w_cv[:3, 3]
-
-    uv, zd = project_points(dst_K, dst_c2w, world)
-    with np.errstate(invalid="ignore"):
-        u, v = np.floor(uv[:, 0]), np.floor(uv[:, 1])
+    u0, v0 = jj + 0.5, ii + 0.5
+    hom = [zs * (M[r, 0] * u0 + M[r, 1] * v0 + M[r, 2]) + kt[r] for r in range(3)]
+    zd = hom[2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u, v = np.floor(hom[0] / zd), np.floor(hom[1] / zd)
         keep = (zd > 0) & (u >= 0) & (u < W) & (v >= 0) & (v < H)
     idx = (v[keep] * W + u[keep]).astype(np.int64)
     zd, src_flat = zd[keep], (ii * w + jj)[keep]
 
-    # z-buffer: per destination pixel keep the nearest point (sort by pixel, then depth).
-    order = np.lexsort((zd, idx))
-    idx, zd, src_flat = idx[order], zd[order], src_flat[order]
-    first = np.ones(len(idx), dtype=bool)
-    first[1:] = idx[1:] != idx[:-1]
-    idx, zd, src_flat = idx[first], zd[first], src_flat[first]
+    # z-buffer: per destination pixel the nearest depth, then the points that reach it (an exact
+    # tie in depth keeps one of them).
+    depth = np.full(H * W, np.inf)
+    np.minimum.at(depth, idx, zd)
+    win = zd == depth[idx]
+    idx, src_flat = idx[win], src_flat[win]
+    depth = depth.astype(np.float32)
 
     rgb = np.zeros((H * W, c), dtype=src_rgb.dtype)
     rgb[idx] = src_rgb.reshape(-1, c)[src_flat]
-    depth = np.full(H * W, np.inf, dtype=np.float32)
-    depth[idx] = zd
     valid = np.zeros(H * W, dtype=bool)
     valid[idx] = True
     rgb, depth, valid = rgb.reshape(H, W, c), depth.reshape(H, W), valid.reshape(H, W)
