@@ -116,3 +116,26 @@ def test_ssim_errors():
         ssim(x, x, 1.0, backend="cuda")
     with pytest.raises(ValueError, match=r"ssim: pred and target shapes differ: pred \(1, 3, 20, 20\) vs target \(1, 3, 20, 21\)"):
         ssim(x, torch.rand(1, 3, 20, 21), 1.0)
+
+
+def _basicsr_style_ssim(img: np.ndarray, img2: np.ndarray) -> float:
+    """BasicSR's numpy ``_ssim`` formula on one 0..255 plane: a 2-D 11x11 window applied with
+    cv2.filter2D in float64, the [5:-5, 5:-5] valid region kept."""
+    import cv2
+
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    k = cv2.getGaussianKernel(11, 1.5)
+    win = np.outer(k, k.T)
+    f = lambda a: cv2.filter2D(a, -1, win)[5:-5, 5:-5]  # noqa: E731
+    mu1, mu2 = f(img), f(img2)
+    s11, s22, s12 = f(img * img) - mu1 ** 2, f(img2 * img2) - mu2 ** 2, f(img * img2) - mu1 * mu2
+    return float((((2 * mu1 * mu2 + c1) * (2 * s12 + c2))
+                  / ((mu1 ** 2 + mu2 ** 2 + c1) * (s11 + s22 + c2))).mean())
+
+
+def test_ssim_y_equals_basicsr_formula(photo_pairs):
+    pred, target = photo_pairs[("chelsea", "blur")]
+    ref = _basicsr_style_ssim(y601(pred)[4:-4, 4:-4], y601(target)[4:-4, 4:-4])
+    got = ssim(to_tensor(pred, torch.float64), to_tensor(target, torch.float64), 1.0, crop_border=4,
+               y_channel=True)
+    assert abs(got.item() - ref) < 1e-9
