@@ -144,7 +144,7 @@ def walk_path(world: World, n_frames: int, fps: float = 20.0, width: int = 960, 
     bob = 0.02 * np.sin(2 * np.pi * 2.0 * times)
     up = np.array([0.0, 0.0, 1.0])
     eyes = line.position(s) + up * (eye_height_m + bob)[:, None]
-    targets = line.position(s + 5.0) + up * (eye_height_m - 0.2)
+    targets = line.position(s + 3.0) + up * (eye_height_m - 0.15)
     c2w = np.stack([look_at(e, t) for e, t in zip(eyes, targets)])
     _check_clear(world, eyes, "walk_path", 0.2)
     return CameraPath(c2w, times, intrinsics_from_fov(width, height, fov_y_deg), width, height, fps, "walk")

@@ -46,7 +46,7 @@ class WeatherPreset:
 
 
 _CLEAR_SKY = dict(sky_zenith=(0.18, 0.36, 0.85), sky_horizon=(0.65, 0.78, 0.95), sky_ground=(0.25, 0.24, 0.22))
-_GREY_SKY = dict(sky_zenith=(0.42, 0.45, 0.5), sky_horizon=(0.62, 0.64, 0.67), sky_ground=(0.2, 0.2, 0.2))
+_GREY_SKY = dict(sky_zenith=(0.28, 0.3, 0.34), sky_horizon=(0.42, 0.44, 0.47), sky_ground=(0.15, 0.15, 0.15))
 
 #: name -> preset. Names follow CARLA's WeatherParameters presets.
 WEATHER_PRESETS: dict[str, WeatherPreset] = {
@@ -55,7 +55,7 @@ WEATHER_PRESETS: dict[str, WeatherPreset] = {
                                fog_color=(0.6, 0.7, 0.8), wetness=0.0, night=0.0, exposure_ev=0.0),
     "CloudyNoon": WeatherPreset(60, 35, (0.9, 0.92, 0.95), 0.8, **_GREY_SKY, sun_disc_deg=0.0,
                                 ambient_sky=(0.5, 0.52, 0.56), ambient_ground=(0.15, 0.15, 0.14), fog_density=0.002,
-                                fog_color=(0.6, 0.62, 0.65), wetness=0.0, night=0.0, exposure_ev=0.3),
+                                fog_color=(0.3, 0.32, 0.35), wetness=0.0, night=0.0, exposure_ev=0.0),
     "WetNoon": WeatherPreset(60, 35, (1.0, 0.96, 0.9), 2.6, **_CLEAR_SKY, sun_disc_deg=0.5,
                              ambient_sky=(0.3, 0.36, 0.48), ambient_ground=(0.1, 0.1, 0.09), fog_density=0.001,
                              fog_color=(0.6, 0.7, 0.8), wetness=0.8, night=0.0, exposure_ev=0.0),
@@ -69,7 +69,7 @@ WEATHER_PRESETS: dict[str, WeatherPreset] = {
                                   fog_color=(0.25, 0.26, 0.28), wetness=1.0, night=0.5, exposure_ev=0.8),
     "Fog": WeatherPreset(50, 35, (0.95, 0.95, 0.95), 1.0, **_GREY_SKY, sun_disc_deg=0.0,
                          ambient_sky=(0.45, 0.47, 0.5), ambient_ground=(0.15, 0.15, 0.15), fog_density=0.045,
-                         fog_color=(0.62, 0.64, 0.67), wetness=0.3, night=0.0, exposure_ev=0.3),
+                         fog_color=(0.5, 0.52, 0.55), wetness=0.3, night=0.0, exposure_ev=0.0),
     "Night": WeatherPreset(35, 120, (0.55, 0.65, 1.0), 0.04, sky_zenith=(0.002, 0.003, 0.008),
                            sky_horizon=(0.012, 0.015, 0.03), sky_ground=(0.005, 0.005, 0.005), sun_disc_deg=0.0,
                            ambient_sky=(0.012, 0.015, 0.03), ambient_ground=(0.004, 0.004, 0.004), fog_density=0.004,

@@ -1,0 +1,92 @@
+"""Worlds benchmark: build time, triangles and texture memory per family; LR+HR render time per pair.
+
+For each family it builds a few seeds (detail ``medium`` by default), then renders native LR+HR
+pairs along the family's default camera path (vehicle in towns, walk elsewhere) with every
+G-buffer. The side-by-side comparison is GL instancing (our worlds share one Mesh across all
+copies of a prop: one draw call per mesh/material batch) against the usual naive scene graph
+(one Mesh per placed object: one draw call per instance), on the same town and camera.
+
+    python benchmarks/bench_worlds.py                      # 960x720 + 1920x1440 pairs
+    python benchmarks/bench_worlds.py --lr 320 240 --pairs 2 --seeds 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from gameir.render import PairRenderer, gl_info
+from gameir.scene import Instance, Mesh, Scene
+from gameir.worlds import FAMILIES, build_world, make_path
+
+
+def _uninstanced(scene: Scene) -> Scene:
+    """The same scene with a private copy of every Mesh (no instancing)."""
+    out = Scene(name=scene.name + "-uninstanced", lights=list(scene.lights), environment=scene.environment)
+    for inst in scene.instances:
+        m = inst.mesh
+        copy = Mesh(m.positions.copy(), m.indices.copy(), m.normals.copy(), m.uvs.copy(), m.tangents.copy(), m.name)
+        out.add(Instance(copy, inst.material, inst.transform, inst.semantic, inst.instance_id, inst.name))
+    return out
+
+
+def _time_pairs(pr: PairRenderer, scene: Scene, path, pairs: int) -> tuple[float, float]:
+    """(first pair incl. upload, median of the next ``pairs``) seconds."""
+    times = []
+    for i in range(pairs + 1):
+        t0 = time.perf_counter()
+        pr.render(scene, path.camera(i + 1), float(path.times_s[i + 1]), dt=float(path.times_s[1] - path.times_s[0]),
+                  prev_camera=path.camera(i))
+        times.append(time.perf_counter() - t0)
+    return times[0], statistics.median(times[1:])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
+    ap.add_argument("--scale", type=int, default=2)
+    ap.add_argument("--pairs", type=int, default=3, help="timed pairs per family (after one warm-up pair)")
+    ap.add_argument("--seeds", type=int, default=3, help="seeds built per family for the build-time figures")
+    ap.add_argument("--detail", default="medium")
+    args = ap.parse_args()
+    w, h = args.lr
+    info = gl_info()
+    print(f"GL: {info['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
+    rows = []
+    town = None
+    with PairRenderer((w, h), args.scale) as pr:
+        for fam in FAMILIES:
+            builds, worlds = [], []
+            for seed in range(args.seeds):
+                t0 = time.perf_counter()
+                worlds.append(build_world(fam, seed, detail=args.detail))
+                builds.append(time.perf_counter() - t0)
+            world = worlds[0]
+            kind = "vehicle" if world.lanes else "walk"
+            path = make_path(world, kind, args.pairs + 2, fps=20.0, width=w, height=h)
+            first, med = _time_pairs(pr, world.scene, path, args.pairs)
+            meta = world.metadata
+            rows.append((fam, statistics.median(builds), meta["triangles"], meta["instances"],
+                         len(world.scene.batches()), world.texture_bytes / 2 ** 20, first, med))
+            if fam == "town":
+                town = (world, path)
+        world, path = town
+        flat = _uninstanced(world.scene)
+        _, inst_t = _time_pairs(pr, world.scene, path, args.pairs)
+        first_u, flat_t = _time_pairs(pr, flat, path, args.pairs)
+    print()
+    print(f"{'family':<9} {'build s':>8} {'triangles':>10} {'instances':>9} {'draws':>6} {'tex MiB':>8} "
+          f"{'1st pair s':>10} {'pair s':>7}")
+    for fam, b, tri, ni, nd, tex, first, med in rows:
+        print(f"{fam:<9} {b:8.2f} {tri:10d} {ni:9d} {nd:6d} {tex:8.1f} {first:10.2f} {med:7.2f}")
+    print()
+    print(f"town, LR+HR pair   | ours: GL instancing ({len(world.scene.batches())} draws) | "
+          f"naive: one mesh per object ({len(flat.batches())} draws)")
+    print(f"seconds per pair   | {inst_t:.2f}{'':>33}| {flat_t:.2f} (first pair incl. upload {first_u:.2f})")
+
+
+if __name__ == "__main__":
+    main()
