@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from gameir.frame import Frame
-from gameir.render.renderer import Renderer
+from gameir.render.renderer import Renderer, collect_draws
 from gameir.scene.camera import Camera
 from gameir.scene.scene import Scene
 
@@ -35,10 +35,14 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
     if s < 1 or hr_renderer.width != s * lr_renderer.width or hr_renderer.height != s * lr_renderer.height:
         raise ValueError(f"render_pair: HR size {hr_renderer.width}x{hr_renderer.height} is not an integer "
                          f"multiple of LR size {lr_renderer.width}x{lr_renderer.height}")
-    lr = lr_renderer.render(scene, camera, t, dt=dt, prev_camera=prev_camera)
+    if not (isinstance(t, (int, float)) and isinstance(dt, (int, float)) and math.isfinite(t) and math.isfinite(dt)
+            and dt > 0):
+        raise ValueError(f"render_pair: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
+    collected = collect_draws(scene, t, dt)  # evaluate and validate the transforms once for both
+    lr = lr_renderer._render(scene, camera, t, dt=dt, prev_camera=prev_camera, collected=collected)
     hr_cam = camera.scaled(s, jitter=hr_jitter)
     hr_prev = None if prev_camera is None else prev_camera.scaled(s, jitter=hr_jitter)
-    hr = hr_renderer.render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev)
+    hr = hr_renderer._render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev, collected=collected)
     lr.settings.update(pair_role="lr", pair_scale=s)
     hr.settings.update(pair_role="hr", pair_scale=s, hr_jitter=hr_jitter)
     return lr, hr

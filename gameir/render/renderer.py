@@ -28,9 +28,10 @@ from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
 from gameir.scene.material import Material
 from gameir.scene.scene import Instance, Scene
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "collect_draws"]
 
 _BLEND, _DEPTH_TEST, _CULL_FACE = 1, 2, 4  # moderngl's enable flags (moderngl.BLEND, ...)
+_GL_FRAMEBUFFER_SRGB = 0x8DB9
 _FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])  # render top row first: GL row 0 = image row 0
 
 
@@ -60,6 +61,7 @@ class _Core:
         self.gpu = GpuCache(self.ctx)
         self.fullscreen_vaos: dict[int, Any] = {}
         self.shadow_maps: dict[int, tuple[Any, Any]] = {}
+        self.shadow_key: Any = None  # identifies the casters and fit of the last shadow map rendered
         self.max_samples = int(self.ctx.info.get("GL_MAX_SAMPLES", 4))
         self.max_size = int(self.ctx.info.get("GL_MAX_TEXTURE_SIZE", 8192))
         self.gl_renderer = str(self.ctx.info.get("GL_RENDERER", ""))
@@ -112,7 +114,7 @@ def _stack_transforms(insts: list[Instance], t: float) -> np.ndarray:
     return arr
 
 
-def _collect(scene: Scene, t: float, dt: float) -> tuple[list[_Draw], np.ndarray, np.ndarray, int]:
+def collect_draws(scene: Scene, t: float, dt: float) -> tuple[list[_Draw], np.ndarray, np.ndarray, int]:
     """Evaluate and validate transforms; returns draws, scene AABB min/max (world) and triangle count."""
     if not isinstance(scene, Scene):
         raise TypeError(f"scene must be a gameir.scene.Scene, got {type(scene).__name__}")
@@ -159,6 +161,8 @@ class Renderer:
             G-buffer shader so that it composes with ``lod_bias`` on every driver.
         shadow_map_size: sun shadow map resolution in texels (0 disables shadows).
         buffers: buffer names to read back (default: all of :data:`gameir.buffers.BUFFER_NAMES`).
+        depth_prepass: draw depth first so the G-buffer shader runs once per pixel (faster on
+            llvmpipe whenever objects overlap; identical output).
         share: another Renderer whose GL context, programs and uploaded scene data to reuse
             (e.g. LR and HR renderers of a pair); the context is released with the last user.
 
@@ -167,7 +171,8 @@ class Renderer:
 
     def __init__(self, width: int, height: int, *, aa: str = "none", msaa_samples: int = 4, ssaa: int = 1,
                  lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
-                 buffers: tuple[str, ...] | list[str] | None = None, share: "Renderer | None" = None) -> None:
+                 buffers: tuple[str, ...] | list[str] | None = None, depth_prepass: bool = True,
+                 share: "Renderer | None" = None) -> None:
         if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
                 or width < 1 or height < 1:
             raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
@@ -198,6 +203,7 @@ class Renderer:
         self.lod_bias, self.anisotropy = float(lod_bias), float(anisotropy)
         self.shadow_map_size = int(shadow_map_size)
         self.buffers = names
+        self.depth_prepass = bool(depth_prepass)
         if share is not None:
             if not isinstance(share, Renderer) or share._core is None:
                 raise ValueError("Renderer: share must be an open Renderer")
@@ -257,6 +263,11 @@ class Renderer:
     # -- rendering -------------------------------------------------------------------------------
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
                prev_camera: Camera | None = None) -> Frame:
+        """Render ``scene`` seen by ``camera`` at time ``t`` seconds (see :meth:`_render`)."""
+        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera)
+
+    def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
+                prev_camera: Camera | None = None, collected: tuple | None = None) -> Frame:
         """Render ``scene`` seen by ``camera`` at time ``t`` seconds.
 
         Args:
@@ -266,6 +277,9 @@ class Renderer:
             dt: time step to the previous frame in seconds (> 0), for motion vectors.
             prev_camera: camera of the previous frame (same size; its jitter counts); default
                 ``camera`` (motion from moving objects only).
+
+            collected: result of :func:`collect_draws` for (scene, t, dt), to share the transform
+                evaluation between the LR and HR frames of a pair.
 
         Returns:
             A :class:`gameir.frame.Frame` with the requested buffers, ``K`` including the jitter,
@@ -284,7 +298,7 @@ class Renderer:
         if not (math.isfinite(t) and math.isfinite(dt) and dt > 0):
             raise ValueError(f"render: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
         prev_camera = camera if prev_camera is None else prev_camera
-        draws, lo, hi, tris = _collect(scene, t, dt)
+        draws, lo, hi, tris = collect_draws(scene, t, dt) if collected is None else collected
         lights = [light for light in scene.lights if isinstance(light, (PointLight, SpotLight))]
         if len(lights) > MAX_LIGHTS:
             raise ValueError(f"scene {scene.name!r} has {len(lights)} point/spot lights; at most {MAX_LIGHTS}")
@@ -360,13 +374,13 @@ class Renderer:
             u["u_sun_dir"] = tuple(-np.asarray(sun.direction))
             u["u_sun_radiance"] = tuple(np.asarray(sun.color) * sun.intensity)
             if sun.casts_shadows and self.shadow_map_size > 0:
-                vp, texel = fit_sun_shadow(np.asarray(sun.direction), cam.K_jittered, cam.c2w, cam.width, cam.height,
+                # Fitted with the unjittered K: LR and HR of a pair (K scaled by a power of two) then get
+                # bit-identical fits, and the second one reuses the shadow map.
+                vp, texel = fit_sun_shadow(np.asarray(sun.direction), cam.K, cam.c2w, cam.width, cam.height,
                                            cam.near, cam.far, lo, hi, self.shadow_map_size)
                 self._shadow_pass(draws, vp)
                 bias = np.array([[0.5, 0, 0, 0.5], [0, 0.5, 0, 0.5], [0, 0, 0.5, 0.5], [0, 0, 0, 1.0]])
-                u.update(u_sun_shadow=1, u_shadow_mat=bias @ vp,
-                         u_shadow_texel=(1.0 / self.shadow_map_size, 1.0 / self.shadow_map_size),
-                         u_shadow_normal_offset=1.5 * texel)
+                u.update(u_sun_shadow=1, u_shadow_mat=bias @ vp, u_shadow_normal_offset=1.5 * texel)
         return u
 
     def _material_uniforms(self, prog: Any, mat: Material) -> None:
@@ -384,12 +398,14 @@ class Renderer:
         _set(prog, "u_specular", mat.specular)
         _set(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
         _set(prog, "u_normal_scale", mat.normal_scale)
+        _set(prog, "u_has_base_tex", int(mat.base_color_texture is not None))
         _set(prog, "u_has_normal_tex", int(mat.normal_texture is not None))
         _set(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)
         wrap_b = mat.base_color_texture.wrap if mat.base_color_texture is not None else "repeat"
         wrap_n = mat.normal_texture.wrap if mat.normal_texture is not None else "repeat"
         _set(prog, "u_wrap_base", WRAP_CODES[wrap_b])
         _set(prog, "u_wrap_normal", WRAP_CODES[wrap_n])
+        _set(prog, "u_lod_bias", self.lod_bias)
         _set(prog, "u_lod_scale", float(2.0 ** self.lod_bias))
         _set(prog, "u_max_aniso", self.anisotropy)
 
@@ -413,6 +429,12 @@ class Renderer:
     def _shadow_pass(self, draws: list[_Draw], light_vp: np.ndarray) -> None:
         ctx = self._core.ctx
         tex, fbo = self._core.shadow_map(self.shadow_map_size)
+        self._shadow_tex = tex
+        key = (self.shadow_map_size, light_vp.tobytes(),
+               tuple((id(d.mesh), id(d.material), d.records[:, :16].tobytes()) for d in draws))
+        if self._core.shadow_key == key:  # same casters, same fit (e.g. the HR frame of a pair)
+            return
+        self._core.shadow_key = key
         ctx.front_face = "ccw"
         ctx.enable(_DEPTH_TEST)
         ctx.depth_func = "<"
@@ -421,7 +443,6 @@ class Renderer:
         fbo.clear(depth=1.0)
         self._draw_batches(draws, "shadow.glsl", (), {"u_light_view_proj": light_vp}, cull=False)
         ctx.polygon_offset = (0.0, 0.0)
-        self._shadow_tex = tex
 
     def _camera_uniforms(self, cam: Camera, prev: Camera) -> dict[str, Any]:
         proj = _FLIP_Y @ cam.projection()
@@ -445,9 +466,17 @@ class Renderer:
         ctx.disable(_BLEND)
         tg.gbuffer.use()
         tg.gbuffer.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        if self.depth_prepass:  # shade each G-buffer pixel once: llvmpipe pays per shaded fragment
+            tg.depth_only.use()
+            self._draw_batches(draws, "shadow.glsl", (), {"u_light_view_proj": self._cam_u["u_view_proj"]}, cull=True)
+            ctx.depth_func = "<="
+            tg.gbuffer.use()
+        ctx.enable_direct(_GL_FRAMEBUFFER_SRGB)  # encode writes to the sRGB basecolor attachment
         self._draw_batches(draws, "gbuffer.glsl", (), dict(self._cam_u, u_exposure=self._shade_u["u_exposure"]),
                            cull=True)
+        ctx.depth_func = "<"
         self._sky(())
+        ctx.disable_direct(_GL_FRAMEBUFFER_SRGB)
 
     def _sky(self, variants: tuple[str, ...]) -> None:
         """Sky on the far plane wherever no geometry was drawn (depth test LEQUAL, no depth write)."""

@@ -43,12 +43,16 @@ class Targets:
         order = sorted(GBUFFER_FORMATS, key=lambda n: GBUFFER_LOCATIONS["LOC_" + n.upper()])
         for name in order:
             comps, dtype = GBUFFER_FORMATS[name]
-            tex = self._keep(ctx.texture((width, height), comps, dtype=dtype))
+            # basecolor is stored sRGB-encoded by the hardware (GL_SRGB8_ALPHA8 + GL_FRAMEBUFFER_SRGB),
+            # and decoded for free when the lighting pass fetches it.
+            srgb = 0x8C43 if name == "basecolor" else None
+            tex = self._keep(ctx.texture((width, height), comps, dtype=dtype, internal_format=srgb))
             tex.filter = (0x2600, 0x2600)  # GL_NEAREST
             tex.repeat_x = tex.repeat_y = False
             self.tex[name] = tex
         depth = self._keep(ctx.depth_renderbuffer((width, height)))
         self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
+        self.depth_only = self._keep(ctx.framebuffer(depth_attachment=depth))  # depth pre-pass
         self.lit = self._keep(ctx.framebuffer([self.tex["scene_color"]]))
         self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
         self.tex["ldr"].repeat_x = self.tex["ldr"].repeat_y = False

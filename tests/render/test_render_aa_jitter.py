@@ -88,6 +88,15 @@ def test_same_inputs_give_identical_bytes():
         assert a.buffers[name].tobytes() == b.buffers[name].tobytes() == c.buffers[name].tobytes(), name
 
 
+def test_depth_prepass_changes_nothing():
+    out = []
+    for prepass in (True, False):
+        with Renderer(32, 24, depth_prepass=prepass) as r:
+            out.append(r.render(_edge_scene(), CAM, 0.0).buffers)
+    for name in out[0]:
+        assert out[0][name].tobytes() == out[1][name].tobytes(), name
+
+
 def test_jitter_shifts_image_by_recorded_amount():
     # A plane tilted about the vertical axis: 1/depth is affine in x, so a shift is measurable exactly.
     scene = Scene(name="tilted")

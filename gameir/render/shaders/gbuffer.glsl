@@ -21,6 +21,7 @@ out vec4 v_cur_clip;
 out vec4 v_prev_clip;
 out float v_depth;
 flat out uvec2 v_ids;
+invariant gl_Position;  // bit-identical to the depth pre-pass (shadow.glsl)
 void main() {
     vec4 world = i_model * vec4(in_position, 1.0);
     mat3 m3 = mat3(i_model);
@@ -35,7 +36,6 @@ void main() {
     gl_Position = v_cur_clip;
 }
 #elif defined FRAGMENT_SHADER
-#include "color.glsl"
 #ifdef FORWARD
 #include "shading.glsl"
 #endif
@@ -53,10 +53,12 @@ uniform float u_metallic;
 uniform float u_specular;
 uniform vec3 u_emissive;       // linear, colour * strength
 uniform float u_normal_scale;
+uniform int u_has_base_tex;
 uniform int u_has_normal_tex;
 uniform float u_alpha_cutoff;
 uniform int u_wrap_base;
 uniform int u_wrap_normal;
+uniform float u_lod_bias;      // texture LOD bias (log2 units)
 uniform float u_lod_scale;     // 2^lod_bias, scales the uv gradients
 uniform float u_max_aniso;     // maximum anisotropic taps (1 = trilinear)
 uniform vec2 u_size;           // render target size in pixels
@@ -85,6 +87,7 @@ vec4 sample_biased(sampler2D tex, vec2 uv) {
     vec2 major = lx > ly ? dx : dy;
     vec2 minor = lx > ly ? dy : dx;
     float n = clamp(ceil(max(lx, ly) / max(min(lx, ly), 1e-8)), 1.0, u_max_aniso);
+    if (n <= 1.0) return texture(tex, uv, u_lod_bias);  // isotropic footprint: plain trilinear
     int count = int(n);
     vec2 step_grad = major / n;
     vec4 acc = vec4(0.0);
@@ -95,7 +98,8 @@ vec4 sample_biased(sampler2D tex, vec2 uv) {
 }
 
 void main() {
-    vec4 base = u_base_color * sample_biased(u_base_tex, wrap_uv(v_uv, u_wrap_base));
+    vec4 base = u_base_color;
+    if (u_has_base_tex != 0) base *= sample_biased(u_base_tex, wrap_uv(v_uv, u_wrap_base));
 #ifdef ALPHA_TEST
     if (base.a < u_alpha_cutoff) discard;
 #endif
@@ -120,7 +124,7 @@ void main() {
     vec2 cur = (v_cur_clip.xy / v_cur_clip.w * 0.5 + 0.5) * u_size;
     vec2 prev = v_prev_clip.w > 1e-6 ? (v_prev_clip.xy / v_prev_clip.w * 0.5 + 0.5) * u_size : cur;
     o_scene_color = vec4(u_emissive * u_exposure, 1.0);
-    o_basecolor = vec4(srgb_encode(base.rgb), 1.0);
+    o_basecolor = vec4(clamp(base.rgb, 0.0, 1.0), 1.0);  // sRGB attachment: encoded on write
     o_normal = vec4(N, 0.0);
     o_material = vec4(u_metallic, u_specular, u_roughness, 1.0);
     o_depth = v_depth;

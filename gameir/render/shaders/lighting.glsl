@@ -27,7 +27,7 @@ void main() {
         vec3 P = u_cam_pos + u_cam_rot * (ray * depth);
         dist = depth * length(ray);
         vec3 N = texelFetch(u_normal, p, 0).xyz;
-        vec3 albedo = srgb_decode(texelFetch(u_basecolor, p, 0).rgb);
+        vec3 albedo = texelFetch(u_basecolor, p, 0).rgb;  // sRGB texture: decoded by the sampler
         vec3 m = texelFetch(u_material, p, 0).rgb;
         lit = shade(P, N, -d, albedo, m.x, m.y, m.z) * u_exposure;
     }

@@ -1,10 +1,12 @@
-// Sun shadow map: depth only. Variant ALPHA_TEST discards cut-out texels.
+// Depth only: the sun's shadow map, and the camera's depth pre-pass (u_light_view_proj = camera
+// view-projection). Variant ALPHA_TEST discards cut-out texels.
 #if defined VERTEX_SHADER
 in vec3 in_position;
 in vec2 in_uv;
 in mat4 i_model;
 uniform mat4 u_light_view_proj;
 out vec2 v_uv;
+invariant gl_Position;  // the G-buffer pass computes the same expression and tests depth with <=
 void main() {
     v_uv = in_uv;
     gl_Position = u_light_view_proj * (i_model * vec4(in_position, 1.0));

@@ -1,0 +1,145 @@
+"""Renderer benchmark: time per native LR+HR pair (960x720 + 1920x1440) with every G-buffer.
+
+Standard scene (~100k triangles, sun shadows): a textured ground, instanced spheres, boxes and
+cylinders. Prints one table: our pair (render vs readback split, Mpixel/s, triangles/s) beside
+the usual alternatives: reading back with ``fbo.read()`` + numpy channel slicing, and making LR by
+resizing HR (cv2 INTER_AREA), which is what "synthetic LR" datasets do (shown for cost only: it is
+not a native LR frame).
+
+    python benchmarks/bench_render.py            # 960x720 + 1920x1440, 5 timed pairs
+    python benchmarks/bench_render.py --lr 480 360 --pairs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+import numpy as np
+
+from gameir.render import PairRenderer, gl_info
+from gameir.scene import (
+    Camera, DirectionalLight, Environment, Instance, Material, Scene, box, checker_texture, compose, cylinder,
+    look_at, noise_texture, plane, rotate, translate, uv_sphere,
+)
+
+
+def standard_scene(seed: int = 0) -> Scene:
+    """~100k triangles: ground (2k), 80 instanced spheres (960 each), 400 boxes, 100 cylinders."""
+    rng = np.random.default_rng(seed)
+    scene = Scene(name="bench-100k", environment=Environment(fog_density=0.01, fog_height_falloff=0.05))
+    ground_tex = checker_texture(256, 32)
+    scene.add(Instance(plane(120, 120, uv_scale=24, segments=32), Material(base_color_texture=ground_tex, roughness=0.8),
+                       np.eye(4), semantic=1))
+    sphere = uv_sphere(1.0, 16, 32)
+    cube, pole = box((1, 1, 1)), cylinder(0.5, 1.0, 48)
+    mats = [Material(base_color=tuple(rng.uniform(0.1, 0.9, 3)) + (1.0,), roughness=float(rng.uniform(0.2, 0.9)),
+                     metallic=float(rng.integers(0, 2))) for _ in range(6)]
+    noisy = Material(base_color_texture=noise_texture(128, rng), roughness=0.6)
+    for k in range(80):
+        x, y = rng.uniform(-30, 30), rng.uniform(5, 60)
+        r = rng.uniform(0.4, 1.5)
+        scene.add(Instance(sphere, mats[k % 6], translate(x, y, r) @ np.diag([r, r, r, 1.0]), semantic=21,
+                           instance_id=k + 1))
+    for k in range(400):
+        x, y = rng.uniform(-40, 40), rng.uniform(2, 70)
+        s = rng.uniform(0.5, 3.0, 3)
+        scene.add(Instance(cube, noisy if k % 2 else mats[k % 6],
+                           compose(translate(x, y, s[2] / 2), rotate((0, 0, 1), rng.uniform(0, 90)),
+                                   np.diag([*s, 1.0])), semantic=3, instance_id=100 + k))
+    for k in range(100):
+        x, y = rng.uniform(-40, 40), rng.uniform(2, 70)
+        scene.add(Instance(pole, mats[k % 6], translate(x, y, 0) @ np.diag([0.3, 0.3, 6.0, 1.0]), semantic=6))
+    scene.add(DirectionalLight(direction=(0.4, 0.5, -0.75), intensity=3.0))
+    return scene
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process, llvmpipe's rasteriser threads included."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _naive_readback(renderer) -> float:
+    """Time of the textbook readback: fbo.read() -> bytes -> numpy, 4-channel targets sliced to 3."""
+    core, tg = renderer._core, renderer._targets
+    t0 = time.perf_counter()
+    with core.ctx:
+        for name, tex in tg.tex.items():
+            if name in ("ldr", "final") and tex is not tg.output:
+                continue
+            dtype = {"f1": np.uint8, "f2": np.float16, "f4": np.float32, "u1": np.uint8, "u2": np.uint16}[tex.dtype]
+            arr = np.frombuffer(tex.read(), dtype).reshape(tex.height, tex.width, tex.components)[::-1]
+            if tex.components == 4:
+                np.ascontiguousarray(arr[..., :3])
+            else:
+                np.ascontiguousarray(arr)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
+    ap.add_argument("--scale", type=int, default=2)
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--shadow-map", type=int, default=2048)
+    args = ap.parse_args()
+    import cv2
+
+    scene = standard_scene()
+    w, h = args.lr
+    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    info = gl_info()
+    print(f"GL: {info['renderer']} | {info['version']} | cpus={os.cpu_count()} "
+          f"LP_NUM_THREADS={os.environ.get('LP_NUM_THREADS', '(default)')}")
+    print(f"scene: {scene.num_triangles:,} triangles, {len(scene.instances)} instances, "
+          f"{len(scene.batches())} draw calls")
+    rows = []
+    with PairRenderer((w, h), args.scale, shadow_map_size=args.shadow_map) as pair:
+        cam = Camera(w, h, cam0, fov_y_deg=60.0)
+        pair.render(scene, cam, 0.0)  # warm-up: compile programs, upload meshes and textures
+        times, naive, resize, cpus = [], [], [], []
+        for k in range(args.pairs):
+            c2w = cam0.copy()
+            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
+            cam_k = Camera(w, h, c2w, fov_y_deg=60.0)
+            t0, c0 = time.perf_counter(), _cpu_s()
+            lr, hr = pair.render(scene, cam_k, k / 30.0, prev_camera=cam)
+            times.append((time.perf_counter() - t0, pair.last_timings))
+            cpus.append(_cpu_s() - c0)
+            naive.append(_naive_readback(pair.lr) + _naive_readback(pair.hr))
+            t1 = time.perf_counter()
+            cv2.resize(hr.buffers["rgb"], (w, h), interpolation=cv2.INTER_AREA)
+            resize.append(time.perf_counter() - t1)
+            cam = cam_k
+        total = np.median([t for t, _ in times])
+        tim = {key: np.median([d[key] for _, d in times]) for key in times[0][1]}
+        readback = tim["lr_readback_s"] + tim["hr_readback_s"]
+        render = tim["lr_render_s"] + tim["hr_render_s"]
+        mpix = (w * h + w * h * args.scale ** 2) / 1e6
+        tris = 2 * scene.num_triangles
+        rows.append(("ours: native pair, all 9 buffers", total, render, readback, mpix / total, tris / total))
+        rows.append(("  LR only", tim["lr_render_s"] + tim["lr_readback_s"], tim["lr_render_s"],
+                     tim["lr_readback_s"], w * h / 1e6 / (tim["lr_render_s"] + tim["lr_readback_s"]), np.nan))
+        rows.append(("  HR only", tim["hr_render_s"] + tim["hr_readback_s"], tim["hr_render_s"],
+                     tim["hr_readback_s"], w * h * args.scale ** 2 / 1e6 / (tim["hr_render_s"] + tim["hr_readback_s"]),
+                     np.nan))
+        nv = float(np.median(naive))
+        rows.append(("alt: same pair, naive fbo.read()+slice readback", render + nv, render, nv,
+                     mpix / (render + nv), tris / (render + nv)))
+        hr_only = tim["hr_render_s"] + tim["hr_readback_s"] + float(np.median(resize))
+        rows.append(("alt: HR render + cv2 INTER_AREA resize to LR (not native)", hr_only,
+                     tim["hr_render_s"], tim["hr_readback_s"], mpix / hr_only, np.nan))
+    load = os.getloadavg()[0]
+    print(f"\n{args.pairs} timed pairs, medians; LR {w}x{h} + HR {w * args.scale}x{h * args.scale}, "
+          f"shadow map {args.shadow_map}, aa none; ours used {np.median(cpus):.2f} CPU-s per pair "
+          f"(all threads); 1-min load average {load:.1f}\n")
+    print(f"{'method':58s} {'s/pair':>7s} {'render':>7s} {'readback':>8s} {'Mpix/s':>7s} {'Mtri/s':>7s}")
+    for name, tot, ren, rb, mps, tps in rows:
+        print(f"{name:58s} {tot:7.3f} {ren:7.3f} {rb:8.3f} {mps:7.2f} {tps / 1e6:7.2f}")
+
+
+if __name__ == "__main__":
+    main()
