@@ -73,11 +73,9 @@ def test_facade_emissive_only_on_windows():
     assert np.all(m.height[lit] == 0.0)  # lit pixels are window panes (recessed)
 
 
-def test_mip_chain_sizes_and_alpha_weighting():
-    m = T.leaves(np.random.default_rng(0), 64)
-    levels = T.mip_chain(m.rgba)
-    assert [lv.shape[0] for lv in levels] == [64, 32, 16, 8, 4, 2, 1]
-    # premultiplied averaging: fully transparent black texels do not darken the colour
-    img = np.zeros((2, 2, 4), np.uint8)
-    img[0, 0] = (200, 100, 50, 255)
-    assert tuple(T.mip_chain(img)[1][0, 0]) == (200, 100, 50, 64)
+
+def test_nbytes_gpu_counts_mips_and_maps():
+    m = T.bricks(np.random.default_rng(0), 64)
+    assert m.nbytes_gpu() == 2 * 64 * 64 * 4 * 4 // 3  # colour + normal map, each with a mip chain
+    f = T.facade(np.random.default_rng(0), 64)
+    assert f.nbytes_gpu() == 3 * 64 * 64 * 4 * 4 // 3  # + emissive

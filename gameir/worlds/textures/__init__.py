@@ -1,13 +1,13 @@
 """Procedural textures (numpy/OpenCV, seeded): surfaces, foliage cut-outs, facades, signs, decals."""
 
 from gameir.worlds.textures.foliage import chain_link, grass, leaves
-from gameir.worlds.textures.maps import TextureMaps, mip_chain
+from gameir.worlds.textures.maps import TextureMaps
 from gameir.worlds.textures.noise import fbm, normal_from_height, value_noise
 from gameir.worlds.textures.printed import HERSHEY_FONTS, billboard, facade, graffiti, random_words, sign
 from gameir.worlds.textures.surfaces import asphalt, bark, bricks, concrete, dirt, lawn, metal_panels, tiles, water, wood
 
 __all__ = [
-    "TextureMaps", "mip_chain", "fbm", "normal_from_height", "value_noise",
+    "TextureMaps", "fbm", "normal_from_height", "value_noise",
     "bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark", "lawn", "dirt", "water",
     "leaves", "grass", "chain_link",
     "HERSHEY_FONTS", "facade", "sign", "billboard", "graffiti", "random_words",

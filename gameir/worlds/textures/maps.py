@@ -8,7 +8,7 @@ import numpy as np
 
 from gameir.worlds.textures.noise import normal_from_height
 
-__all__ = ["TextureMaps", "mip_chain"]
+__all__ = ["TextureMaps"]
 
 
 @dataclass
@@ -49,31 +49,3 @@ class TextureMaps:
         n_images = 1 + (self.height is not None) + (self.emissive is not None)
         return int(n_images * self.size * self.size * 4 * 4 // 3)
 
-
-def mip_chain(rgba: np.ndarray) -> list[np.ndarray]:
-    """Box-filtered mip chain of a square power-of-two image, level 0 first, down to 1x1.
-
-    Colour is averaged in linear light would be more exact; this averages the stored values (what
-    ``glGenerateMipmap`` does for RGBA8 textures), alpha premultiplied so cut-out edges do not bleed.
-
-    Args:
-        rgba: (S, S, 4) uint8.
-
-    Returns:
-        list of (S / 2^k, S / 2^k, 4) uint8 arrays.
-    """
-    img = np.asarray(rgba)
-    if img.ndim != 3 or img.shape[2] != 4 or img.shape[0] != img.shape[1]:
-        raise ValueError(f"rgba: expected (S, S, 4), got {img.shape}")
-    levels = [img]
-    cur = img.astype(np.float32)
-    while cur.shape[0] > 1:
-        a = cur[..., 3:4] / 255.0
-        pre = np.concatenate([cur[..., :3] * a, cur[..., 3:4]], axis=-1)
-        s = pre.shape[0] // 2
-        pre = pre.reshape(s, 2, s, 2, 4).mean(axis=(1, 3))
-        a2 = pre[..., 3:4] / 255.0
-        rgb = np.where(a2 > 0, pre[..., :3] / np.maximum(a2, 1e-6), 0.0)
-        cur = np.concatenate([rgb, pre[..., 3:4]], axis=-1)
-        levels.append(np.clip(np.round(cur), 0, 255).astype(np.uint8))
-    return levels
