@@ -19,14 +19,43 @@ from gameir.shards.reader import ShardReader
 __all__ = ["ShardSource"]
 
 
-def _open_reader(path: str) -> ShardReader:
-    reader = ShardReader(path)
-    reader.file  # open now so a bad file fails here, naming the path
-    return reader
+class _OpenShard:
+    """An open shard plus what repeated reads need: dataset objects and every frame's camera."""
+
+    def __init__(self, path: str) -> None:
+        self.reader = ShardReader(path)
+        self.reader.file  # open now so a bad file fails here, naming the path
+        self._datasets: dict[tuple[str, str], Any] = {}
+        self._cameras: dict[str, dict[str, np.ndarray]] = {}
+
+    def dataset(self, level: str, buffer: str):
+        key = (level, buffer)
+        ds = self._datasets.get(key)
+        if ds is None:
+            group = self.reader.file[level] if level in self.reader.levels else None
+            if group is None or buffer not in group:
+                # let the reader raise its message naming the file, levels and buffers
+                self.reader.read(buffer, level, 0, rows=(0, 1), cols=(0, 1))
+            ds = self._datasets[key] = group[buffer]
+        return ds
+
+    def cameras(self, level: str) -> dict[str, np.ndarray]:
+        cams = self._cameras.get(level)
+        if cams is None:
+            cams = self._cameras[level] = self.reader.cameras(level)
+        return cams
+
+    def close(self) -> None:
+        self._datasets.clear()
+        self.reader.close()
 
 
-def _close_reader(reader: ShardReader) -> None:
-    reader.close()
+def _open_shard(path: str) -> _OpenShard:
+    return _OpenShard(path)
+
+
+def _close_shard(shard: _OpenShard) -> None:
+    shard.close()
 
 
 class ShardSource(DataSource):
@@ -45,7 +74,7 @@ class ShardSource(DataSource):
             raise ValueError(f"{len(clips)} clips but {len(paths)} paths")
         self.clips = list(clips)
         self.paths = [str(p) for p in paths]
-        self._handles: HandleCache[ShardReader] = HandleCache(_open_reader, _close_reader, max_open)
+        self._handles: HandleCache[_OpenShard] = HandleCache(_open_shard, _close_shard, max_open)
 
     @classmethod
     def from_root(cls, root: str | os.PathLike, *, max_open: int = DEFAULT_MAX_OPEN) -> "ShardSource":
@@ -77,14 +106,33 @@ class ShardSource(DataSource):
 
     def reader(self, clip: int) -> ShardReader:
         """The open :class:`ShardReader` of clip ``clip`` in this process."""
-        return self._handles.get(self.paths[clip])
+        return self._handles.get(self.paths[clip]).reader
 
     def read(self, clip: int, buffer: str, level: str, frame: int, *, view: int | None = None,
              rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> np.ndarray:
-        return self.reader(clip).read(buffer, level, frame, view=view, rows=rows, cols=cols)
+        """See :meth:`DataSource.read`; the HDF5 dataset objects are kept open between calls."""
+        info = self.clips[clip]
+        ds = self._handles.get(self.paths[clip]).dataset(level, buffer)
+        h, w = info.sizes[level]
+        r0, r1 = (0, h) if rows is None else (int(rows[0]), int(rows[1]))
+        c0, c1 = (0, w) if cols is None else (int(cols[0]), int(cols[1]))
+        if not (0 <= r0 < r1 <= h and 0 <= c0 < c1 <= w):
+            raise ValueError(f"{self.paths[clip]}: window rows {rows} cols {cols} outside the {level} frame {h}x{w}")
+        if not 0 <= frame < info.num_frames:
+            raise IndexError(f"{self.paths[clip]}: frame {frame} out of range 0..{info.num_frames - 1}")
+        if info.num_views:
+            if view is None or not 0 <= view < info.num_views:
+                raise IndexError(f"{self.paths[clip]}: view must be in 0..{info.num_views - 1}, got {view}")
+            return ds[frame, view, r0:r1, c0:c1]
+        if view not in (None, 0):
+            raise IndexError(f"{self.paths[clip]}: single-view shard has no view {view}")
+        return ds[frame, r0:r1, c0:c1]
 
     def camera(self, clip: int, level: str, frame: int, view: int | None = None) -> dict[str, np.ndarray]:
-        return self.reader(clip).camera(level, frame, view)
+        """See :meth:`DataSource.camera`; a clip's cameras are read once per process and kept."""
+        cams = self._handles.get(self.paths[clip]).cameras(level)
+        index = (frame,) if view is None else (frame, view)
+        return {"K": cams["K"][index], "c2w": cams["c2w"][index], "jitter_px": cams["jitter_px"][index]}
 
     def close(self) -> None:
         self._handles.close()
