@@ -1,0 +1,40 @@
+"""Training-loop pieces for the SR models: LR degradation, batches, checkpoints, logs, plots, the loop.
+
+Runnable entry point: ``loaders/train_sr.py``; options and file formats: docs/TRAINING.md.
+"""
+
+from gameir.training.batches import StepBatches, batch_indices, model_inputs
+from gameir.training.checkpoint import CHECKPOINT_VERSION, load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from gameir.training.degrade import LR_SOURCES, degrade_hr, matlab_bicubic_downscale
+from gameir.training.evaluate import FRAME_METRICS, batch_item, evaluate_sr
+from gameir.training.plot import Panel, draw_panels, save_png
+from gameir.training.quick import train_quick
+from gameir.training.runlog import LOG_COLUMNS, RunLog
+from gameir.training.trainer import DEVICES, TrainConfig, Trainer, resolve_device
+
+__all__ = [
+    "CHECKPOINT_VERSION",
+    "DEVICES",
+    "FRAME_METRICS",
+    "LOG_COLUMNS",
+    "LR_SOURCES",
+    "Panel",
+    "RunLog",
+    "StepBatches",
+    "TrainConfig",
+    "Trainer",
+    "batch_indices",
+    "batch_item",
+    "degrade_hr",
+    "draw_panels",
+    "evaluate_sr",
+    "load_checkpoint",
+    "matlab_bicubic_downscale",
+    "model_inputs",
+    "resolve_device",
+    "rng_state",
+    "save_checkpoint",
+    "save_png",
+    "set_rng_state",
+    "train_quick",
+]

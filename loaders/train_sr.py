@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Train a GameIR SR model (optionally with G-buffer inputs) and export it to TorchScript.
+
+Writes RUN/model.pt (TorchScript, input contract in docs/TRAINING.md), RUN/log.csv,
+RUN/summary.json, RUN/curves.png and RUN/checkpoint.pt (for --resume).
+
+Examples:
+    gameir render tiny --out data/tiny
+    python loaders/train_sr.py --data data/tiny --steps 300 --out runs/tiny-rgb
+    python loaders/train_sr.py --data data/tiny --gbuffers depth,normal,basecolor --lr-source native \\
+        --steps 300 --out runs/tiny-gbuf
+    python loaders/train_sr.py --data data/tiny --lr-source bicubic --steps 300 --out runs/tiny-bicubic
+    python loaders/train_sr.py --data data/tiny --steps 600 --out runs/tiny-rgb --resume
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from gameir.training import DEVICES, LR_SOURCES, TrainConfig, Trainer
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                epilog=__doc__.split("Examples:")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="dataset root (manifest.json) with train and val splits")
+    p.add_argument("--out", required=True, help="run directory")
+    p.add_argument("--gbuffers", default="", help="comma-separated G-buffers after RGB, in this order "
+                   "(e.g. depth,normal,basecolor); empty: RGB only")
+    p.add_argument("--lr-source", default="native", choices=LR_SOURCES,
+                   help="LR input: the natively rendered frame, or HR degraded (MATLAB-style bicubic / box)")
+    p.add_argument("--steps", type=int, default=1000, help="optimisation steps (cosine schedule length)")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--patch", type=int, default=48, help="LR crop side in pixels (HR crop = scale x this)")
+    p.add_argument("--lr", type=float, default=1e-3, help="AdamW peak learning rate")
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--warmup", type=int, default=None, help="warm-up steps (default min(100, steps/20))")
+    p.add_argument("--model", default="compact", choices=("compact", "temporal"))
+    p.add_argument("--n-feats", type=int, default=32, help="feature channels")
+    p.add_argument("--n-blocks", type=int, default=5, help="residual blocks")
+    p.add_argument("--frames", type=int, default=3, help="training window for --model temporal")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--val-every", type=int, default=200, help="validate every N steps (0: at the end only)")
+    p.add_argument("--val-frames", type=int, default=8, help="full val frames scored per validation")
+    p.add_argument("--ckpt-every", type=int, default=200, help="checkpoint every N steps")
+    p.add_argument("--log-every", type=int, default=10)
+    p.add_argument("--device", default="auto", choices=DEVICES)
+    p.add_argument("--no-amp", action="store_true", help="no float16 autocast on CUDA (AMP is never used on CPU)")
+    p.add_argument("--no-augment", action="store_true", help="no random flips/transposes")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument("--resume", action="store_true", help="continue RUN/checkpoint.pt")
+    p.add_argument("--stop-at", type=int, default=None,
+                   help="stop after this step (checkpointed); continue later with --resume")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse_args(argv)
+    gbuffers = tuple(g.strip() for g in a.gbuffers.split(",") if g.strip())
+    try:
+        config = TrainConfig(
+            data=a.data, out=a.out, gbuffers=gbuffers, lr_source=a.lr_source, steps=a.steps,
+            batch_size=a.batch_size, lr_patch=a.patch, learning_rate=a.lr, weight_decay=a.weight_decay,
+            warmup_steps=a.warmup, seed=a.seed, model=a.model, n_feats=a.n_feats, n_blocks=a.n_blocks,
+            frames=a.frames, val_every=a.val_every, val_frames=a.val_frames, ckpt_every=a.ckpt_every,
+            log_every=a.log_every, device=a.device, amp=not a.no_amp, augment=not a.no_augment,
+            threads=a.threads, quiet=a.quiet)
+        summary = Trainer(config).run(resume=a.resume, stop_at=a.stop_at)
+    except ValueError as exc:
+        print(f"train_sr: error: {exc}", file=sys.stderr)
+        return 2
+    v, b = summary["val"], summary["val_bicubic"]
+    print(json.dumps({"steps": summary["steps"], "parameters": summary["parameters"],
+                      "val_psnr": round(v["psnr"], 3), "val_psnr_bicubic": round(b["psnr"], 3),
+                      "val_ssim": round(v["ssim"], 4), "val_ssim_bicubic": round(b["ssim"], 4),
+                      "out": a.out}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
