@@ -8,6 +8,7 @@ not a native LR frame).
 
     python benchmarks/bench_render.py            # 960x720 + 1920x1440, 5 timed pairs
     python benchmarks/bench_render.py --lr 480 360 --pairs 3
+    python benchmarks/bench_render.py --readback  # readback methods at 1920x1440
 """
 
 from __future__ import annotations
@@ -79,13 +80,74 @@ def _naive_readback(renderer) -> float:
     return time.perf_counter() - t0
 
 
+def readback_table(width: int, height: int, repeats: int = 5) -> None:
+    """Time ways of reading one frame's attachments back on this driver (prints a table)."""
+    from gameir.render.context import create_context
+    from gameir.render.readback import read_buffers
+    from gameir.render.targets import Targets
+
+    ctx = create_context()
+    tg = Targets(ctx, width, height, fxaa=False, msaa_samples=0)
+    tg.gbuffer.clear(0.3, 0.5, 0.7, 1.0)
+    tg.lit.clear(0.3, 0.5, 0.7, 1.0)
+    ctx.finish()
+    names = ("rgb", "hdr", "depth", "normal", "basecolor", "material", "semantic", "instance", "motion")
+
+    def timed(fn) -> float:
+        fn()
+        t0 = time.perf_counter()
+        for _ in range(repeats):
+            fn()
+        return (time.perf_counter() - t0) / repeats
+
+    n4 = np.empty((height, width, 4), np.float16)
+    n3 = np.empty((height, width, 3), np.float16)
+    pbo = ctx.buffer(reserve=width * height * 8)
+
+    pbos = [ctx.buffer(reserve=t.width * t.height * t.components * 4) for t in tg.tex.values()]
+    outs = [np.empty(t.width * t.height * t.components * 4, np.uint8) for t in tg.tex.values()]
+
+    def pbo_all() -> None:  # "overlapped": queue every attachment into PBOs first, then map them
+        for t, b in zip(tg.tex.values(), pbos):
+            t.read_into(b)
+        for b, o in zip(pbos, outs):
+            b.read_into(o)
+
+    rows = [
+        ("ours: read_buffers(), all 9 buffers into numpy", timed(lambda: read_buffers(ctx, tg, names))),
+        ("alt: every attachment via PBOs, then mapped", timed(pbo_all)),
+        ("normal: glReadPixels(GL_RGB) into numpy (ours)",
+         timed(lambda: tg.gbuffer.read_into(n3, components=3, attachment=2, dtype="f2"))),
+        ("normal: RGBA into numpy, then [..., :3] copy", timed(lambda: (tg.tex["normal"].read_into(n4),
+                                                                      np.ascontiguousarray(n4[..., :3])))),
+        ("normal: RGBA tex.read() -> bytes -> frombuffer", timed(lambda: np.frombuffer(tg.tex["normal"].read(),
+                                                                                       np.float16))),
+        ("normal: RGBA into numpy (4 channels, no slicing)", timed(lambda: tg.tex["normal"].read_into(n4))),
+        ("normal: RGBA into PBO, then PBO -> numpy", timed(lambda: (tg.tex["normal"].read_into(pbo),
+                                                                   pbo.read_into(n4)))),
+    ]
+    print(f"\nreadback at {width}x{height}, mean of {repeats}\n")
+    print(f"{'method':52s} {'ms':>7s}")
+    for name, sec in rows:
+        print(f"{name:52s} {sec * 1000:7.1f}")
+    pbo.release()
+    for b in pbos:
+        b.release()
+    tg.release()
+    ctx.release()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
     ap.add_argument("--scale", type=int, default=2)
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--shadow-map", type=int, default=2048)
+    ap.add_argument("--readback", action="store_true", help="only compare readback methods at HR size")
     args = ap.parse_args()
+    if args.readback:
+        readback_table(args.lr[0] * args.scale, args.lr[1] * args.scale)
+        return
     import cv2
 
     scene = standard_scene()

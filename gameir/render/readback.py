@@ -22,7 +22,7 @@ __all__ = ["read_buffers"]
 #: buffer name -> (G-buffer attachment name, or "output" for the final colour)
 _SOURCES: dict[str, str] = {
     "rgb": "output",
-    "hdr": "scene_color",
+    "hdr": "hdr",
     "depth": "depth",
     "normal": "normal",
     "basecolor": "basecolor",
@@ -58,8 +58,8 @@ def read_buffers(ctx: Any, targets: Targets, names: tuple[str, ...]) -> dict[str
         elif source == "output":
             fbo = targets.final if targets.final is not None else targets.ldr
             fbo.read_into(arr, components=spec.channels, attachment=0, dtype=_MGL_DTYPE[spec.dtype])
-        elif source == "scene_color":
-            targets.lit.read_into(arr, components=spec.channels, attachment=0, dtype=_MGL_DTYPE[spec.dtype])
+        elif source == "hdr":
+            targets.hdr.read_into(arr, components=spec.channels, attachment=0, dtype=_MGL_DTYPE[spec.dtype])
         else:
             targets.gbuffer.read_into(arr, components=spec.channels, dtype=_MGL_DTYPE[spec.dtype],
                                       attachment=GBUFFER_LOCATIONS["LOC_" + source.upper()])

@@ -1,8 +1,9 @@
 """`Renderer`: the headless deferred renderer (scene + camera + time -> Frame of G-buffers).
 
-Passes per frame (docs/RENDERER.md): sun shadow map -> G-buffer MRT (+ sky on the far plane) ->
-deferred lighting with fog (or, with MSAA, a forward-shaded multisampled colour pass resolved
-into the same target) -> ACES tone map to sRGB 8-bit -> optional FXAA -> readback.
+Passes per frame (docs/RENDERER.md): sun shadow map -> depth pre-pass -> G-buffer MRT (+ sky on
+the far plane) -> deferred lighting with fog and ACES tone mapping to sRGB 8-bit in one pass (or,
+with MSAA, a forward-shaded multisampled colour pass, resolved, then tone-mapped) -> optional
+FXAA -> readback.
 """
 
 from __future__ import annotations
@@ -319,10 +320,11 @@ class Renderer:
             if need_color:
                 if self.msaa_samples:
                     self._forward_msaa_pass(draws, cam, shade)
+                    self._tonemap_pass()
                 else:
                     self._lighting_pass(cam, shade)
-                if "rgb" in self.buffers:
-                    self._tonemap_pass()
+                if tg.final is not None:
+                    self._fxaa_pass()
             core.ctx.finish()
             t1 = time.perf_counter()
             bufs = read_buffers(core.ctx, tg, self.buffers)
@@ -502,17 +504,15 @@ class Renderer:
         ctx, tg = self._core.ctx, self._targets
         prog = self._core.programs.get("lighting.glsl")
         ctx.disable(_DEPTH_TEST)
-        ctx.enable(_BLEND)
-        ctx.blend_func = (1, 0x0302)  # ONE, SRC_ALPHA
+        ctx.disable(_BLEND)
         tg.lit.use()
         for name, value in {**shade, **self._cam_u}.items():
             _set(prog, name, value)
-        for unit, name in enumerate(("basecolor", "normal", "material", "depth"), start=3):
+        for unit, name in enumerate(("basecolor", "normal", "material", "depth", "scene_color"), start=3):
             tg.tex[name].use(unit)
             _set(prog, "u_" + name, unit)
         self._bind_shadow(prog)
         self._fullscreen(prog)
-        ctx.disable(_BLEND)
 
     def _bind_shadow(self, prog: Any | None) -> None:
         """Bind this frame's shadow map (or a 1x1 dummy when shadows are off) to texture unit 2."""
@@ -532,22 +532,27 @@ class Renderer:
         self._draw_batches(draws, "gbuffer.glsl", ("FORWARD",), {**shade, **self._cam_u, "u_shadow_map": 2},
                            cull=True)
         self._sky(("FORWARD",))
-        ctx.copy_framebuffer(tg.lit, tg.msaa)
+        ctx.copy_framebuffer(tg.hdr, tg.msaa)
 
     def _tonemap_pass(self) -> None:
+        """hdr -> ldr (MSAA path; the deferred lighting pass tone-maps in the same pass)."""
         ctx, tg = self._core.ctx, self._targets
         ctx.disable(_DEPTH_TEST)
         ctx.disable(_BLEND)
         prog = self._core.programs.get("tonemap.glsl")
         tg.ldr.use()
-        tg.tex["scene_color"].use(0)
+        tg.tex["hdr"].use(0)
         _set(prog, "u_hdr", 0)
         self._fullscreen(prog)
-        if tg.final is not None:
-            fx = self._core.programs.get("fxaa.glsl")
-            tg.final.use()
-            tg.tex["ldr"].filter = (0x2601, 0x2601)
-            tg.tex["ldr"].use(0)
-            _set(fx, "u_ldr", 0)
-            _set(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
-            self._fullscreen(fx)
+
+    def _fxaa_pass(self) -> None:
+        ctx, tg = self._core.ctx, self._targets
+        ctx.disable(_DEPTH_TEST)
+        ctx.disable(_BLEND)
+        fx = self._core.programs.get("fxaa.glsl")
+        tg.final.use()
+        tg.tex["ldr"].filter = (0x2601, 0x2601)  # GL_LINEAR
+        tg.tex["ldr"].use(0)
+        _set(fx, "u_ldr", 0)
+        _set(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
+        self._fullscreen(fx)

@@ -28,10 +28,12 @@ class Targets:
     """Textures and framebuffers for rendering at ``width`` x ``height`` pixels.
 
     Attributes:
-        tex: attachment name -> moderngl texture (G-buffer attachments plus ``ldr`` and, with FXAA,
-            ``final``); ``scene_color`` holds the exposed linear radiance after lighting.
-        gbuffer: framebuffer of the 8 G-buffer attachments + depth.
-        lit: framebuffer of ``scene_color`` alone (lighting pass, MSAA resolve target).
+        tex: attachment name -> moderngl texture: the G-buffer attachments (``scene_color`` holds
+            emissive + sky), ``hdr`` (exposed linear radiance), ``ldr`` (tone-mapped sRGB, alpha =
+            luma) and, with FXAA, ``final``.
+        gbuffer: framebuffer of the 8 G-buffer attachments + depth; depth_only: its depth alone.
+        lit: framebuffer of ``hdr`` + ``ldr`` (deferred lighting and tone mapping in one pass).
+        hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
         msaa: multisampled colour + depth framebuffer (only when ``msaa_samples`` > 0).
     """
@@ -53,9 +55,11 @@ class Targets:
         depth = self._keep(ctx.depth_renderbuffer((width, height)))
         self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
         self.depth_only = self._keep(ctx.framebuffer(depth_attachment=depth))  # depth pre-pass
-        self.lit = self._keep(ctx.framebuffer([self.tex["scene_color"]]))
+        self.tex["hdr"] = self._keep(ctx.texture((width, height), 4, dtype="f2"))
         self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
         self.tex["ldr"].repeat_x = self.tex["ldr"].repeat_y = False
+        self.lit = self._keep(ctx.framebuffer([self.tex["hdr"], self.tex["ldr"]]))
+        self.hdr = self._keep(ctx.framebuffer([self.tex["hdr"]]))
         self.ldr = self._keep(ctx.framebuffer([self.tex["ldr"]]))
         self.final = None
         if fxaa:

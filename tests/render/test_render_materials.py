@@ -125,3 +125,16 @@ def test_anisotropy_keeps_distant_texture_contrast():
             b = r.render(scene, cam, 0.0).buffers["basecolor"].astype(np.float64)
         stds[aniso] = np.mean([b[row].std() for row in range(26, 30)])  # ground 5-8 m away, grazing view
     assert stds[8.0] > 1.5 * stds[1.0]
+
+
+def test_lod_bias_applies_with_anisotropic_filtering(rng):
+    from gameir.scene import noise_texture
+
+    scene = Scene(name="bias")
+    scene.add(Instance(plane(4.0, 4.0), Material(base_color_texture=noise_texture(64, rng)), np.eye(4)))
+    cam = Camera(32, 24, look_at([0, 0, 3.0], [0, 0, 0], up=(0, 1, 0)), fov_y_deg=50.0)
+    std = {}
+    for bias in (0.0, -1.0, 2.0):
+        with Renderer(32, 24, lod_bias=bias, anisotropy=8.0, shadow_map_size=0) as r:
+            std[bias] = r.render(scene, cam, 0.0).buffers["basecolor"].astype(np.float64).std()
+    assert std[-1.0] > 1.5 * std[0.0] > 3.0 * std[2.0]  # sharper with negative bias, blurrier with positive

@@ -1,6 +1,6 @@
-// Deferred lighting: one full-screen pass over the G-buffer. Output is blended onto the scene colour
-// (emissive + sky, already exposed) with (ONE, SRC_ALPHA): result = lit * T + fog * (1 - T) + dst * T,
-// T being the fog transmittance.
+// Deferred lighting + tone mapping: one full-screen pass over the G-buffer. With T the fog
+// transmittance and E the scene colour (emissive + sky, exposed): hdr = (lit + E) * T + fog * (1 - T);
+// ldr = tonemap(hdr) (sRGB 8-bit, alpha = luma for FXAA).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -9,10 +9,12 @@ uniform sampler2D u_basecolor;
 uniform sampler2D u_normal;
 uniform sampler2D u_material;
 uniform sampler2D u_depth;
+uniform sampler2D u_scene_color;
 uniform mat4 u_inv_proj;
 uniform mat3 u_cam_rot;
 uniform vec2 u_size;
-out vec4 o_color;
+layout(location = 0) out vec4 o_hdr;
+layout(location = 1) out vec4 o_ldr;
 void main() {
     ivec2 p = ivec2(gl_FragCoord.xy);
     float depth = texelFetch(u_depth, p, 0).r;
@@ -32,6 +34,9 @@ void main() {
         lit = shade(P, N, -d, albedo, m.x, m.y, m.z) * u_exposure;
     }
     float T = fog_transmittance(d, dist);
-    o_color = vec4(finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T)), T);
+    lit += texelFetch(u_scene_color, p, 0).rgb;
+    vec3 hdr = finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T));
+    o_hdr = vec4(hdr, 1.0);
+    o_ldr = tonemap_ldr(hdr);
 }
 #endif
