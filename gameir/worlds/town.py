@@ -43,6 +43,12 @@ def _vehicle_pose(loop: Polyline, s0: float, speed: float, t: float) -> np.ndarr
     return loop.pose(s0 + speed * t)
 
 
+def _wheel_pose(loop: Polyline, s0: float, speed: float, centre: np.ndarray, radius: float, t: float) -> np.ndarray:
+    """Wheel of a car driving ``loop``: carried by the car and rolling (angle = distance / radius)."""
+    s = s0 + speed * t
+    return compose(loop.pose(s), translate(*centre), rotate((0.0, 1.0, 0.0), np.degrees(s / radius)))
+
+
 def _sway(base: np.ndarray, amp_deg: float, freq: float, phase: float, t: float) -> np.ndarray:
     a = amp_deg * np.sin(2 * np.pi * freq * t + phase)
     return compose(base, rotate((1.0, 0.3, 0.0), a))
@@ -123,6 +129,21 @@ class _Town:
                         parts.append(q.transformed(compose(translate(x, y, 0), _rot_z_deg(ang))))
         b.add(M.merge(parts).to_mesh("road_lines"), self.paint, np.eye(4), S["road_line"], b.new_id(),
               "road_line", solid=False)
+        # puddles on the driving lanes and parking strips (shown by wet weather only), 2 cm up
+        rng = self.rng
+        puddle_mats = [self.b.lib.textured("puddle", i, size=128) for i in range(3)]
+        card = self.b.mesh("puddle", lambda: M.quad([-0.5, -0.5, 0.02], [1, 0, 0], [0, 1, 0], 1.0))
+        pid = self.b.new_id()
+        n = int(len(self.xr) * len(self.yr) * 6 * self.k)
+        for _ in range(n):
+            along_x = rng.random() < 0.5
+            road = rng.choice(self.yr if along_x else self.xr)
+            pos = rng.uniform(self.xr[0], self.xr[-1]) if along_x else rng.uniform(self.yr[0], self.yr[-1])
+            off = rng.uniform(-ROAD_W / 2 + 0.5, ROAD_W / 2 - 0.5)
+            x, y = (pos, road + off) if along_x else (road + off, pos)
+            sx, sy = rng.uniform(1.0, 4.0), rng.uniform(0.8, 2.5)
+            tf = compose(translate(x, y, 0.0), _rot_z_deg(rng.uniform(0, 180)), np.diag([sx, sy, 1.0, 1.0]))
+            self.b.puddle(card, puddle_mats[int(rng.integers(3))], tf, S["road"], pid)
 
     def perimeter(self) -> None:
         """Cheap facade-textured buildings beyond the outer roads, so outward views end in a street."""
@@ -336,16 +357,28 @@ class _Town:
     # -- vehicles -------------------------------------------------------------------------------
     def vehicles(self) -> None:
         b, rng = self.b, self.rng
-        protos = [M.vehicle(4.4, 1.8, 1.45, 0.33), M.vehicle(3.7, 1.65, 1.5, 0.3), M.vehicle(5.0, 2.0, 2.0, 0.36)]
+        dims = [(4.4, 1.8, 1.45, 0.33), (3.7, 1.65, 1.5, 0.3), (5.0, 2.0, 2.0, 0.36)]
+        protos = [M.vehicle(*d) for d in dims]
 
-        def add_car(tf, kind: int) -> None:
+        def add_car(tf, kind: int, lane: tuple[Polyline, float, float] | None = None) -> None:
+            """A car at ``tf``; on a lane loop (loop, s0, speed) its wheels are separate and roll."""
             oid = b.new_id()
             parts = protos[kind]
             paint = self.car_paint[int(rng.integers(len(self.car_paint)))]
-            for part, mat in (("body", paint), ("glass", self.car_glass), ("wheels", self.rubber),
-                              ("lights_front", self.headlight), ("lights_rear", self.taillight)):
+            for part, mat in (("body", paint), ("glass", self.car_glass), ("lights_front", self.headlight),
+                              ("lights_rear", self.taillight)):
                 b.add(b.mesh(f"car{kind}_{part}", lambda p=parts[part]: p), mat, tf, S["car"], oid, f"car:{part}",
                       solid=part == "body")
+            if lane is None:
+                b.add(b.mesh(f"car{kind}_wheels", lambda p=parts["wheels"]: p), self.rubber, tf, S["car"], oid,
+                      "car:wheels", solid=False)
+                return
+            length, width, _, r = dims[kind]
+            wheel = b.mesh(f"wheel{kind}", lambda r=r: M.wheel(r))
+            for c in M.wheel_centres(length, width, r):
+                wtf = partial(_wheel_pose, lane[0], lane[1], lane[2], c, r) if b.dynamic else \
+                    _wheel_pose(lane[0], lane[1], lane[2], c, r, 0.0)
+                b.add(wheel, self.rubber, wtf, S["car"], oid, "car:wheel", solid=False)
 
         self.camera_slots = []
         for loop in b.lanes:
@@ -354,7 +387,7 @@ class _Town:
             slots = np.sort(rng.uniform(0, loop.length, n + 1))
             for s0 in slots[:-1]:
                 tf = partial(_vehicle_pose, loop, float(s0), speed) if b.dynamic else loop.pose(float(s0))
-                add_car(tf, int(rng.integers(3)))
+                add_car(tf, int(rng.integers(3)), (loop, float(s0), speed))
             # the free slot (largest gap) is where a vehicle-mounted camera can drive
             self.camera_slots.append((float(slots[-1]), speed))
         for (x0, y0, x1, y1) in self.blocks:  # parked cars along the parking strips

@@ -23,7 +23,7 @@ class WeatherPreset:
         sun_disc_deg: visible sun disc radius (0 = hidden by clouds).
         ambient_sky, ambient_ground: hemispherical ambient, linear RGB.
         fog_density: 1/m at ground level; fog_color: linear RGB.
-        wetness: 0 dry .. 1 soaked (darker, glossier wettable surfaces).
+        wetness: 0 dry .. 1 soaked (darker, glossier wettable surfaces; puddles from 0.5).
         night: 0 day .. 1 night (street lamps and lit windows on).
         exposure_ev: exposure compensation.
     """
@@ -86,7 +86,7 @@ def sun_direction(elevation_deg: float, azimuth_deg: float) -> np.ndarray:
 
 
 def apply_weather(world: World, name: str) -> World:
-    """Set ``world``'s sky, sun, fog, wetness, lamps and glows to preset ``name`` (in place, idempotent).
+    """Set ``world``'s sky, sun, fog, wetness, puddles, lamps and glows to preset ``name`` (in place, idempotent).
 
     Args:
         world: a built world; its dry material values are kept in ``world.wet`` so presets can be
@@ -118,6 +118,10 @@ def apply_weather(world: World, name: str) -> World:
         mat.roughness = float(rough * (1.0 - 0.75 * w.wetness) + 0.03 * w.wetness)
         dim = 1.0 - 0.35 * w.wetness
         mat.base_color = (base[0] * dim, base[1] * dim, base[2] * dim, base[3])
+    ids = {id(p) for p in world.puddles}
+    scene.instances = [i for i in scene.instances if id(i) not in ids]
+    if w.wetness >= 0.5:
+        scene.instances.extend(world.puddles)
     world.weather = name
     world.metadata["weather"] = name
     return world

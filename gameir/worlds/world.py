@@ -53,6 +53,7 @@ class World:
         texture_bytes: GPU bytes of all textures (RGBA8 + mips).
         metadata: JSON-serialisable summary (counts, parameters, build time).
         terrain: None or (origin (2,), size (2,), heights (R, C)) of a heightfield ground, metres.
+        puddles: puddle decals, in ``scene.instances`` only while the weather is wet (wetness >= 0.5).
     """
 
     scene: Scene
@@ -73,6 +74,7 @@ class World:
     texture_bytes: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
     terrain: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    puddles: list[Instance] = field(default_factory=list)
 
     def ground_height(self, xy: np.ndarray) -> np.ndarray:
         """Terrain height in metres under each (x, y) (bilinear in :attr:`terrain`; 0 without terrain).
@@ -145,6 +147,7 @@ class WorldBuilder:
         self.glows: list[Glow] = []
         self.wet: list[tuple[Material, float, tuple[float, float, float, float]]] = []
         self.counts: dict[str, int] = {}
+        self.puddles: list[Instance] = []
 
     def new_id(self) -> int:
         """Next unused instance id (1..65535); one id per object, shared by its parts."""
@@ -170,6 +173,10 @@ class WorldBuilder:
         if solid and not callable(transform):
             self.obstacles.append(_world_aabb(mesh, np.asarray(transform, np.float64)))
         return inst
+
+    def puddle(self, mesh: Mesh, material: Material, transform: np.ndarray, semantic: int, instance_id: int) -> None:
+        """Register a puddle decal (added to the scene by wet weather presets only)."""
+        self.puddles.append(Instance(mesh, material, transform, semantic, instance_id, "puddle"))
 
     def glow(self, material: Material, colour: tuple[float, float, float], day: float, night: float) -> Material:
         """Register ``material`` as time-of-day emissive (its emissive colour is set to ``colour``)."""
@@ -200,4 +207,4 @@ class WorldBuilder:
         return World(self.scene, self.family, self.seed, "none", self.dynamic, self.detail, obstacles,
                      self.lanes, self.walkways, np.asarray(focus, np.float64), np.asarray(extent, np.float64),
                      self.lamps, [float(lt.intensity) for lt in self.lamps], self.glows, self.wet,
-                     self.lib.texture_bytes, meta, terrain)
+                     self.lib.texture_bytes, meta, terrain, self.puddles)

@@ -109,6 +109,30 @@ def test_night_turns_on_lamps_and_windows(worlds):
     apply_weather(w, "ClearNoon")
 
 
+def test_puddles_only_when_wet(worlds):
+    w = worlds["town"]
+    assert w.puddles and all(p.semantic == S["road"] for p in w.puddles)
+    ids = {id(p) for p in w.puddles}
+    for name, expected in (("HardRain", True), ("ClearNoon", False), ("WetNoon", True), ("Fog", False)):
+        apply_weather(w, name)
+        shown = sum(id(i) in ids for i in w.scene.instances)
+        assert shown == (len(w.puddles) if expected else 0), name
+    apply_weather(w, "ClearNoon")
+
+
+def test_wheels_roll_without_slipping(worlds):
+    w = build_world("town", 4, detail="low")
+    wheel = [i for i in w.scene.instances if i.name == "car:wheel" and i.is_dynamic][0]
+    a, b = wheel.transform_at(1.0), wheel.transform_at(1.001)
+    r = a[2, 3]  # the axle is one radius above the road
+    speeds = []
+    for off in ([0, 0, r], [0, 0, -r], [0, 0, 0]):
+        local = np.linalg.solve(a[:3, :3], np.asarray(off))
+        speeds.append(np.linalg.norm(b[:3, :3] @ local + b[:3, 3] - (a[:3, 3] + off)) / 0.001)
+    top, bottom, axle = speeds
+    assert bottom < 0.02 * axle and top == pytest.approx(2 * axle, rel=0.02)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="unknown world family"):
         build_world("city", 0)

@@ -8,7 +8,7 @@ from gameir.scene.primitives import compose, rotate, translate
 from gameir.worlds.meshes.data import MeshData, merge
 from gameir.worlds.meshes.primitives import box, cylinder, quad, sphere, tube
 
-__all__ = ["vehicle", "pole", "street_lamp", "traffic_light", "sign_board", "catenary", "wire",
+__all__ = ["vehicle", "wheel", "wheel_centres", "pole", "street_lamp", "traffic_light", "sign_board", "catenary", "wire",
            "fence", "foliage_card", "tree", "rock", "crate"]
 
 
@@ -29,19 +29,25 @@ def vehicle(length: float = 4.4, width: float = 1.8, height: float = 1.45,
     cab_h = height - z_body - body_h - 0.06
     glass = box((cab_len, width * 0.86, cab_h), (-length * 0.05, 0, z_body + body_h + cab_h / 2), bottom=False)
     roof = box((cab_len * 0.92, width * 0.88, 0.06), (-length * 0.05, 0, height - 0.03))
-    wheels = []
-    for sx in (-1, 1):
-        for sy in (-1, 1):
-            w = cylinder(wheel_r, 0.24, 12).transformed(compose(
-                translate(sx * length * 0.32, sy * (width / 2 - 0.12), wheel_r), rotate((1, 0, 0), 90.0),
-                translate(0, 0, -0.12)))
-            wheels.append(w)
+    one = wheel(wheel_r)
+    wheels = [one.transformed(translate(*c)) for c in wheel_centres(length, width, wheel_r)]
     lf = merge([box((0.05, 0.35, 0.12), (length / 2 + 0.02, sy * width * 0.33, z_body + body_h * 0.7))
                 for sy in (-1, 1)])
     lr = merge([box((0.05, 0.35, 0.1), (-length / 2 - 0.02, sy * width * 0.33, z_body + body_h * 0.75))
                 for sy in (-1, 1)])
     return {"body": merge([body, roof]), "glass": glass, "wheels": merge(wheels),
             "lights_front": lf, "lights_rear": lr}
+
+
+def wheel(radius: float, width: float = 0.24, segments: int = 12) -> MeshData:
+    """Closed wheel (a cylinder) centred at the origin with its axle along +Y."""
+    return cylinder(radius, width, segments).transformed(compose(rotate((1, 0, 0), 90.0),
+                                                                 translate(0, 0, -width / 2)))
+
+
+def wheel_centres(length: float, width: float, wheel_r: float) -> np.ndarray:
+    """(4, 3) float64 wheel centres of :func:`vehicle` in the car frame (rear-right first)."""
+    return np.array([[sx * length * 0.32, sy * (width / 2 - 0.12), wheel_r] for sx in (-1, 1) for sy in (-1, 1)])
 
 
 def pole(height: float, radius: float = 0.08, segments: int = 10) -> MeshData:

@@ -12,7 +12,7 @@ import numpy as np
 from gameir.worlds.textures.maps import TextureMaps
 from gameir.worlds.textures.noise import check_size, fbm, tint, to_rgba, value_noise
 
-__all__ = ["bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark", "lawn", "dirt", "water"]
+__all__ = ["bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark", "lawn", "dirt", "water", "puddle"]
 
 
 def _jitter_colour(rng: np.random.Generator, base: tuple[float, float, float], amount: float) -> np.ndarray:
@@ -203,3 +203,14 @@ def water(rng: np.random.Generator, size: int = 256) -> TextureMaps:
     h = 0.5 + 0.25 * np.sin(2 * np.pi * (3 * x + 2 * y)) + 0.25 * (fbm(rng, size, 8, 3) - 0.5) * 2
     rgb = tint(fbm(rng, size, 2, 3), (0.02, 0.06, 0.08), (0.05, 0.12, 0.14))
     return TextureMaps("water", to_rgba(rgb), np.clip(h, 0, 1).astype(np.float32), roughness=0.05)
+
+
+def puddle(rng: np.random.Generator, size: int = 128) -> TextureMaps:
+    """Puddle decal: a dark, smooth water film with a ragged fractal outline (alpha cut-out)."""
+    size = check_size(size)
+    y, x = (np.mgrid[0:size, 0:size].astype(np.float32) + 0.5) / size - 0.5
+    r = np.hypot(x, y * rng.uniform(1.0, 1.8))
+    edge = 0.32 + 0.14 * (fbm(rng, size, 4, 4) - 0.5) * 2
+    alpha = (r < edge).astype(np.float32)
+    rgb = tint(fbm(rng, size, 8, 3), (0.03, 0.035, 0.04), (0.16, 0.18, 0.2))
+    return TextureMaps("puddle", to_rgba(rgb, alpha), None, roughness=0.02)
