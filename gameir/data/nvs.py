@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import numpy as np
@@ -9,7 +10,7 @@ import torch
 from torch.utils.data import Dataset
 
 from gameir.data.normalize import DEPTH_MODES, to_tensor
-from gameir.data.sources import Root, clip_metadata, open_source, select_clips
+from gameir.data.sources import Root, clip_metadata, fetch_split, open_source, select_clips
 from gameir.formats.source import DEFAULT_MAX_OPEN, DataSource
 
 __all__ = ["NVSDataset", "NVS_MODES"]
@@ -39,6 +40,9 @@ class NVSDataset(Dataset):
         dtype: floating dtype of image tensors.
         source: ``"auto"``, ``"shards"`` or a DataSource object.
         max_open: bound on open files per process.
+        download: first fetch ``split`` from ``url`` into ``root`` with :func:`gameir.download`
+            (resumable, verified; what is already there and verified is skipped).
+        url: dataset base URL or path (``https://``, ``file://``, a folder), for ``download``.
 
     Item (``mode="rig"``): ``source`` and ``target``, each a dict of ``rgb`` (V, 3, H, W) in
     [0, 1], other buffers (V, C, H, W) (normals world-space), ``K`` (V, 3, 3) pixels and ``c2w``
@@ -62,6 +66,8 @@ class NVSDataset(Dataset):
         dtype: torch.dtype = torch.float32,
         source: str | DataSource = "auto",
         max_open: int = DEFAULT_MAX_OPEN,
+        download: bool = False,
+        url: str | os.PathLike | None = None,
     ) -> None:
         if mode not in NVS_MODES:
             raise ValueError(f"mode must be one of {', '.join(NVS_MODES)}, got {mode!r}")
@@ -75,6 +81,8 @@ class NVSDataset(Dataset):
         for name in self.buffers:
             if name not in _NVS_BUFFERS:
                 raise ValueError(f"unknown buffer {name!r} for NVS; choose from {', '.join(_NVS_BUFFERS)}")
+        if download:
+            fetch_split(root, split, url)
         self.source, self.split = open_source(root, split, source, max_open=max_open)
         self.clip_indices = select_clips(self.source, self.split, "nvs")
         self.mode, self.downscale, self.depth_mode, self.dtype = mode, int(downscale), depth_mode, dtype

@@ -16,7 +16,7 @@ from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource
 from gameir.shards.format import SHARD_SUFFIX
 from gameir.shards.manifest import MANIFEST_NAME
 
-__all__ = ["SOURCE_KINDS", "open_source", "select_clips", "clip_metadata", "EpochSeed"]
+__all__ = ["SOURCE_KINDS", "fetch_split", "open_source", "select_clips", "clip_metadata", "EpochSeed"]
 
 SOURCE_KINDS = ("auto", "shards", "release")
 
@@ -29,6 +29,27 @@ def _looks_like_release(path: Path) -> bool:
         return True
     patterns = ("*.tar", RELEASE_ROOT, "*/*.tar", f"*/{RELEASE_ROOT}")
     return path.is_dir() and any(next(path.glob(p), None) is not None for p in patterns)
+
+
+def fetch_split(root: Root | None, split: str | None, url: str | os.PathLike | None) -> None:
+    """``download=True`` of the datasets: fetch ``split`` of the dataset at ``url`` into ``root``.
+
+    Uses :func:`gameir.download` (resumable, SHA-256 verified; shards already verified are
+    skipped), so calling it on every construction costs one manifest fetch.
+
+    Raises:
+        ValueError: no ``url``, no single ``root`` folder, or no ``split``.
+        gameir.distribution.download.DownloadError: a shard could not be fetched and verified.
+    """
+    if url is None:
+        raise ValueError("download=True needs url= (the dataset's base URL or path, as for `gameir download`)")
+    if root is None or not isinstance(root, (str, os.PathLike)):
+        raise ValueError(f"download=True needs root to be one folder to download into, got {root!r}")
+    if split is None:
+        raise ValueError("download=True needs a split name (downloads go split by split)")
+    from gameir.distribution.download import download  # imported on use: pulls in the network stack
+
+    download(url, split, root)
 
 
 def open_source(root: Root | None, split: str | None, source: str | DataSource = "auto", *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import numpy as np
@@ -11,7 +12,7 @@ from torch.utils.data import Dataset
 from gameir.buffers import BUFFER_NAMES
 from gameir.data.augment import augment_camera, augment_tensor
 from gameir.data.normalize import DEPTH_MODES, NORMAL_SPACES, aux_channel_names, to_tensor
-from gameir.data.sources import EpochSeed, Root, clip_metadata, open_source, select_clips
+from gameir.data.sources import EpochSeed, Root, clip_metadata, fetch_split, open_source, select_clips
 from gameir.formats.source import DEFAULT_MAX_OPEN, DataSource
 
 __all__ = ["SRDataset", "GBUFFER_RES"]
@@ -53,6 +54,9 @@ class SRDataset(Dataset):
         normal_space: ``"camera"`` (default; required with ``augment``) or ``"world"``.
         semantic_onehot: semantic as (29, h, w) one-hot instead of (1, h, w) int64 ids.
         max_open: bound on open files per process.
+        download: first fetch ``split`` from ``url`` into ``root`` with :func:`gameir.download`
+            (resumable, verified; what is already there and verified is skipped).
+        url: dataset base URL or path (``https://``, ``file://``, a folder), for ``download``.
 
     Item (``frames == 1``; with ``frames = N`` every per-frame entry gains a leading N axis):
         ``lr`` (3, h, w) and ``hr`` (3, s*h, s*w) float rgb in [0, 1]; one entry per G-buffer,
@@ -88,6 +92,8 @@ class SRDataset(Dataset):
         normal_space: str = "camera",
         semantic_onehot: bool = False,
         max_open: int = DEFAULT_MAX_OPEN,
+        download: bool = False,
+        url: str | os.PathLike | None = None,
     ) -> None:
         if gbuffer_res not in GBUFFER_RES:
             raise ValueError(f"gbuffer_res must be one of {', '.join(GBUFFER_RES)}, got {gbuffer_res!r}")
@@ -110,6 +116,8 @@ class SRDataset(Dataset):
                 raise ValueError(f"unknown G-buffer {name!r}; choose from {', '.join(_GBUFFERS)}")
         if len(set(self.gbuffers)) != len(self.gbuffers):
             raise ValueError(f"gbuffers has duplicates: {list(self.gbuffers)}")
+        if download:
+            fetch_split(root, split, url)
         self.source, self.split = open_source(root, split, source, max_open=max_open)
         self.clip_indices = select_clips(self.source, self.split, "sr")
         self.gbuffer_res = gbuffer_res

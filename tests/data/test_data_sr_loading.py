@@ -140,3 +140,17 @@ def test_errors_say_what_is_available(analytic_root, synthetic_root, tmp_path):
         SRDataset(analytic_root, "train", gbuffers=("normal",), augment=True, normal_space="world")
     with pytest.raises(ValueError, match="source must be one of auto, shards, release"):
         SRDataset(analytic_root, "train", source="zip")
+
+
+def test_download_fetches_the_split_then_loads(synthetic_root, tmp_path):
+    """download=True goes through gameir.download (a folder URL: a real copy with SHA-256 checks)."""
+    local = tmp_path / "local"
+    ds = SRDataset(local, "val", lr_patch=8, seed=0, download=True, url=str(synthetic_root))
+    assert (local / "manifest.json").exists() and len(ds) == 4
+    ref = SRDataset(synthetic_root, "val", lr_patch=8, seed=0)
+    _same([ds[2]], [ref[2]])
+    assert not (local / "train").exists()  # only the asked split
+    with pytest.raises(ValueError, match="download=True needs url="):
+        SRDataset(tmp_path / "other", "val", download=True)
+    with pytest.raises(ValueError, match="download=True needs a split name"):
+        SRDataset(tmp_path / "other", None, download=True, url=str(synthetic_root))
