@@ -26,7 +26,7 @@ PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[2] / "render_s
 
 KINDS = ("sr", "nvs")
 AA_MODES = ("none", "fxaa", "msaa", "ssaa")
-CAMERAS = ("vehicle", "walk", "orbit", "fly", "rig")
+CAMERAS = ("auto", "vehicle", "walk", "orbit", "fly", "rig")
 FAMILIES = ("town", "nature", "interior")
 WEATHERS = ("ClearNoon", "CloudyNoon", "WetNoon", "ClearSunset", "HardRain", "Fog", "Night")
 VARIANTS = ("static", "dynamic")
@@ -44,7 +44,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     },
     "clips": {
         "frames": (int, None), "fps": ((int, float), 30.0), "families": (list, list(FAMILIES)),
-        "weathers": (list, list(WEATHERS)), "variants": (list, list(VARIANTS)), "camera": (str, "vehicle"),
+        "weathers": (list, list(WEATHERS)), "variants": (list, list(VARIANTS)), "camera": (str, "auto"),
     },
     "rig": {"views": (int, 6), "layout": (str, "arc"), "radius_m": ((int, float), 8.0), "arc_deg": ((int, float), 120.0)},
     "splits": {},  # name -> {clips = int, seed_start = int}

@@ -1,0 +1,122 @@
+"""Render one planned clip (world -> camera path -> native LR and HR frames) into one shard."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Callable
+
+from gameir.pipeline.plan import ClipSpec
+from gameir.pipeline.presets import Preset
+from gameir.render import Renderer
+from gameir.scene.camera import halton_jitter
+from gameir.shards.format import Codec
+from gameir.shards.writer import ShardWriter
+from gameir.worlds.build import build_world
+from gameir.worlds.cameras import make_path, rig_around
+
+__all__ = ["ClipRenderer", "lod_bias_for", "path_kind_for"]
+
+#: Camera path per family for ``clips.camera = "auto"``: a dash camera where there are roads (the
+#: release's capture style), a pedestrian walk elsewhere.
+AUTO_PATH = {"town": "vehicle", "nature": "walk", "interior": "walk"}
+
+
+def path_kind_for(camera: str, family: str) -> str:
+    """The camera path kind a clip uses: ``camera`` itself, or the family's default for ``"auto"``."""
+    return AUTO_PATH[family] if camera == "auto" else camera
+
+
+def lod_bias_for(preset: Preset) -> float:
+    """LR texture LOD bias: ``render.lod_bias``, or log2(LR/HR) = -log2(scale) when ``"auto"``."""
+    bias = preset.section("render")["lod_bias"]
+    return -math.log2(preset.section("render")["scale"]) if bias == "auto" else float(bias)
+
+
+def _renderer(width: int, height: int, aa: str, preset: Preset, *, lod_bias: float, buffers, share=None) -> Renderer:
+    render = preset.section("render")
+    return Renderer(width, height, aa=aa, ssaa=render["ssaa"] if aa == "ssaa" else 1,
+                    msaa_samples=render["msaa"], lod_bias=lod_bias, buffers=buffers, share=share)
+
+
+class ClipRenderer:
+    """Renders the clips of one preset; owns one GL context (LR and HR renderers share it).
+
+    SR presets: level ``lr`` (``render.lr``, ``render.aa_lr``, jitter and LOD bias when set) and
+    level ``hr`` (``scale`` times larger, ``render.aa_hr``, never jittered: the clean target).
+    NVS presets: one level ``hr`` at ``scale`` x ``render.lr`` with a view axis.
+    """
+
+    def __init__(self, preset: Preset) -> None:
+        self.preset = preset
+        render = preset.section("render")
+        self.buffers = tuple(render["buffers"])
+        w, h = render["lr"]
+        s = render["scale"]
+        self.lr_size, self.hr_size = (w, h), (w * s, h * s)
+        self.hr = _renderer(w * s, h * s, render["aa_hr"], preset, lod_bias=0.0, buffers=self.buffers)
+        self.lr = None
+        if preset.kind == "sr":
+            self.lr = _renderer(w, h, render["aa_lr"], preset, lod_bias=lod_bias_for(preset),
+                                buffers=self.buffers, share=self.hr)
+
+    def release(self) -> None:
+        if self.lr is not None:
+            self.lr.release()
+        self.hr.release()
+
+    def render_settings(self) -> dict[str, Any]:
+        """JSON settings stored in every shard's ``render`` attribute."""
+        render, clips = self.preset.section("render"), self.preset.section("clips")
+        out = {"preset": self.preset.name, "preset_digest": self.preset.digest(), "scale": render["scale"],
+               "fps": clips["fps"], "camera": clips["camera"], "jitter": render["jitter"], "detail": render["detail"],
+               "hr": {k: v for k, v in self.hr.settings.items()}}
+        if self.lr is not None:
+            out["lr"] = dict(self.lr.settings)
+            out["lr_lod_bias"] = self.lr.lod_bias
+        return out
+
+    def render_clip(self, spec: ClipSpec, path: str | Path, on_frame: Callable[[], None] | None = None) -> Path:
+        """Render ``spec`` into the shard ``path`` (atomically); ``on_frame`` is called after each frame."""
+        render, clips, rig = self.preset.section("render"), self.preset.section("clips"), self.preset.section("rig")
+        frames, fps = clips["frames"], float(clips["fps"])
+        world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic, detail=render["detail"])
+        # Timings vary run to run; everything stored must be a function of the plan alone, so a
+        # resumed or re-run job writes byte-identical shards.
+        world_meta = {k: v for k, v in world.metadata.items() if not k.endswith("_time_s")}
+        scene_meta = spec.scene_dict() | {"camera_path": path_kind_for(clips["camera"], spec.family), "world": world_meta}
+        common = dict(clip_id=spec.clip_id, split=spec.split, scene=scene_meta, render=self.render_settings(),
+                      codec=Codec.parse(render["codec"]), buffers=self.buffers)
+        w, h = self.lr_size
+        s = render["scale"]
+        if self.preset.kind == "nvs":
+            cams = rig_around(world, frames, fps=fps, width=w * s, height=h * s, fov_y_deg=render["fov_y_deg"],
+                              n_views=rig["views"], layout=rig["layout"], radius_m=rig["radius_m"],
+                              **({"arc_deg": rig["arc_deg"]} if rig["layout"] == "arc" else {}))
+            with ShardWriter(path, levels={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"], **common) as writer:
+                for i in range(frames):
+                    t = float(cams.times_s[i])
+                    views = []
+                    for v in range(rig["views"]):
+                        cam = cams.camera(i, v)
+                        prev = cams.camera(i - 1, v) if i else cam
+                        views.append(self.hr.render(world.scene, cam, t, dt=1.0 / fps, prev_camera=prev))
+                    writer.write_frame({"hr": views})
+                    if on_frame:
+                        on_frame()
+            return Path(path)
+        cam_path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=fps, width=w, height=h, fov_y_deg=render["fov_y_deg"])
+        with ShardWriter(path, levels={"lr": (h, w), "hr": (h * s, w * s)}, **common) as writer:
+            prev_lr = prev_hr = None
+            for i in range(frames):
+                t = float(cam_path.times_s[i])
+                cam = cam_path.camera(i)
+                cam_lr = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
+                cam_hr = cam.scaled(s, jitter=False)
+                lr = self.lr.render(world.scene, cam_lr, t, dt=1.0 / fps, prev_camera=prev_lr or cam_lr)
+                hr = self.hr.render(world.scene, cam_hr, t, dt=1.0 / fps, prev_camera=prev_hr or cam_hr)
+                writer.write_frame({"lr": lr, "hr": hr})
+                prev_lr, prev_hr = cam_lr, cam_hr
+                if on_frame:
+                    on_frame()
+        return Path(path)

@@ -1,0 +1,209 @@
+"""`render_dataset`: plan -> partition -> resume check -> render clips in worker processes -> manifest.
+
+Each worker process owns one GL context (a :class:`ClipRenderer`) for its lifetime. A finished
+clip is an atomically renamed shard plus an entry (size, SHA-256) in this job's part file, which is
+rewritten atomically after every clip; a run killed at any moment therefore loses only the clips in
+flight, and re-running the same command renders exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from gameir.fileio import sha256_file
+from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_from_env
+from gameir.pipeline.presets import Preset
+from gameir.shards.manifest import shard_entry
+from gameir.shards.parts import load_part, merge_parts, new_part, part_path, save_part
+from gameir.shards.validate import validate_shard
+
+__all__ = ["RunSummary", "render_dataset", "resolve_sharding"]
+
+
+@dataclass
+class RunSummary:
+    """What a run did: clips rendered and skipped, frames, bytes, wall time, the manifest if merged."""
+
+    rendered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    frames: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    part: str = ""
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def frames_per_s(self) -> float:
+        return self.frames / self.seconds if self.seconds else 0.0
+
+
+def resolve_sharding(num_shards: int | None, shard_index: int | None) -> tuple[int, int]:
+    """Explicit ``--num-shards/--shard-index``, else SLURM / Kubernetes variables, else (1, 0)."""
+    if (num_shards is None) != (shard_index is None):
+        raise ValueError("give both --num-shards and --shard-index, or neither")
+    if num_shards is not None:
+        return int(num_shards), int(shard_index)
+    return shard_index_from_env() or (1, 0)
+
+
+def _finished(root: Path, spec: ClipSpec, entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The manifest entry of ``spec`` if its shard is complete on disk, else None."""
+    shard = root / spec.relpath
+    if not shard.exists():
+        return None
+    if entry is not None and entry["bytes"] == shard.stat().st_size and entry["sha256"] == sha256_file(shard):
+        return entry
+    # A shard renamed into place after the last part update: complete by construction, but check.
+    if not validate_shard(shard, check_values=False):
+        return shard_entry(root, shard)
+    shard.unlink()
+    return None
+
+
+# -- worker processes -------------------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(preset: Preset, queue: Any) -> None:
+    from gameir.pipeline.clip import ClipRenderer
+
+    _WORKER["renderer"] = ClipRenderer(preset)
+    _WORKER["queue"] = queue
+
+
+def _work(args: tuple[ClipSpec, str]) -> dict[str, Any]:
+    spec, root = args
+    queue = _WORKER["queue"]
+    _WORKER["renderer"].render_clip(spec, Path(root) / spec.relpath, on_frame=lambda: queue.put(1))
+    return shard_entry(root, Path(root) / spec.relpath)
+
+
+def render_dataset(
+    preset: Preset,
+    out: str | Path,
+    *,
+    split: str | None = None,
+    max_clips: int | None = None,
+    workers: int = 1,
+    num_shards: int | None = None,
+    shard_index: int | None = None,
+    quiet: bool = False,
+) -> RunSummary:
+    """Render (or resume) this job's share of ``preset`` into ``out``.
+
+    Args:
+        preset: a checked preset.
+        out: dataset root.
+        split: only this split; ``max_clips``: only the first N clips of each split (``--clips``).
+        workers: worker processes, each with its own GL context.
+        num_shards, shard_index: this job's partition (default from SLURM/Kubernetes, else 1/0).
+        quiet: no progress bar.
+
+    Returns:
+        A :class:`RunSummary`. With one job (``num_shards == 1``) the part is merged into
+        ``out/manifest.json`` at the end; with more, run ``gameir manifest merge out`` after all jobs.
+    """
+    if workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {workers}")
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    n, index = resolve_sharding(num_shards, shard_index)
+    clips = plan_clips(preset, split, max_clips)
+    if not clips:
+        raise ValueError(f"preset {preset.name!r} plans no clips for split={split!r}, clips={max_clips!r}")
+    mine = partition(clips, n, index)
+    plan = {"preset": preset.name, "digest": preset.digest(), "split": split, "max_clips": max_clips,
+            "num_clips": len(clips), "kind": preset.kind}
+    ppath = part_path(root, n, index)
+    part = load_part(ppath) if ppath.exists() else None
+    if part is not None and part["plan"] != plan:
+        raise ValueError(f"{ppath}: belongs to another plan ({part['plan']['preset']}@{part['plan']['digest']}, "
+                         f"split={part['plan']['split']}, clips={part['plan']['max_clips']}); use another --out")
+    known = {e["clip_id"]: e for e in (part or {}).get("shards", [])}
+    part = new_part(plan, n, index, [c.clip_id for c in mine])
+    summary = RunSummary(part=str(ppath))
+    todo = []
+    for spec in mine:
+        entry = _finished(root, spec, known.get(spec.clip_id))
+        if entry is None:
+            todo.append(spec)
+        else:
+            part["shards"].append(entry)
+            summary.skipped.append(spec.clip_id)
+    save_part(root, part)
+    frames_per_clip = preset.section("clips")["frames"]
+    start = time.perf_counter()
+    bar = tqdm(total=len(todo) * frames_per_clip, unit="frame", disable=quiet or not todo, dynamic_ncols=True,
+               desc=f"{preset.name} job {index}/{n}: {len(todo)} clip(s)")
+    try:
+        ctx = mp.get_context("spawn")
+        queue = ctx.Manager().Queue() if workers > 1 else _LocalQueue(bar)
+        if workers == 1:
+            _init_worker(preset, queue)
+            results = (_work((spec, str(root))) for spec in todo)
+        else:
+            pool = ctx.Pool(min(workers, len(todo)) or 1, initializer=_init_worker, initargs=(preset, queue))
+            results = pool.imap_unordered(_work, [(spec, str(root)) for spec in todo])
+        ticker = _Ticker(queue, bar) if workers > 1 else None
+        for entry in results:
+            part["shards"].append(entry)
+            part["shards"].sort(key=lambda e: e["path"])
+            save_part(root, part)
+            summary.rendered.append(entry["clip_id"])
+            summary.frames += entry["frames"] * max(1, entry["views"])
+            summary.bytes += entry["bytes"]
+        if workers > 1:
+            pool.close()
+            pool.join()
+            ticker.stop()
+    finally:
+        bar.close()
+        if workers == 1 and "renderer" in _WORKER:
+            _WORKER.pop("renderer").release()
+    summary.seconds = time.perf_counter() - start
+    if n == 1:
+        summary.manifest = merge_parts(root)
+    return summary
+
+
+class _LocalQueue:
+    """In-process stand-in for the progress queue: ticks the bar directly."""
+
+    def __init__(self, bar: tqdm) -> None:
+        self.bar = bar
+
+    def put(self, n: int) -> None:
+        self.bar.update(n)
+
+
+class _Ticker:
+    """Moves frame ticks from worker processes' queue to the progress bar on a background thread."""
+
+    def __init__(self, queue: Any, bar: tqdm) -> None:
+        import threading
+
+        self.queue, self.bar = queue, bar
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import queue as queue_mod
+
+        while not self._stop.is_set() or not self.queue.empty():
+            try:
+                self.bar.update(self.queue.get(timeout=0.2))
+            except queue_mod.Empty:
+                continue
+            except (EOFError, OSError):  # manager gone at shutdown
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
