@@ -14,6 +14,7 @@ __all__ = ["VERBS", "build_parser", "main"]
 #: sets ``func`` (a callable taking the parsed args and returning an exit code).
 VERBS: tuple[str, ...] = (
     "quickstart",
+    "render",
     "doctor",
     "info",
     "verify",
