@@ -102,6 +102,8 @@ def apply_weather(world: World, name: str) -> World:
     scene = world.scene
     scene.environment = Environment(
         sky_zenith=w.sky_zenith, sky_horizon=w.sky_horizon, sky_ground=w.sky_ground, sun_disc_deg=w.sun_disc_deg,
+        # a hidden disc also gets zero intensity: the sky shader's disc test misbehaves at radius 0
+        sun_disc_intensity=20.0 if w.sun_disc_deg > 0 else 0.0,
         ambient_sky=w.ambient_sky, ambient_ground=w.ambient_ground, fog_density=w.fog_density,
         fog_height_falloff=0.05, fog_height=0.0, fog_color=w.fog_color, exposure_ev=w.exposure_ev)
     scene.lights = [lt for lt in scene.lights if not isinstance(lt, DirectionalLight)]
