@@ -13,7 +13,7 @@ __all__ = ["joint_bilateral_upscale", "GUIDE_NAMES"]
 #: G-buffers the range weights can use, in the order they are stacked.
 GUIDE_NAMES = ("depth", "normal", "basecolor")
 
-_BAND_ELEMENTS = 1 << 16  # LR pixels (times batch) per band of rows
+_BAND_ELEMENTS = 1 << 17  # LR pixels (times batch) per band of rows
 _GUIDE_CHANNELS = {"depth": 1, "normal": 3, "basecolor": 3}
 _DEPTH_CLAMP_M = (1e-3, 1e4)  # log-depth is taken of depth clamped to this; sky (+inf) -> far end
 
