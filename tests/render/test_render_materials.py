@@ -138,3 +138,14 @@ def test_lod_bias_applies_with_anisotropic_filtering(rng):
         with Renderer(32, 24, lod_bias=bias, anisotropy=8.0, shadow_map_size=0) as r:
             std[bias] = r.render(scene, cam, 0.0).buffers["basecolor"].astype(np.float64).std()
     assert std[-1.0] > 1.5 * std[0.0] > 3.0 * std[2.0]  # sharper with negative bias, blurrier with positive
+
+
+def test_extreme_radiance_stays_finite(renderer, make_camera):
+    scene = Scene(name="blinding", environment=Environment(exposure_ev=20.0))
+    scene.add(Instance(plane(4, 4), Material(emissive=(1e6, 1e6, 1e6), emissive_strength=1e6),
+                       translate(0, 5, 0) @ rotate((1, 0, 0), 90.0)))
+    scene.add(DirectionalLight(intensity=1e9))
+    f = renderer.render(scene, make_camera(), 0.0)
+    hdr = f.buffers["hdr"].astype(np.float64)
+    assert np.isfinite(hdr).all() and hdr.max() <= 65504
+    assert (f.buffers["rgb"][12, 16] == 255).all()

@@ -123,7 +123,7 @@ void main() {
 #ifndef FORWARD
     vec2 cur = (v_cur_clip.xy / v_cur_clip.w * 0.5 + 0.5) * u_size;
     vec2 prev = v_prev_clip.w > 1e-6 ? (v_prev_clip.xy / v_prev_clip.w * 0.5 + 0.5) * u_size : cur;
-    o_scene_color = vec4(u_emissive * u_exposure, 1.0);
+    o_scene_color = vec4(min(u_emissive * u_exposure, vec3(65000.0)), 1.0);
     o_basecolor = vec4(clamp(base.rgb, 0.0, 1.0), 1.0);  // sRGB attachment: encoded on write
     o_normal = vec4(N, 0.0);
     o_material = vec4(u_metallic, u_specular, u_roughness, 1.0);

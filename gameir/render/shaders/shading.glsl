@@ -119,6 +119,7 @@ vec3 shade(vec3 P, vec3 N, vec3 V, vec3 albedo, float metallic, float specular, 
     return c;
 }
 
+// Radiance safe to store as float16: NaN/inf -> 0, clamped below the float16 maximum (65504).
 vec3 finite_or_zero(vec3 c) {
-    return (any(isnan(c)) || any(isinf(c))) ? vec3(0.0) : c;
+    return (any(isnan(c)) || any(isinf(c))) ? vec3(0.0) : clamp(c, vec3(0.0), vec3(65000.0));
 }
