@@ -34,7 +34,7 @@ with PairRenderer((160, 120), 2) as pr:
              title=f"gameir preview --world {fam} --seed {seed} --weather {weather} --camera {kind}"))
     tiles = []
     for fam, seed, weather, kind in (("town", 3, "Night", "vehicle"), ("town", 3, "HardRain", "vehicle"),
-                                     ("town", 7, "Fog", "walk"), ("town", 5, "ClearSunset", "orbit"),
+                                     ("town", 7, "Fog", "vehicle"), ("town", 5, "ClearSunset", "orbit"),
                                      ("nature", 4, "CloudyNoon", "fly"), ("nature", 2, "ClearNoon", "walk"),
                                      ("town", 2, "WetNoon", "fly"), ("interior", 5, "ClearNoon", "fly")):
         w, lr, hr = pair(pr, fam, seed, weather, kind)
