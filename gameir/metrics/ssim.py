@@ -100,7 +100,6 @@ def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float)
         raise ImportError("ssim(backend='opencv') needs OpenCV: pip install opencv-python-headless") from e
     dt = np.float64 if pred.dtype == torch.float64 else np.float32
     n, c, h, w = pred.shape
-    r = (SSIM_WINDOW - 1) // 2
     p_np = pred.detach().numpy()
     t_np = target.detach().numpy()
     planes = [(i, k) for i in range(n) for k in range(c)]
@@ -121,24 +120,31 @@ def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float)
     return out
 
 
-def _ssim_torch(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float) -> torch.Tensor:
+def _ssim_torch(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
+                max_elements: int = 1 << 26) -> torch.Tensor:
     dt = torch.float64 if pred.dtype == torch.float64 else torch.float32
-    n, c, h, w = pred.shape
-    x = pred.reshape(n * c, 1, h, w).to(dt)
-    y = target.reshape(n * c, 1, h, w).to(dt)
     acc = torch.float32 if pred.device.type == "mps" else torch.float64
-    m = 0.5 * (x.mean(dim=(2, 3), keepdim=True, dtype=acc) + y.mean(dim=(2, 3), keepdim=True, dtype=acc))
-    x = x - m.to(dt)
-    y = y - m.to(dt)
-    stack = torch.cat([x, y, x * x, y * y, x * y], dim=1)  # (NC, 5, H, W)
+    n, c, h, w = pred.shape
+    xs = pred.reshape(n * c, 1, h, w)
+    ys = target.reshape(n * c, 1, h, w)
     g = torch.from_numpy(gaussian_window_1d()).to(device=pred.device, dtype=dt)
     wv = g.view(1, 1, -1, 1).expand(5, 1, -1, 1)
     wh = g.view(1, 1, 1, -1).expand(5, 1, 1, -1)
-    # 'valid' separable filtering: exactly the region scikit-image keeps after cropping.
-    f = F.conv2d(F.conv2d(stack, wv, groups=5), wh, groups=5)
-    ux, uy, uxx, uyy, uxy = f.unbind(dim=1)
-    s = _ssim_map(ux, uy, uxx, uyy, uxy, m.view(-1, 1, 1).to(dt), c1, c2)
-    return s.mean(dim=(1, 2), dtype=acc).view(n, c)
+    out = []
+    step = max(1, max_elements // (5 * h * w))  # planes per chunk: bounded device memory
+    for p0 in range(0, n * c, step):
+        x = xs[p0:p0 + step].to(dt)
+        y = ys[p0:p0 + step].to(dt)
+        m = 0.5 * (x.mean(dim=(2, 3), keepdim=True, dtype=acc) + y.mean(dim=(2, 3), keepdim=True, dtype=acc))
+        x = x - m.to(dt)  # centred: see _ssim_plane_opencv
+        y = y - m.to(dt)
+        stack = torch.cat([x, y, x * x, y * y, x * y], dim=1)  # (planes, 5, H, W)
+        # 'valid' separable filtering: exactly the region scikit-image keeps after cropping.
+        f = F.conv2d(F.conv2d(stack, wv, groups=5), wh, groups=5)
+        ux, uy, uxx, uyy, uxy = f.unbind(dim=1)
+        s = _ssim_map(ux, uy, uxx, uyy, uxy, m.view(-1, 1, 1).to(dt), c1, c2)
+        out.append(s.mean(dim=(1, 2), dtype=acc))
+    return torch.cat(out).view(n, c)
 
 
 def ssim(pred: torch.Tensor, target: torch.Tensor, data_range: float, *, crop_border: int = 0,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 import torch
@@ -91,6 +93,10 @@ def test_ssim_backends_agree_on_batch_and_module():
     a = ssim(p, t, 1.0, backend="opencv")
     b = ssim(p, t, 1.0, backend="torch")
     torch.testing.assert_close(a, b, atol=1e-6, rtol=0)
+    # the torch path's plane chunking (bounded device memory) does not change the result
+    ssim_module = importlib.import_module("gameir.metrics.ssim")
+    chunked = ssim_module._ssim_torch(p, t, 1e-4, 9e-4, max_elements=5 * 37 * 29 * 2)
+    torch.testing.assert_close(chunked, ssim_module._ssim_torch(p, t, 1e-4, 9e-4))
     torch.testing.assert_close(SSIM(1.0)(p, t), a)
     # per-image: the batch result equals the images computed one at a time
     for i in range(3):
