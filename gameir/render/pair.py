@@ -6,7 +6,8 @@ import math
 from typing import Any
 
 from gameir.frame import Frame
-from gameir.render.renderer import Renderer, collect_draws
+from gameir.render.draws import collect_draws
+from gameir.render.renderer import Renderer
 from gameir.scene.camera import Camera
 from gameir.scene.scene import Scene
 

@@ -17,132 +17,22 @@ import numpy as np
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
 from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, WRAP_CODES
-from gameir.render.context import create_context
+from gameir.render.core import GLCore, set_uniform
 from gameir.render.downsample import downsample_buffers
-from gameir.render.gpu import INSTANCE_FLOATS, GpuCache
-from gameir.render.programs import ProgramCache
+from gameir.render.draws import Draw, collect_draws
 from gameir.render.readback import read_buffers
 from gameir.render.shadows import fit_sun_shadow
 from gameir.render.targets import Targets
 from gameir.scene.camera import Camera
 from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
 from gameir.scene.material import Material
-from gameir.scene.scene import Instance, Scene
+from gameir.scene.scene import Scene
 
-__all__ = ["Renderer", "collect_draws"]
+__all__ = ["Renderer"]
 
 _BLEND, _DEPTH_TEST, _CULL_FACE = 1, 2, 4  # moderngl's enable flags (moderngl.BLEND, ...)
 _GL_FRAMEBUFFER_SRGB = 0x8DB9
 _FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])  # render top row first: GL row 0 = image row 0
-
-
-def _mat(m: np.ndarray) -> bytes:
-    """Row-major numpy matrix -> column-major float32 bytes for a GLSL mat uniform."""
-    return np.ascontiguousarray(np.asarray(m, dtype=np.float32).T).tobytes()
-
-
-def _set(prog: Any, name: str, value: Any) -> None:
-    """Set uniform ``name`` if the program uses it (unused uniforms are optimised away)."""
-    if name not in prog:
-        return
-    if isinstance(value, np.ndarray) and value.ndim == 2:
-        prog[name].write(_mat(value))
-    elif isinstance(value, np.ndarray):
-        prog[name].write(np.ascontiguousarray(value, dtype=np.float32).tobytes())
-    else:
-        prog[name].value = value
-
-
-class _Core:
-    """GL context and everything shared between renderers of different sizes."""
-
-    def __init__(self) -> None:
-        self.ctx = create_context()
-        self.programs = ProgramCache(self.ctx)
-        self.gpu = GpuCache(self.ctx)
-        self.fullscreen_vaos: dict[int, Any] = {}
-        self.shadow_maps: dict[int, tuple[Any, Any]] = {}
-        self.shadow_key: Any = None  # identifies the casters and fit of the last shadow map rendered
-        self.max_samples = int(self.ctx.info.get("GL_MAX_SAMPLES", 4))
-        self.max_size = int(self.ctx.info.get("GL_MAX_TEXTURE_SIZE", 8192))
-        self.gl_renderer = str(self.ctx.info.get("GL_RENDERER", ""))
-        self.users = 0
-
-    def shadow_map(self, size: int) -> tuple[Any, Any]:
-        entry = self.shadow_maps.get(size)
-        if entry is None:
-            tex = self.ctx.depth_texture((size, size))
-            tex.compare_func = "<="
-            tex.filter = (0x2601, 0x2601)  # GL_LINEAR: hardware 2x2 PCF
-            tex.repeat_x = tex.repeat_y = False
-            entry = (tex, self.ctx.framebuffer(depth_attachment=tex))
-            self.shadow_maps[size] = entry
-        return entry
-
-    def release(self) -> None:
-        for tex, fbo in self.shadow_maps.values():
-            fbo.release()
-            tex.release()
-        self.shadow_maps.clear()
-        for vao in self.fullscreen_vaos.values():
-            vao.release()
-        self.fullscreen_vaos.clear()
-        self.gpu.release()
-        self.programs.release()
-        self.ctx.release()
-
-
-class _Draw:
-    """One instanced draw: a (mesh, material) batch with its packed instance records."""
-
-    __slots__ = ("mesh", "material", "records", "count")
-
-    def __init__(self, mesh: Any, material: Material, records: np.ndarray) -> None:
-        self.mesh, self.material, self.records, self.count = mesh, material, records, records.shape[0]
-
-
-def _stack_transforms(insts: list[Instance], t: float) -> np.ndarray:
-    mats = [inst.transform(t) if callable(inst.transform) else inst.transform for inst in insts]
-    try:
-        arr = np.asarray(mats, dtype=np.float64)
-    except (ValueError, TypeError):
-        arr = None
-    if arr is None or arr.shape != (len(insts), 4, 4) or not np.isfinite(arr).all() or \
-            (np.abs(np.linalg.det(arr[:, :3, :3])) < 1e-18).any():
-        for inst in insts:  # find the culprit and raise its message
-            inst.transform_at(t)
-        raise ValueError(f"instance transforms at t={t} are invalid")  # pragma: no cover - unreachable
-    return arr
-
-
-def collect_draws(scene: Scene, t: float, dt: float) -> tuple[list[_Draw], np.ndarray, np.ndarray, int]:
-    """Evaluate and validate transforms; returns draws, scene AABB min/max (world) and triangle count."""
-    if not isinstance(scene, Scene):
-        raise TypeError(f"scene must be a gameir.scene.Scene, got {type(scene).__name__}")
-    if not scene.instances:
-        raise ValueError(f"scene {scene.name!r} is empty: add at least one Instance before rendering")
-    draws, lo, hi, tris = [], np.full(3, np.inf), np.full(3, -np.inf), 0
-    for insts in scene.batches().values():
-        cur = _stack_transforms(insts, t)
-        if any(inst.is_dynamic for inst in insts):
-            prev = _stack_transforms(insts, t - dt)
-        else:
-            prev = cur
-        rec = np.empty((len(insts), INSTANCE_FLOATS), dtype=np.float32)
-        rec[:, 0:16] = cur.transpose(0, 2, 1).reshape(-1, 16)   # column-major mat4 attribute
-        rec[:, 16:32] = prev.transpose(0, 2, 1).reshape(-1, 16)
-        rec[:, 32] = [inst.semantic for inst in insts]
-        rec[:, 33] = [inst.instance_id for inst in insts]
-        mesh = insts[0].mesh
-        b_lo, b_hi = mesh.positions.min(0).astype(np.float64), mesh.positions.max(0).astype(np.float64)
-        corners = np.array([[x, y, z, 1.0] for x in (b_lo[0], b_hi[0]) for y in (b_lo[1], b_hi[1])
-                            for z in (b_lo[2], b_hi[2])])
-        world = np.einsum("nij,kj->nki", cur, corners)[..., :3]
-        lo = np.minimum(lo, world.reshape(-1, 3).min(0))
-        hi = np.maximum(hi, world.reshape(-1, 3).max(0))
-        tris += mesh.num_triangles * len(insts)
-        draws.append(_Draw(mesh, insts[0].material, rec))
-    return draws, lo, hi, tris
 
 
 class Renderer:
@@ -210,7 +100,7 @@ class Renderer:
                 raise ValueError("Renderer: share must be an open Renderer")
             self._core = share._core
         else:
-            self._core = _Core()
+            self._core = GLCore()
         self._core.users += 1
         core = self._core
         rw, rh = self.width * self.ssaa, self.height * self.ssaa
@@ -264,11 +154,6 @@ class Renderer:
     # -- rendering -------------------------------------------------------------------------------
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
                prev_camera: Camera | None = None) -> Frame:
-        """Render ``scene`` seen by ``camera`` at time ``t`` seconds (see :meth:`_render`)."""
-        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera)
-
-    def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-                prev_camera: Camera | None = None, collected: tuple | None = None) -> Frame:
         """Render ``scene`` seen by ``camera`` at time ``t`` seconds.
 
         Args:
@@ -279,13 +164,16 @@ class Renderer:
             prev_camera: camera of the previous frame (same size; its jitter counts); default
                 ``camera`` (motion from moving objects only).
 
-            collected: result of :func:`collect_draws` for (scene, t, dt), to share the transform
-                evaluation between the LR and HR frames of a pair.
-
         Returns:
             A :class:`gameir.frame.Frame` with the requested buffers, ``K`` including the jitter,
             the camera's ``c2w`` and ``jitter_px``, ``time_s = t`` and :attr:`settings`.
         """
+        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera)
+
+    def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
+                prev_camera: Camera | None = None, collected: tuple | None = None) -> Frame:
+        """:meth:`render`, optionally with ``collected`` = :func:`collect_draws` (scene, t, dt) computed
+        once for the LR and HR frames of a pair."""
         if self._core is None or self._targets is None:
             raise ValueError("Renderer: render() called after release()")
         for label, cam in (("camera", camera), ("prev_camera", prev_camera)):
@@ -339,7 +227,7 @@ class Renderer:
 
     # -- passes ----------------------------------------------------------------------------------
     def _frame_uniforms(self, scene: Scene, cam: Camera, sun: DirectionalLight | None, lights: list,
-                        draws: list[_Draw], lo: np.ndarray, hi: np.ndarray) -> dict[str, Any]:
+                        draws: list[Draw], lo: np.ndarray, hi: np.ndarray) -> dict[str, Any]:
         """Shading uniforms of this frame; renders the shadow map when the sun casts shadows."""
         env = scene.environment
         u: dict[str, Any] = {
@@ -391,27 +279,27 @@ class Renderer:
         normal = gpu.texture(mat.normal_texture, gpu.flat_normal)
         base.use(0)
         normal.use(1)
-        _set(prog, "u_base_tex", 0)
-        _set(prog, "u_normal_tex", 1)
-        _set(prog, "u_base_color", mat.base_color)
-        _set(prog, "u_base_alpha", mat.base_color[3])
-        _set(prog, "u_roughness", mat.roughness)
-        _set(prog, "u_metallic", mat.metallic)
-        _set(prog, "u_specular", mat.specular)
-        _set(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
-        _set(prog, "u_normal_scale", mat.normal_scale)
-        _set(prog, "u_has_base_tex", int(mat.base_color_texture is not None))
-        _set(prog, "u_has_normal_tex", int(mat.normal_texture is not None))
-        _set(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)
+        set_uniform(prog, "u_base_tex", 0)
+        set_uniform(prog, "u_normal_tex", 1)
+        set_uniform(prog, "u_base_color", mat.base_color)
+        set_uniform(prog, "u_base_alpha", mat.base_color[3])
+        set_uniform(prog, "u_roughness", mat.roughness)
+        set_uniform(prog, "u_metallic", mat.metallic)
+        set_uniform(prog, "u_specular", mat.specular)
+        set_uniform(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
+        set_uniform(prog, "u_normal_scale", mat.normal_scale)
+        set_uniform(prog, "u_has_base_tex", int(mat.base_color_texture is not None))
+        set_uniform(prog, "u_has_normal_tex", int(mat.normal_texture is not None))
+        set_uniform(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)
         wrap_b = mat.base_color_texture.wrap if mat.base_color_texture is not None else "repeat"
         wrap_n = mat.normal_texture.wrap if mat.normal_texture is not None else "repeat"
-        _set(prog, "u_wrap_base", WRAP_CODES[wrap_b])
-        _set(prog, "u_wrap_normal", WRAP_CODES[wrap_n])
-        _set(prog, "u_lod_bias", self.lod_bias)
-        _set(prog, "u_lod_scale", float(2.0 ** self.lod_bias))
-        _set(prog, "u_max_aniso", self.anisotropy)
+        set_uniform(prog, "u_wrap_base", WRAP_CODES[wrap_b])
+        set_uniform(prog, "u_wrap_normal", WRAP_CODES[wrap_n])
+        set_uniform(prog, "u_lod_bias", self.lod_bias)
+        set_uniform(prog, "u_lod_scale", float(2.0 ** self.lod_bias))
+        set_uniform(prog, "u_max_aniso", self.anisotropy)
 
-    def _draw_batches(self, draws: list[_Draw], program_name: str, variants: tuple[str, ...],
+    def _draw_batches(self, draws: list[Draw], program_name: str, variants: tuple[str, ...],
                       uniforms: dict[str, Any], cull: bool) -> None:
         ctx, gpu = self._core.ctx, self._core.gpu
         for d in draws:
@@ -420,7 +308,7 @@ class Renderer:
             batch = gpu.batch(d.mesh, d.material, d.count)
             batch.instances.write(d.records.tobytes())
             for name, value in uniforms.items():
-                _set(prog, name, value)
+                set_uniform(prog, name, value)
             self._material_uniforms(prog, d.material)
             if cull and not d.material.two_sided:
                 ctx.enable(_CULL_FACE)
@@ -428,7 +316,7 @@ class Renderer:
                 ctx.disable(_CULL_FACE)
             gpu.vao(batch, prog).render(instances=d.count)
 
-    def _shadow_pass(self, draws: list[_Draw], light_vp: np.ndarray) -> None:
+    def _shadow_pass(self, draws: list[Draw], light_vp: np.ndarray) -> None:
         ctx = self._core.ctx
         tex, fbo = self._core.shadow_map(self.shadow_map_size)
         self._shadow_tex = tex
@@ -458,7 +346,7 @@ class Renderer:
                 "u_size": (float(cam.width), float(cam.height)),
                 "u_cam_pos": tuple(cam.c2w[:3, 3]), "u_cam_forward": tuple(-cam.c2w[:3, 2])}
 
-    def _gbuffer_pass(self, draws: list[_Draw], cam: Camera, prev: Camera) -> None:
+    def _gbuffer_pass(self, draws: list[Draw], cam: Camera, prev: Camera) -> None:
         ctx, tg = self._core.ctx, self._targets
         self._cam_u = self._camera_uniforms(cam, prev)
         ctx.front_face = "cw"  # the y flip mirrors winding
@@ -485,7 +373,7 @@ class Renderer:
         ctx = self._core.ctx
         prog = self._core.programs.get("sky.glsl", variants)
         for name, value in {**self._shade_u, **self._cam_u}.items():
-            _set(prog, name, value)
+            set_uniform(prog, name, value)
         ctx.disable(_CULL_FACE)
         ctx.depth_func = "<="
         ctx.depth_mask = False
@@ -507,10 +395,10 @@ class Renderer:
         ctx.disable(_BLEND)
         tg.lit.use()
         for name, value in {**shade, **self._cam_u}.items():
-            _set(prog, name, value)
+            set_uniform(prog, name, value)
         for unit, name in enumerate(("basecolor", "normal", "material", "depth", "scene_color"), start=3):
             tg.tex[name].use(unit)
-            _set(prog, "u_" + name, unit)
+            set_uniform(prog, "u_" + name, unit)
         self._bind_shadow(prog)
         self._fullscreen(prog)
 
@@ -519,9 +407,9 @@ class Renderer:
         tex = self._shadow_tex if self._shadow_tex is not None else self._core.shadow_map(1)[0]
         tex.use(2)
         if prog is not None:
-            _set(prog, "u_shadow_map", 2)
+            set_uniform(prog, "u_shadow_map", 2)
 
-    def _forward_msaa_pass(self, draws: list[_Draw], cam: Camera, shade: dict[str, Any]) -> None:
+    def _forward_msaa_pass(self, draws: list[Draw], cam: Camera, shade: dict[str, Any]) -> None:
         ctx, tg = self._core.ctx, self._targets
         ctx.front_face = "cw"
         ctx.enable(_DEPTH_TEST)
@@ -542,7 +430,7 @@ class Renderer:
         prog = self._core.programs.get("tonemap.glsl")
         tg.ldr.use()
         tg.tex["hdr"].use(0)
-        _set(prog, "u_hdr", 0)
+        set_uniform(prog, "u_hdr", 0)
         self._fullscreen(prog)
 
     def _fxaa_pass(self) -> None:
@@ -553,6 +441,6 @@ class Renderer:
         tg.final.use()
         tg.tex["ldr"].filter = (0x2601, 0x2601)  # GL_LINEAR
         tg.tex["ldr"].use(0)
-        _set(fx, "u_ldr", 0)
-        _set(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
+        set_uniform(fx, "u_ldr", 0)
+        set_uniform(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
         self._fullscreen(fx)
