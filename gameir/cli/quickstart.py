@@ -1,4 +1,4 @@
-"""`gameir quickstart`: check the environment, build a small dataset, verify it and describe it."""
+"""`gameir quickstart`: the main job end to end on a small scale, in a couple of minutes on a laptop CPU."""
 
 from __future__ import annotations
 
@@ -6,44 +6,74 @@ import argparse
 import time
 from pathlib import Path
 
+import cv2
+
 from gameir.cli.doctor import collect_facts
-from gameir.shards.info import describe_dataset
-from gameir.shards.synthetic import write_synthetic_dataset
-from gameir.shards.verify import verify_path
+from gameir.fileio import atomic_write_bytes
 
 __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "quickstart", help="check the environment and build, verify and describe a small dataset",
-        description="The main job, end to end on a small scale: environment facts (as `gameir doctor`), "
-                    "a small dataset with every buffer at LR and HR written to --out, then `verify` and `info` on it.",
+        "quickstart", help="check the environment, render the tiny SR and NVS splits, verify and preview them",
+        description="The main job on a small scale: environment facts (as `gameir doctor`); the `tiny` (SR, "
+                    "64x48 -> 128x96) and `tiny-nvs` (4-view rig) presets rendered natively with every G-buffer "
+                    "into --out; `gameir verify` on both; a contact sheet of one LR/HR pair and its G-buffers.",
         epilog="example:\n  gameir quickstart --out gameir-quickstart",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="gameir-quickstart", help="output folder (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=1, help="render worker processes (default: %(default)s)")
     parser.set_defaults(func=run)
 
 
+def _preview(root: Path, out: Path) -> Path:
+    """Contact sheet of the first SR shard's first LR/HR pair and every HR G-buffer."""
+    from gameir.preview import contact_sheet
+    from gameir.shards.manifest import load_manifest, manifest_shards
+    from gameir.shards.reader import ShardReader
+
+    entry = manifest_shards(load_manifest(root), "train")[0]
+    with ShardReader(root / entry["path"]) as reader:
+        sheet = contact_sheet(reader.read_frame("lr", 0), reader.read_frame("hr", 0), tile_width=256,
+                              title=f"{entry['clip_id']} frame 0")
+    ok, png = cv2.imencode(".png", cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+    atomic_write_bytes(out, png.tobytes())
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
+    from gameir.pipeline.card import write_card
+    from gameir.pipeline.presets import load_preset
+    from gameir.pipeline.run import render_dataset
+    from gameir.shards.verify import verify_path
+
     start = time.perf_counter()
     out = Path(args.out)
     print("== environment")
     facts = collect_facts()
     gl = facts["gl"]
-    print(f"python {facts['python']}  torch {facts['torch']}  h5py {facts['h5py']} (HDF5 {facts['hdf5']})  cuda: {facts['cuda']}")
-    print(f"OpenGL: {gl.get('renderer', '-')} | {gl.get('version', gl.get('error', ''))}")
-    print(f"== dataset -> {out}")
-    manifest = write_synthetic_dataset(out / "synthetic")
-    for split, body in manifest["splits"].items():
-        print(f"  {split:<6} {body['clips']} clip(s), {body['frames']} frames, {body['bytes'] / 1e3:.1f} kB")
-    print("== verify")
-    faults, _ = verify_path(out / "synthetic")
-    for line in faults:
-        print(f"  FAIL {line}")
-    print(f"  {'OK' if not faults else f'{len(faults)} fault(s)'}")
-    info = describe_dataset(out / "synthetic")
-    shard = info["example_shard"]
-    print(f"== info: {len(shard['datasets'])} buffer datasets per shard, compression ratio {shard['ratio']:.2f}")
+    print(f"python {facts['python']}  torch {facts['torch']}  h5py {facts['h5py']} (HDF5 {facts['hdf5']})  "
+          f"cuda: {facts['cuda']}")
+    if "error" in gl:
+        print(f"OpenGL: {gl['error']}")
+        return 1
+    print(f"OpenGL: {gl['renderer']} | {gl['version']}")
+    failed = False
+    for name in ("tiny", "tiny-nvs"):
+        preset = load_preset(name)
+        root = out / name
+        print(f"== render {name} -> {root}")
+        summary = render_dataset(preset, root, workers=args.workers)
+        write_card(root, preset)
+        print(f"   {len(summary.rendered)} clip(s) rendered, {len(summary.skipped)} already done; "
+              f"{summary.frames} frames, {summary.bytes / 1e6:.1f} MB, {summary.seconds:.1f} s")
+        faults, _ = verify_path(root)
+        for line in faults:
+            print(f"   FAIL {line}")
+        print(f"   verify: {'OK' if not faults else f'{len(faults)} fault(s)'}; card: {root / 'README.md'}")
+        failed |= bool(faults)
+    preview = _preview(out / "tiny", out / "preview.png")
+    print(f"== preview (LR, HR and every G-buffer of one frame): {preview}")
     print(f"done in {time.perf_counter() - start:.1f} s")
-    return 1 if faults or "error" in gl else 0
+    return 1 if failed else 0

@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 
+import cv2
+import pytest
+
 from gameir.cli.main import main
 
 
@@ -48,9 +51,13 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path, capsys):
     assert "no manifest" in capsys.readouterr().err
 
 
-def test_quickstart_builds_and_verifies_a_dataset(tmp_path, capsys):
-    assert main(["quickstart", "--out", str(tmp_path / "qs")]) == 0
-    out = capsys.readouterr().out
-    assert "llvmpipe" in out or "OpenGL" in out
-    assert "OK" in out
-    assert (tmp_path / "qs" / "synthetic" / "manifest.json").exists()
+@pytest.mark.slow
+def test_quickstart_renders_verifies_and_previews(tmp_path, capsys):
+    out = tmp_path / "qs"
+    assert main(["quickstart", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "OpenGL: " in text and text.count("verify: OK") == 2
+    for name in ("tiny", "tiny-nvs"):
+        assert (out / name / "manifest.json").exists() and (out / name / "card.json").exists()
+    preview = cv2.imread(str(out / "preview.png"))
+    assert preview is not None and preview.shape[1] == 4 * 256  # 4 tiles per row: LR, HR and 9 buffers
