@@ -24,6 +24,11 @@ def worlds():
     return {f: build_world(f, 1, detail="low") for f in FAMILIES}
 
 
+@pytest.fixture(scope="module")
+def town4():
+    return build_world("town", 4, detail="low", dynamic=True), build_world("town", 4, detail="low", dynamic=False)
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_same_seed_same_scene_different_seed_different_layout(family, worlds):
     a = worlds[family]
@@ -67,9 +72,8 @@ def test_meshes_shared_for_instancing(worlds):
     assert len(lamp_meshes) == 1
 
 
-def test_vehicles_move_along_lanes_static_variant_frozen():
-    dyn = build_world("town", 4, detail="low", dynamic=True)
-    sta = build_world("town", 4, detail="low", dynamic=False)
+def test_vehicles_move_along_lanes_static_variant_frozen(town4):
+    dyn, sta = town4
     cars_d = [i for i in dyn.scene.instances if i.name == "car:body"]
     cars_s = [i for i in sta.scene.instances if i.name == "car:body"]
     moved = [np.linalg.norm(c.transform_at(1.0)[:3, 3] - c.transform_at(0.0)[:3, 3]) for c in cars_d]
@@ -120,8 +124,8 @@ def test_puddles_only_when_wet(worlds):
     apply_weather(w, "ClearNoon")
 
 
-def test_wheels_roll_without_slipping(worlds):
-    w = build_world("town", 4, detail="low")
+def test_wheels_roll_without_slipping(town4):
+    w = town4[0]
     wheel = [i for i in w.scene.instances if i.name == "car:wheel" and i.is_dynamic][0]
     a, b = wheel.transform_at(1.0), wheel.transform_at(1.001)
     r = a[2, 3]  # the axle is one radius above the road

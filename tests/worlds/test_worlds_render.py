@@ -36,15 +36,15 @@ def _check_finite(frame):
         assert np.isfinite(a).all(), name
 
 
-def test_same_seed_identical_frames(renderer):
-    a = build_world("town", 5, detail="low")
-    b = build_world("town", 5, detail="low")
+def test_same_seed_identical_frames(renderer, worlds):
+    a = worlds["town"]
+    b = build_world("town", 2, detail="low")
     cam = _first_cam(a, "vehicle")
     fa = renderer.render(a.scene, cam, 0.5, dt=0.05)
     fb = renderer.render(b.scene, _first_cam(b, "vehicle"), 0.5, dt=0.05)
     for name in ("rgb", "depth", "semantic", "instance", "motion"):
         assert np.array_equal(fa.buffers[name], fb.buffers[name]), name
-    c = build_world("town", 6, detail="low")
+    c = build_world("town", 3, detail="low")
     fc = renderer.render(c.scene, _first_cam(c, "vehicle"), 0.5, dt=0.05)
     assert not np.array_equal(fa.buffers["semantic"], fc.buffers["semantic"])
 
@@ -93,9 +93,9 @@ def _camera_on_moving_car(world):
     raise AssertionError("no moving car with a free viewpoint")
 
 
-def test_moving_cars_have_motion_static_variant_none(renderer):
-    dyn = build_world("town", 4, detail="low")
-    sta = build_world("town", 4, detail="low", dynamic=False)
+def test_moving_cars_have_motion_static_variant_none(renderer, worlds):
+    dyn = worlds["town"]
+    sta = build_world("town", 2, detail="low", dynamic=False)
     car, cam = _camera_on_moving_car(dyn)
     f = renderer.render(dyn.scene, cam, 1.0, dt=0.1)
     on_car = f.buffers["instance"] == car.instance_id
