@@ -16,7 +16,8 @@ __all__ = ["train_quick"]
 
 def train_quick(data_root: str | os.PathLike, seconds: float = 60.0, *, gbuffers: Sequence[str] = (),
                 out: str | os.PathLike | None = None, test_split: str = "test", device: str = "auto",
-                seed: int = 0, lr_patch: int = 32, batch_size: int = 8, quiet: bool = True) -> dict[str, Any]:
+                seed: int = 0, lr_patch: int = 32, batch_size: int = 8, threads: int | None = None,
+                quiet: bool = True) -> dict[str, Any]:
     """Train :class:`~gameir.models.CompactSR` for about ``seconds`` and compare it with bicubic.
 
     The run uses the ``train`` split (validation on ``val`` at the end only), then scores the model
@@ -29,7 +30,7 @@ def train_quick(data_root: str | os.PathLike, seconds: float = 60.0, *, gbuffers
         gbuffers: G-buffers fed to the model (e.g. ``("depth", "normal", "basecolor")``).
         out: run directory (default: a temporary one, deleted afterwards).
         test_split: split to score.
-        device, seed, lr_patch, batch_size: as :class:`~gameir.training.TrainConfig`.
+        device, seed, lr_patch, batch_size, threads: as :class:`~gameir.training.TrainConfig`.
         quiet: no progress bars.
 
     Returns:
@@ -47,7 +48,7 @@ def train_quick(data_root: str | os.PathLike, seconds: float = 60.0, *, gbuffers
         config = TrainConfig(data=str(data_root), out=str(out), gbuffers=tuple(gbuffers), steps=10**6,
                              seconds=float(seconds), batch_size=batch_size, lr_patch=lr_patch, seed=seed,
                              val_every=0, ckpt_every=0, log_every=10, device=device, quiet=quiet,
-                             warmup_steps=0)
+                             warmup_steps=0, threads=threads)
         trainer = Trainer(config)
         summary = trainer.run()
         from gameir.data import SRDataset
