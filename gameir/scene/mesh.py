@@ -94,7 +94,8 @@ class Mesh:
         tangents: (N, 4) float32 (xyz tangent, w handedness); computed when None.
         name: label used in error messages.
 
-    Meshes compare by identity: instances sharing one Mesh object are drawn with GL instancing.
+    Meshes compare by identity: instances sharing one Mesh (and Material) object are drawn with GL
+    instancing.
     """
 
     positions: np.ndarray

@@ -25,7 +25,8 @@ class Instance:
     """One placed copy of a mesh.
 
     Attributes:
-        mesh: the geometry; instances sharing one Mesh object are drawn with GL instancing.
+        mesh: the geometry; instances sharing one Mesh and one Material object are drawn in one
+            instanced GL draw call.
         material: surface properties.
         transform: object-to-world (4, 4) matrix (metres, world +Z up) or a callable
             ``t -> (4, 4)`` evaluated at the render time (and at ``t - dt`` for motion vectors).
