@@ -215,9 +215,13 @@ class Renderer:
                     self._fxaa_pass()
             core.ctx.finish()
             t1 = time.perf_counter()
-            bufs = read_buffers(core.ctx, tg, self.buffers)
+            names = self.buffers
+            if self.ssaa > 1 and "depth" not in names and {"normal", "motion"} & set(names):
+                names = names + ("depth",)  # the downsampling rules need the coverage
+            bufs = read_buffers(core.ctx, tg, names)
         if self.ssaa > 1:
             bufs = downsample_buffers(bufs, self.ssaa)
+            bufs = {name: bufs[name] for name in self.buffers}
         t2 = time.perf_counter()
         self.last_timings = {"render_s": t1 - t0, "readback_s": t2 - t1}
         settings = self.settings

@@ -95,7 +95,8 @@ class Mesh:
         name: label used in error messages.
 
     Meshes compare by identity: instances sharing one Mesh (and Material) object are drawn with GL
-    instancing.
+    instancing. The renderer uploads a mesh once, so treat its arrays as immutable after the first
+    render (build a new Mesh to change geometry).
     """
 
     positions: np.ndarray

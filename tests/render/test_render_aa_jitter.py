@@ -117,3 +117,10 @@ def test_jitter_shifts_image_by_recorded_amount():
     pred = coef0[0] * (j - jit[0]) + coef0[1] * (i - jit[1]) + coef0[2]
     np.testing.assert_allclose(inv1, pred, rtol=2e-5, atol=1e-7)
     assert np.abs(inv1 - inv0).max() > 1e-4  # the shift is visible at all
+
+
+def test_ssaa_with_a_subset_of_buffers():
+    with Renderer(32, 24, aa="ssaa", ssaa=2, buffers=("normal", "instance")) as r:
+        f = r.render(_edge_scene(), CAM, 0.0)
+    assert set(f.buffers) == {"normal", "instance"}
+    assert f.buffers["normal"].shape == (24, 32, 3)
