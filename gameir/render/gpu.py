@@ -7,6 +7,7 @@ scenes keep GPU memory flat.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ __all__ = ["GpuMesh", "GpuBatch", "GpuCache", "INSTANCE_FLOATS"]
 #: Per-instance record: model (16), previous model (16), semantic, instance id (as floats).
 INSTANCE_FLOATS = 34
 
-_GL_REPEAT, _GL_CLAMP = 0x2901, 0x812F
+_SERIALS = itertools.count(1)
 
 
 @dataclass
@@ -40,6 +41,8 @@ class GpuBatch:
     instances: Any
     capacity: int
     vaos: dict[int, Any] = field(default_factory=dict)
+    #: unique per batch ever created (object ids get reused; serials do not)
+    serial: int = field(default_factory=lambda: next(_SERIALS))
 
     def release(self) -> None:
         for vao in self.vaos.values():

@@ -324,8 +324,9 @@ class Renderer:
         ctx = self._core.ctx
         tex, fbo = self._core.shadow_map(self.shadow_map_size)
         self._shadow_tex = tex
+        gpu = self._core.gpu
         key = (self.shadow_map_size, light_vp.tobytes(),
-               tuple((id(d.mesh), id(d.material), d.records[:, :16].tobytes()) for d in draws))
+               tuple((gpu.batch(d.mesh, d.material, d.count).serial, d.records[:, :16].tobytes()) for d in draws))
         if self._core.shadow_key == key:  # same casters, same fit (e.g. the HR frame of a pair)
             return
         self._core.shadow_key = key
