@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{PATCH * SCALE}x{PATCH * SCALE}; rgb + {' + '.join(GBUFFERS)} at LR; batch {args.batch_size}; "
           f"{os.cpu_count()} CPUs; torch {torch.__version__}")
     print(f"on disk: shards {disk['shards'] / 2**20:.0f} MiB, png {disk['png'] / 2**20:.0f} MiB")
+    load_before = os.getloadavg()[0]
     rows: dict[tuple[str, int], dict[str, float]] = {}
     for rep in range(args.repeats):  # interleaved, best of N: robust to other load on the machine
         for workers in args.workers:
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  [{rep}] {name:<7} workers={workers}: {r['rate']:8.1f} samples/s", file=sys.stderr)
                 if (name, workers) not in rows or r["rate"] > rows[name, workers]["rate"]:
                     rows[name, workers] = r
+    print(f"1-min load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other jobs on the machine)")
     print(f"\n| loader | workers | samples/s | x PNG | RSS per worker (MiB) | private per worker (MiB) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for workers in args.workers:
