@@ -24,6 +24,7 @@ VERBS: tuple[str, ...] = (
     "export",
     "import_",
     "preview",
+    "eval",
 )
 
 

@@ -1,0 +1,25 @@
+"""Evaluation harness: SR and NVS protocols, built-in baselines, reports, pictures, distributed runs.
+
+Protocols and report formats: ``docs/EVALUATION.md``; metric definitions: ``docs/METRICS.md``.
+"""
+
+from gameir.evaluation.protocol import Protocol, dataset_identity, load_protocol, protocol_line
+from gameir.evaluation.report import format_table, write_reports
+from gameir.evaluation.nvs import evaluate_nvs
+from gameir.evaluation.sr import evaluate_sr
+from gameir.evaluation.sr_methods import SR_BUILTINS, resolve_sr_method
+from gameir.evaluation.summary import summarize_records
+
+__all__ = [
+    "Protocol",
+    "SR_BUILTINS",
+    "dataset_identity",
+    "evaluate_nvs",
+    "evaluate_sr",
+    "format_table",
+    "load_protocol",
+    "protocol_line",
+    "resolve_sr_method",
+    "summarize_records",
+    "write_reports",
+]

@@ -1,0 +1,99 @@
+"""Side-by-side pictures of the worst frames: input | prediction | ground truth | error, and a zoom."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from gameir.fileio import atomic_write_bytes
+
+__all__ = ["side_by_side", "error_map", "worst_crop", "write_png"]
+
+
+def _u8(img: np.ndarray) -> np.ndarray:
+    """(H, W, 3) float in [0, 1] -> uint8."""
+    return np.clip(np.rint(np.asarray(img, np.float32) * 255.0), 0, 255).astype(np.uint8)
+
+
+def error_map(pred: np.ndarray, gt: np.ndarray, max_err: float = 0.1) -> np.ndarray:
+    """Per-pixel mean absolute error over channels as an INFERNO colour map (black 0, yellow >= ``max_err``).
+
+    Args:
+        pred, gt: (H, W, 3) float in [0, 1].
+
+    Returns:
+        (H, W, 3) uint8 RGB.
+    """
+    err = np.abs(np.asarray(pred, np.float32) - np.asarray(gt, np.float32)).mean(axis=2)
+    x = np.clip(err / max_err, 0, 1)
+    return cv2.applyColorMap((x * 255).astype(np.uint8), cv2.COLORMAP_INFERNO)[..., ::-1].copy()
+
+
+def worst_crop(pred: np.ndarray, gt: np.ndarray, size: tuple[int, int]) -> tuple[int, int]:
+    """Top-left (row, col) of the ``size`` window with the largest mean absolute error."""
+    ch, cw = size
+    err = np.abs(np.asarray(pred, np.float32) - np.asarray(gt, np.float32)).mean(axis=2)
+    box = cv2.boxFilter(err, -1, (cw, ch), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_CONSTANT)
+    h, w = err.shape
+    box = box[:h - ch + 1, :w - cw + 1]
+    r, c = np.unravel_index(int(np.argmax(box)), box.shape)
+    return int(r), int(c)
+
+
+def _label(img: np.ndarray, text: str) -> np.ndarray:
+    img = np.ascontiguousarray(img)
+    cv2.rectangle(img, (0, 0), (min(img.shape[1] - 1, 8 + 7 * len(text)), 16), (0, 0, 0), -1)
+    cv2.putText(img, text, (4, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
+    return img
+
+
+def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.ndarray, *, title: str = "",
+                 panel_width: int = 480, zoom_fraction: float = 0.25, max_err: float = 0.1) -> np.ndarray:
+    """Labelled picture: the given panels, then the error map; below, each zoomed on the worst region.
+
+    Args:
+        panels: ``(label, (H, W, 3) float image in [0, 1])`` shown left to right, all at the ground
+            truth's size (e.g. LR nearest-upscaled, prediction, ground truth).
+        pred, gt: (H, W, 3) float in [0, 1], for the error map and the choice of the zoomed crop.
+        title: text above the picture (frame id, PSNR).
+        panel_width: width of each panel in the picture, pixels.
+        zoom_fraction: crop side as a fraction of the frame side.
+        max_err: mean absolute error shown as the top of the colour map.
+
+    Returns:
+        (rows, cols, 3) uint8 RGB.
+    """
+    h, w = gt.shape[:2]
+    ch, cw = max(8, int(h * zoom_fraction)), max(8, int(w * zoom_fraction))
+    ch, cw = min(ch, h), min(cw, w)
+    r0, c0 = worst_crop(pred, gt, (ch, cw))
+    images = [(label, _u8(img)) for label, img in panels] + [(f"|error| (0..{max_err:g})", error_map(pred, gt, max_err))]
+    pw = int(panel_width)
+    ph = max(1, round(pw * h / w))
+    top, bottom = [], []
+    for label, img in images:
+        full = cv2.resize(img, (pw, ph), interpolation=cv2.INTER_AREA if pw < w else cv2.INTER_NEAREST)
+        y0, x0 = round(r0 * ph / h), round(c0 * pw / w)
+        cv2.rectangle(full, (x0, y0), (round((c0 + cw) * pw / w) - 1, round((r0 + ch) * ph / h) - 1), (0, 255, 0), 1)
+        top.append(_label(full, label))
+        crop = img[r0:r0 + ch, c0:c0 + cw]
+        bottom.append(_label(cv2.resize(crop, (pw, ph), interpolation=cv2.INTER_NEAREST), f"{label} (zoom)"))
+    sheet = np.concatenate([np.concatenate(top, axis=1), np.concatenate(bottom, axis=1)], axis=0)
+    if title:
+        bar = np.zeros((20, sheet.shape[1], 3), np.uint8)
+        cv2.putText(bar, title, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+        sheet = np.concatenate([bar, sheet], axis=0)
+    return sheet
+
+
+def write_png(path: str | os.PathLike, rgb: np.ndarray) -> Path:
+    """Write an (H, W, 3) uint8 RGB image as PNG, atomically; return the path."""
+    ok, png = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError(f"{path}: OpenCV could not encode a PNG of shape {rgb.shape}")
+    path = Path(path)
+    atomic_write_bytes(path, png.tobytes())
+    return path

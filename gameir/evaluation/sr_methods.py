@@ -1,0 +1,158 @@
+"""What `gameir eval sr --method M` runs: built-in baselines, Python factories, TorchScript, PNG folders.
+
+Every method turns one batched input dict (an :class:`gameir.data.SRDataset` item with a leading
+batch axis, ``hr`` removed) into a (N, 3, s*h, s*w) prediction in [0, 1].
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from gameir.baselines import UPSCALE_METHODS, joint_bilateral_upscale, upscale
+from gameir.data.normalize import AUX_CHANNELS
+from gameir.evaluation.predictions import prediction_path, read_png_prediction
+
+__all__ = ["SRMethod", "SR_BUILTINS", "SR_METHOD_KINDS", "resolve_sr_method", "buffers_for_channels"]
+
+#: Built-in SR baselines: the four classic upscalers and G-buffer joint bilateral upsampling.
+SR_BUILTINS = tuple(UPSCALE_METHODS) + ("gbuffer-jbu",)
+SR_METHOD_KINDS = ("python:pkg.module:factory", "torchscript:model.pt", "folder:DIR")
+
+_JBU_GUIDES = ("depth", "normal", "basecolor")
+
+
+@dataclass
+class SRMethod:
+    """A resolved SR method.
+
+    Attributes:
+        name: the ``--method`` string.
+        predict: batched input dict -> (N, 3, s*h, s*w) tensor (checked by the harness).
+        gbuffers: G-buffers the dataset must load for it, in ``lr_aux`` order.
+        gbuffer_res: ``"lr"`` or ``"hr"`` (the G-buffer-guided baseline uses HR guides).
+        depth_mode: depth normalisation the method expects (``"inverse"`` or ``"metres"``).
+        tileable: whether tiled inference applies (not for predictions read from files).
+        info: facts about the method for the report (e.g. a model's metadata).
+    """
+
+    name: str
+    predict: Callable[[dict[str, Any]], torch.Tensor]
+    gbuffers: tuple[str, ...] = ()
+    gbuffer_res: str = "lr"
+    depth_mode: str = "inverse"
+    tileable: bool = True
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def buffers_for_channels(channels: list[str] | tuple[str, ...], where: str) -> tuple[str, ...]:
+    """G-buffer names whose ``AUX_CHANNELS`` concatenate to ``channels`` (a model's aux inputs)."""
+    out: list[str] = []
+    i = 0
+    channels = list(channels)
+    while i < len(channels):
+        for name, chans in AUX_CHANNELS.items():
+            if chans and channels[i:i + len(chans)] == list(chans):
+                out.append(name)
+                i += len(chans)
+                break
+        else:
+            raise ValueError(f"{where}: aux channel {channels[i]!r} matches no G-buffer of SRDataset "
+                             f"(known: {', '.join(f'{k}={list(v)}' for k, v in AUX_CHANNELS.items() if v)})")
+    return tuple(out)
+
+
+def _model_input(batch: dict[str, Any]) -> torch.Tensor:
+    """The model input contract: ``cat([lr, lr_aux], dim=1)`` (N, 3 + A, h, w)."""
+    aux = batch.get("lr_aux")
+    return batch["lr"] if aux is None else torch.cat([batch["lr"], aux.to(batch["lr"].dtype)], dim=1)
+
+
+def _builtin(name: str, scale: int) -> SRMethod:
+    if name in UPSCALE_METHODS:
+        return SRMethod(name, lambda b: upscale(b["lr"], scale, name, data_range=1.0),
+                        info={"kind": "builtin", "opencv": True})
+    # gbuffer-jbu: HR depth (metres), normals and basecolor guide the LR colour; LR guides are the
+    # HR ones point-sampled (Kopf et al.), so only HR G-buffers are loaded.
+    def jbu(b: dict[str, Any]) -> torch.Tensor:
+        guides = {g: b[g].float() for g in _JBU_GUIDES}
+        return joint_bilateral_upscale(b["lr"].float(), scale, guides)
+    return SRMethod(name, jbu, gbuffers=_JBU_GUIDES, gbuffer_res="hr", depth_mode="metres",
+                    info={"kind": "builtin", "guides": list(_JBU_GUIDES)})
+
+
+def _python(spec: str, device: torch.device) -> SRMethod:
+    target = spec[len("python:"):]
+    mod_name, _, attr = target.rpartition(":")
+    if not mod_name or not attr:
+        raise ValueError(f"--method {spec!r}: expected python:pkg.module:factory")
+    try:
+        module = importlib.import_module(mod_name)
+    except ImportError as exc:
+        raise ValueError(f"--method {spec!r}: cannot import {mod_name!r} ({exc})") from exc
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        raise ValueError(f"--method {spec!r}: {mod_name} has no callable {attr!r}")
+    model = factory()
+    if isinstance(model, torch.nn.Module):
+        model = model.to(device).eval()
+    gbuffers = getattr(model, "gbuffers", None)
+    if gbuffers is None:
+        config = getattr(model, "config", None)
+        channels = getattr(config, "aux_channels", ())
+        gbuffers = buffers_for_channels(channels, f"--method {spec}") if channels else ()
+    return SRMethod(spec, model, gbuffers=tuple(gbuffers), info={"kind": "python", "factory": target})
+
+
+def _torchscript(spec: str, device: torch.device) -> SRMethod:
+    from gameir.models.export import load_torchscript
+
+    path = Path(spec[len("torchscript:"):])
+    model, config, metadata = load_torchscript(path, map_location=device)
+    channels = config.get("aux_channels", [])
+    gbuffers = buffers_for_channels(channels, str(path)) if channels else ()
+    return SRMethod(spec, lambda b: model(_model_input(b)), gbuffers=gbuffers,
+                    info={"kind": "torchscript", "path": str(path), "config": config, "metadata": metadata})
+
+
+def _folder(spec: str, scale: int) -> SRMethod:
+    folder = Path(spec[len("folder:"):])
+    if not folder.is_dir():
+        raise ValueError(f"--method {spec!r}: {folder} is not a folder (expected DIR/<clip_id>/<frame:08d>.png)")
+
+    def read(b: dict[str, Any]) -> torch.Tensor:
+        h, w = b["lr"].shape[-2:]
+        s = scale
+        where = f"clip {b['clip_id']} frame {int(b['frame'])}"
+        return read_png_prediction(prediction_path(folder, b["clip_id"], int(b["frame"])), (s * h, s * w), where)
+    return SRMethod(spec, read, tileable=False, info={"kind": "folder", "folder": str(folder)})
+
+
+def resolve_sr_method(spec: str, *, scale: int, device: torch.device) -> SRMethod:
+    """Turn a ``--method`` string into an :class:`SRMethod`.
+
+    Args:
+        spec: one of :data:`SR_BUILTINS`; ``python:pkg.module:factory`` (``factory()`` returns a
+            module / callable taking the batched dataset dict, without ``hr``; its ``gbuffers``
+            attribute, or ``config.aux_channels``, names the G-buffers to load);
+            ``torchscript:model.pt`` (a :func:`gameir.models.export_torchscript` file: input
+            ``cat([lr, lr_aux])`` (N, 3 + A, h, w), aux channels from its ``config.json``);
+            ``folder:DIR`` (PNG files ``DIR/<clip_id>/<frame:08d>.png``).
+        scale: SR factor.
+        device: where models run.
+    """
+    if spec in SR_BUILTINS:
+        return _builtin(spec, scale)
+    elif spec.startswith("python:"):
+        return _python(spec, device)
+    elif spec.startswith("torchscript:"):
+        return _torchscript(spec, device)
+    elif spec.startswith("folder:"):
+        return _folder(spec, scale)
+    else:
+        raise ValueError(f"unknown SR method {spec!r}; choose one of {', '.join(SR_BUILTINS)} or "
+                         f"{', '.join(SR_METHOD_KINDS)}")
