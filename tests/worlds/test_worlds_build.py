@@ -215,3 +215,32 @@ def test_rig_around_world_synchronised(worlds):
     assert cam.width == 64 and np.allclose(cam.c2w, rig.c2w[2, 5])
     along = C.rig_along_path(C.vehicle_path(w, 10, width=64, height=48), 6, 0.4, world=w)
     assert along.c2w.shape == (10, 6, 4, 4)
+
+
+_HASH_SCRIPT = """
+import hashlib
+from gameir.worlds import build_world
+h = hashlib.sha256()
+for f in ("nature", "interior"):
+    w = build_world(f, 3, detail="low")
+    for i in w.scene.instances:
+        h.update(i.mesh.positions.tobytes()); h.update(i.transform_at(0.3).tobytes())
+        h.update(bytes([i.semantic])); h.update(i.instance_id.to_bytes(2, "little"))
+        if i.material.base_color_texture is not None:
+            h.update(i.material.base_color_texture.data.tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_same_seed_same_scene_across_processes():
+    import os
+    import subprocess
+    import sys
+
+    out = []
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        res = subprocess.run([sys.executable, "-c", _HASH_SCRIPT], env=env, capture_output=True, text=True,
+                             check=True, timeout=120)
+        out.append(res.stdout.strip())
+    assert out[0] == out[1] and len(out[0]) == 64
