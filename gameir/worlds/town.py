@@ -185,7 +185,7 @@ class _Town:
         loop = Polyline(rounded_rectangle(x0 - PARK_W - LANE_W / 2, y0 - PARK_W - LANE_W / 2,
                                           x1 + PARK_W + LANE_W / 2, y1 + PARK_W + LANE_W / 2, 6.0), closed=True)
         b.lanes.append(loop)
-        b.walkways.append(Polyline(rounded_rectangle(x0 + 2.2, y0 + 2.2, x1 - 2.2, y1 - 2.2, 1.0, KERB_H,
+        b.walkways.append(Polyline(rounded_rectangle(x0 + 2.2, y0 + 2.2, x1 - 2.2, y1 - 2.2, 1.5, KERB_H,
                                                      clockwise=False), closed=True))
 
     def buildings(self, x0: float, y0: float, x1: float, y1: float) -> None:
