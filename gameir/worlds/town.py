@@ -2,8 +2,9 @@
 
 Layout (metres, +Z up): roads 12 m wide run along x and y between rectangular blocks; each road
 has a 2.5 m parking strip on both sides and one 3.5 m driving lane per direction. Blocks are
-sidewalk slabs (kerb 0.15 m) carrying buildings or a fenced park. Traffic drives clockwise loops
-around blocks (right-hand traffic), so moving cars never collide.
+sidewalk slabs (kerb 0.15 m) carrying buildings or a fenced park. Traffic (see
+:mod:`gameir.worlds.traffic`) drives clockwise loops around blocks (right-hand traffic), so moving
+cars never collide.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
 from gameir.worlds.paths import Polyline, rounded_rectangle
+from gameir.worlds.traffic import add_traffic
 from gameir.worlds.world import World, WorldBuilder
 
 __all__ = ["build_town", "ROAD_W", "PARK_W", "LANE_W", "KERB_H", "MAX_LAMP_LIGHTS"]
@@ -37,16 +39,6 @@ def _split_quads(md: M.MeshData, keep: np.ndarray) -> M.MeshData | None:
     if not tri_keep.any():
         return None
     return M.MeshData(md.positions, md.normals, md.uvs, md.indices[tri_keep])
-
-
-def _vehicle_pose(loop: Polyline, s0: float, speed: float, t: float) -> np.ndarray:
-    return loop.pose(s0 + speed * t)
-
-
-def _wheel_pose(loop: Polyline, s0: float, speed: float, centre: np.ndarray, radius: float, t: float) -> np.ndarray:
-    """Wheel of a car driving ``loop``: carried by the car and rolling (angle = distance / radius)."""
-    s = s0 + speed * t
-    return compose(loop.pose(s), translate(*centre), rotate((0.0, 1.0, 0.0), np.degrees(s / radius)))
 
 
 def _sway(base: np.ndarray, amp_deg: float, freq: float, phase: float, t: float) -> np.ndarray:
@@ -84,13 +76,6 @@ class _Town:
         self.signs = [lib.textured("sign", 0, shape="octagon", text="STOP"),
                       lib.textured("sign", 1, shape="circle", text=str(int(self.rng.choice([30, 50, 60])))),
                       lib.textured("sign", 2, shape="rect"), lib.textured("sign", 3, shape="rect")]
-        self.car_paint = [lib.plain(f"car{i}", tuple(c), roughness=0.25, metallic=0.7) for i, c in enumerate(
-            [(0.6, 0.02, 0.02), (0.02, 0.1, 0.5), (0.8, 0.8, 0.8), (0.03, 0.03, 0.03), (0.1, 0.35, 0.1),
-             (0.7, 0.5, 0.05)])]
-        self.car_glass = lib.plain("car_glass", (0.02, 0.02, 0.03), roughness=0.05)
-        self.rubber = lib.plain("rubber", (0.02, 0.02, 0.02), roughness=0.9)
-        self.headlight = b.glow(lib.plain("headlight", (0.9, 0.9, 0.9), roughness=0.2), (1.0, 0.95, 0.8), 0.0, 6.0)
-        self.taillight = b.glow(lib.plain("taillight", (0.5, 0.02, 0.02), roughness=0.2), (1.0, 0.02, 0.02), 0.2, 3.0)
         self.bin_mat = lib.plain("bin", (0.1, 0.25, 0.12), roughness=0.5, metallic=0.3)
         self.crate = lib.textured("wood")
         self.lamp_sites: list[np.ndarray] = []
@@ -354,56 +339,6 @@ class _Town:
             b.add(b.mesh(f"tl_off{state}", lambda: tl["lamps_off"]), self.dark, tm, S["traffic_light"], oid,
                   "traffic_light:lamp", solid=False)
 
-    # -- vehicles -------------------------------------------------------------------------------
-    def vehicles(self) -> None:
-        b, rng = self.b, self.rng
-        dims = [(4.4, 1.8, 1.45, 0.33), (3.7, 1.65, 1.5, 0.3), (5.0, 2.0, 2.0, 0.36)]
-        protos = [M.vehicle(*d) for d in dims]
-
-        def add_car(tf, kind: int, lane: tuple[Polyline, float, float] | None = None) -> None:
-            """A car at ``tf``; on a lane loop (loop, s0, speed) its wheels are separate and roll."""
-            oid = b.new_id()
-            parts = protos[kind]
-            paint = self.car_paint[int(rng.integers(len(self.car_paint)))]
-            for part, mat in (("body", paint), ("glass", self.car_glass), ("lights_front", self.headlight),
-                              ("lights_rear", self.taillight)):
-                b.add(b.mesh(f"car{kind}_{part}", lambda p=parts[part]: p), mat, tf, S["car"], oid, f"car:{part}",
-                      solid=part == "body")
-            if lane is None:
-                b.add(b.mesh(f"car{kind}_wheels", lambda p=parts["wheels"]: p), self.rubber, tf, S["car"], oid,
-                      "car:wheels", solid=False)
-                return
-            length, width, _, r = dims[kind]
-            wheel = b.mesh(f"wheel{kind}", lambda r=r: M.wheel(r))
-            for c in M.wheel_centres(length, width, r):
-                wtf = partial(_wheel_pose, lane[0], lane[1], lane[2], c, r) if b.dynamic else \
-                    _wheel_pose(lane[0], lane[1], lane[2], c, r, 0.0)
-                b.add(wheel, self.rubber, wtf, S["car"], oid, "car:wheel", solid=False)
-
-        self.camera_slots = []
-        for loop in b.lanes:
-            speed = rng.uniform(6.0, 11.0)
-            n = int(rng.integers(1, 4) * self.k)
-            slots = np.sort(rng.uniform(0, loop.length, n + 1))
-            for s0 in slots[:-1]:
-                tf = partial(_vehicle_pose, loop, float(s0), speed) if b.dynamic else loop.pose(float(s0))
-                add_car(tf, int(rng.integers(3)), (loop, float(s0), speed))
-            # the free slot (largest gap) is where a vehicle-mounted camera can drive
-            self.camera_slots.append((float(slots[-1]), speed))
-        for (x0, y0, x1, y1) in self.blocks:  # parked cars along the parking strips
-            for _ in range(int(rng.integers(1, 4) * self.k)):
-                side = int(rng.integers(4))
-                if side in (0, 2):
-                    x = rng.uniform(x0 + 8, x1 - 8)
-                    y = y0 - PARK_W / 2 if side == 0 else y1 + PARK_W / 2
-                    heading = 0.0 if side == 2 else 180.0
-                else:
-                    y = rng.uniform(y0 + 8, y1 - 8)
-                    x = x1 + PARK_W / 2 if side == 1 else x0 - PARK_W / 2
-                    heading = 90.0 if side == 1 else 270.0
-                add_car(compose(translate(x, y, 0.0), _rot_z_deg(heading)), int(rng.integers(2)))
-
-
 def build_town(b: WorldBuilder, k: float) -> World:
     """Generate a town into builder ``b`` with object-count multiplier ``k``; return the World."""
     t = _Town(b, k)
@@ -412,7 +347,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     t.perimeter()
     for blk in t.blocks:
         t.block(*blk)
-    t.vehicles()
+    t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
     cx = t.xr[len(t.xr) // 2]
     cy = t.yr[len(t.yr) // 2]
     # every lamp glows; the MAX_LAMP_LIGHTS nearest the focus also light the street
