@@ -16,8 +16,6 @@ import argparse
 import statistics
 import time
 
-import numpy as np
-
 from gameir.render import PairRenderer, gl_info
 from gameir.scene import Instance, Mesh, Scene
 from gameir.worlds import FAMILIES, build_world, make_path

@@ -14,16 +14,20 @@ from gameir.preview import contact_sheet
 from gameir.render import PairRenderer
 from gameir.worlds import build_world, make_path
 
+
 def pair(pr, fam, seed, weather, kind, frame=10, detail="medium"):
     w = build_world(fam, seed, weather=weather, detail=detail)
     p = make_path(w, kind, frame + 1, fps=20.0, width=pr.lr.width, height=pr.lr.height)
     lr, hr = pr.render(w.scene, p.camera(frame), float(p.times_s[frame]), dt=0.05, prev_camera=p.camera(frame - 1))
     return w, lr, hr
 
+
 def save(path, img):
     from PIL import Image
-    q = Image.fromarray(np.ascontiguousarray(img)).quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    q = Image.fromarray(np.ascontiguousarray(img)).quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                            dither=Image.Dither.NONE)
     q.save(path, optimize=True)
+
 
 out = sys.argv[1] if len(sys.argv) > 1 else "docs/gallery"
 with PairRenderer((160, 120), 2) as pr:
