@@ -1,4 +1,4 @@
-"""Image-quality metrics (PSNR, SSIM) in PyTorch, per image, on any device; no file access.
+"""Image-quality metrics (PSNR, SSIM, MS-SSIM) in PyTorch, per image, on any device; no file access.
 
 Definitions, options and differences from torchmetrics and BasicSR: ``docs/METRICS.md``.
 """
@@ -6,7 +6,9 @@ Definitions, options and differences from torchmetrics and BasicSR: ``docs/METRI
 from gameir.metrics._inputs import Y_DATA_RANGE, rgb_to_y_bt601
 from gameir.metrics.accumulator import MetricAccumulator
 from gameir.metrics.modules import PSNR, SSIM
+from gameir.metrics.ms_ssim import MS_SSIM_WEIGHTS, ms_ssim
 from gameir.metrics.psnr import psnr
 from gameir.metrics.ssim import ssim
 
-__all__ = ["psnr", "ssim", "PSNR", "SSIM", "MetricAccumulator", "rgb_to_y_bt601", "Y_DATA_RANGE"]
+__all__ = ["psnr", "ssim", "ms_ssim", "MS_SSIM_WEIGHTS", "PSNR", "SSIM", "MetricAccumulator",
+           "rgb_to_y_bt601", "Y_DATA_RANGE"]

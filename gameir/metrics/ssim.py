@@ -35,18 +35,21 @@ def gaussian_window_1d(size: int = SSIM_WINDOW, sigma: float = SSIM_SIGMA) -> np
 
 
 def _ssim_map(ux, uy, uxx, uyy, uxy, m, c1: float, c2: float):
-    """SSIM map from local moments of the centred images ``x - m`` and ``y - m`` (numpy or torch)."""
+    """SSIM and contrast-structure maps from local moments of the centred images ``x - m`` and
+    ``y - m`` (numpy or torch)."""
     vx = uxx - ux * ux
     vy = uyy - uy * uy
     vxy = uxy - ux * uy
     ux = ux + m
     uy = uy + m
-    return ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
+    cs = (2 * vxy + c2) / (vx + vy + c2)
+    return cs * (2 * ux * uy + c1) / (ux * ux + uy * uy + c1), cs
 
 
 def _ssim_plane_opencv(x: np.ndarray, y: np.ndarray, c1: float, c2: float, dt: type,
-                       bufs: list[np.ndarray]) -> float:
-    """Mean SSIM of one (H, W) plane pair; ``bufs``: 8 scratch (H, W) arrays of ``dt``."""
+                       bufs: list[np.ndarray], with_cs: bool = False) -> tuple[float, float]:
+    """Mean SSIM (and mean contrast-structure term if ``with_cs``, else NaN) of one (H, W) plane
+    pair; ``bufs``: 8 scratch (H, W) arrays of ``dt``."""
     import cv2
 
     h, w = x.shape
@@ -83,9 +86,10 @@ def _ssim_plane_opencv(x: np.ndarray, y: np.ndarray, c1: float, c2: float, dt: t
     t2 += c1                      # B1 = mu_x^2 + mu_y^2 + C1
     vx += vy
     vx += c2                      # B2 = sigma_x^2 + sigma_y^2 + C2
+    cs = float(np.divide(vxy, vx, out=vy).mean(dtype=np.float64)) if with_cs else float("nan")
     t2 *= vx                      # denominator
     t1 /= t2
-    return float(t1.mean(dtype=np.float64))
+    return float(t1.mean(dtype=np.float64)), cs
 
 
 def _opencv_workers() -> int:
@@ -93,7 +97,9 @@ def _opencv_workers() -> int:
     return torch.get_num_threads()
 
 
-def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float) -> torch.Tensor:
+def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
+                 with_cs: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, C) float64 mean SSIM and mean contrast-structure (NaN unless ``with_cs``) per plane."""
     try:
         import cv2  # noqa: F401
     except ImportError as e:  # pragma: no cover - opencv is a dependency
@@ -106,22 +112,25 @@ def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float)
     n_workers = max(1, min(len(planes), _opencv_workers()))
     bufs = [[np.empty((h, w), dtype=dt) for _ in range(8)] for _ in range(n_workers)]
     out = torch.empty(n, c, dtype=torch.float64)
+    out_cs = torch.empty(n, c, dtype=torch.float64)
 
     def work(wi: int) -> None:
         # numpy and OpenCV release the GIL on whole-plane operations, so threads overlap.
         for i, k in planes[wi::n_workers]:
-            out[i, k] = _ssim_plane_opencv(p_np[i, k], t_np[i, k], c1, c2, dt, bufs[wi])
+            out[i, k], out_cs[i, k] = _ssim_plane_opencv(p_np[i, k], t_np[i, k], c1, c2, dt,
+                                                         bufs[wi], with_cs)
 
     if n_workers == 1:
         work(0)
     else:
         with ThreadPoolExecutor(n_workers) as ex:
             list(ex.map(work, range(n_workers)))
-    return out
+    return out, out_cs
 
 
 def _ssim_torch(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
-                max_elements: int = 1 << 26) -> torch.Tensor:
+                max_elements: int = 1 << 26) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, C) mean SSIM and mean contrast-structure per plane (float64; float32 on MPS)."""
     dt = torch.float64 if pred.dtype == torch.float64 else torch.float32
     acc = torch.float32 if pred.device.type == "mps" else torch.float64
     n, c, h, w = pred.shape
@@ -130,7 +139,7 @@ def _ssim_torch(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
     g = torch.from_numpy(gaussian_window_1d()).to(device=pred.device, dtype=dt)
     wv = g.view(1, 1, -1, 1).expand(5, 1, -1, 1)
     wh = g.view(1, 1, 1, -1).expand(5, 1, 1, -1)
-    out = []
+    out, out_cs = [], []
     step = max(1, max_elements // (5 * h * w))  # planes per chunk: bounded device memory
     for p0 in range(0, n * c, step):
         x = xs[p0:p0 + step].to(dt)
@@ -142,9 +151,10 @@ def _ssim_torch(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
         # 'valid' separable filtering: exactly the region scikit-image keeps after cropping.
         f = F.conv2d(F.conv2d(stack, wv, groups=5), wh, groups=5)
         ux, uy, uxx, uyy, uxy = f.unbind(dim=1)
-        s = _ssim_map(ux, uy, uxx, uyy, uxy, m.view(-1, 1, 1).to(dt), c1, c2)
+        s, cs = _ssim_map(ux, uy, uxx, uyy, uxy, m.view(-1, 1, 1).to(dt), c1, c2)
         out.append(s.mean(dim=(1, 2), dtype=acc))
-    return torch.cat(out).view(n, c)
+        out_cs.append(cs.mean(dim=(1, 2), dtype=acc))
+    return torch.cat(out).view(n, c), torch.cat(out_cs).view(n, c)
 
 
 def ssim(pred: torch.Tensor, target: torch.Tensor, data_range: float, *, crop_border: int = 0,
@@ -207,9 +217,9 @@ def ssim(pred: torch.Tensor, target: torch.Tensor, data_range: float, *, crop_bo
         if pred.device.type != "cpu":
             raise ValueError(f"ssim: backend='opencv' needs CPU tensors, got {pred.device}; "
                              f"use backend='torch' or 'auto'")
-        per_channel = _ssim_opencv(pred, target, c1, c2)
+        per_channel = _ssim_opencv(pred, target, c1, c2)[0]
     elif backend == "torch":
-        per_channel = _ssim_torch(pred, target, c1, c2)
+        per_channel = _ssim_torch(pred, target, c1, c2)[0]
     else:  # pragma: no cover - checked above
         raise ValueError(f"ssim: unknown backend {backend!r}")
     return per_channel.mean(dim=1)

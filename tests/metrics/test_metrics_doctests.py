@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gameir.metrics._inputs", "gameir.metrics.psnr", "gameir.metrics.ssim",
+MODULES = ["gameir.metrics._inputs", "gameir.metrics.psnr", "gameir.metrics.ssim", "gameir.metrics.ms_ssim",
            "gameir.metrics.modules", "gameir.metrics.accumulator"]
 
 

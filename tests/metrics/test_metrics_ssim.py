@@ -98,7 +98,11 @@ def test_ssim_backends_agree_on_batch_and_module():
     # the torch path's plane chunking (bounded device memory) does not change the result
     ssim_module = importlib.import_module("gameir.metrics.ssim")
     chunked = ssim_module._ssim_torch(p, t, 1e-4, 9e-4, max_elements=5 * 37 * 29 * 2)
-    torch.testing.assert_close(chunked, ssim_module._ssim_torch(p, t, 1e-4, 9e-4))
+    whole = ssim_module._ssim_torch(p, t, 1e-4, 9e-4)
+    torch.testing.assert_close(chunked, whole)
+    # the contrast-structure means (for MS-SSIM) agree between the backends too
+    torch.testing.assert_close(ssim_module._ssim_opencv(p, t, 1e-4, 9e-4, with_cs=True)[1], whole[1],
+                               atol=1e-6, rtol=0)
     torch.testing.assert_close(SSIM(1.0)(p, t), a)
     # per-image: the batch result equals the images computed one at a time
     for i in range(3):
