@@ -76,8 +76,10 @@ def joint_bilateral_upscale(lr_rgb: torch.Tensor, scale: int, hr_guides: Mapping
     near a power law, and power laws commute with products. A tiny spatial-only term keeps pixels
     whose neighbours all differ from them (thin features) finite. Output is clamped to [0, 1].
 
-    Vectorised over pixels: one gather per tap (16 taps for radius 2); a 1920x1440 x2 frame takes
-    a few seconds on 2 CPU cores (docs/BENCHMARKS.md).
+    Vectorised over pixels: the HR pixels of one sub-pixel phase share their taps' offsets and
+    spatial weights, so each tap is a shifted view of the padded LR arrays (16 taps for radius 2),
+    processed in bands of rows. A 1920x1440 x2 frame with three guides takes 0.6-0.8 s on 2 idle
+    CPU cores (docs/BENCHMARKS.md); oversubscribed cores slow torch's threaded ops far more.
 
     Args:
         lr_rgb: (N, 3, h, w) float tensor in [0, 1], sRGB-encoded colour at LR.
