@@ -363,7 +363,11 @@ class Renderer:
         tg.gbuffer.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
         if self.depth_prepass:  # shade each G-buffer pixel once: llvmpipe pays per shaded fragment
             tg.depth_only.use()
-            self._draw_batches(draws, "shadow.glsl", (), {"u_light_view_proj": self._cam_u["u_view_proj"]}, cull=True)
+            # Cut-outs stay out of the pre-pass: their coverage depends on the biased, anisotropic
+            # alpha lookup of the G-buffer shader, and a pre-pass that keeps a texel the G-buffer pass
+            # discards would leave a pixel with depth written but no G-buffer values.
+            opaque = [d for d in draws if d.material.alpha_cutoff is None]
+            self._draw_batches(opaque, "shadow.glsl", (), {"u_light_view_proj": self._cam_u["u_view_proj"]}, cull=True)
             ctx.depth_func = "<="
             tg.gbuffer.use()
         ctx.enable_direct(_GL_FRAMEBUFFER_SRGB)  # encode writes to the sRGB basecolor attachment
