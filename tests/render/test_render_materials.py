@@ -149,3 +149,22 @@ def test_extreme_radiance_stays_finite(renderer, make_camera):
     hdr = f.buffers["hdr"].astype(np.float64)
     assert np.isfinite(hdr).all() and hdr.max() <= 65504
     assert (f.buffers["rgb"][12, 16] == 255).all()
+
+
+def test_cutout_coverage_is_the_same_with_and_without_depth_prepass(rng):
+    """A grazing, high-frequency cut-out with LOD bias: every pixel is either sky or the cut-out in
+    both modes (a pre-pass that disagrees with the G-buffer alpha test would leave depth-0 holes)."""
+    alpha = np.full((64, 64, 4), 255, np.uint8)
+    alpha[..., 3] = (rng.random((64, 64)) < 0.5) * 255
+    leaves = Material(base_color_texture=Texture(alpha), alpha_cutoff=0.5, two_sided=True)
+    scene = Scene(name="foliage")
+    scene.add(Instance(plane(12, 40, uv_scale=8.0), leaves, translate(0, 22, -1.0), semantic=9, instance_id=5))
+    cam = Camera(64, 48, look_at((0, 0, 0.2), (0, 10, -0.6)), fov_y_deg=60)
+    for prepass in (True, False):
+        with Renderer(64, 48, lod_bias=-1.0, depth_prepass=prepass) as r:
+            f = r.render(scene, cam, 0.0)
+        depth, sem = f.buffers["depth"], f.buffers["semantic"]
+        leaf = sem == 9
+        assert leaf.sum() > 200 and (~leaf).sum() > 200  # plenty of both
+        assert np.all(np.isinf(depth[~leaf])) and (sem[~leaf] == 11).all()
+        assert np.all(depth[leaf] > 0) and np.all(np.isfinite(depth[leaf]))
