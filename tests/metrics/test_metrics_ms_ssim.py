@@ -37,8 +37,9 @@ def to_tensor(hwc: np.ndarray, dtype=torch.float64) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(hwc.transpose(2, 0, 1)))[None].to(dtype)
 
 
-@pytest.mark.parametrize("photo,kind", [("astronaut", "noise"), ("chelsea", "blur"), ("coffee", "noise")])
-@pytest.mark.parametrize("backend", ["opencv", "torch"])
+# The torch path is slow on CPU (grouped conv2d): it runs on the smallest photo only.
+@pytest.mark.parametrize("backend,photo,kind", [("opencv", "astronaut", "noise"), ("opencv", "chelsea", "blur"),
+                                                ("opencv", "coffee", "noise"), ("torch", "chelsea", "blur")])
 def test_ms_ssim_matches_reference_formula(photo_pairs, photo, kind, backend):
     pred, target = photo_pairs[(photo, kind)]
     ref = _reference(pred, target, 1.0)
