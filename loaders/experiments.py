@@ -72,14 +72,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # -- data -----------------------------------------------------------------------------------------
+def render_command(a: argparse.Namespace) -> list[str]:
+    w, h = (int(v) for v in a.lr_size.split(","))
+    return ["gameir", "render", a.preset, "--out", a.data, "--clips", str(a.clips), "--override", f"render.lr=[{w},{h}]"]
+
+
 def ensure_data(a: argparse.Namespace) -> tuple[list[str] | None, float]:
-    """Render the slice unless DATA already has a manifest; return the command used and its seconds."""
+    """Render the slice unless DATA already has a manifest; return the command run (None: reused) and its seconds."""
     if (Path(a.data) / "manifest.json").is_file():
         return None, 0.0
     if a.no_render:
         raise SystemExit(f"experiments: {a.data} has no manifest.json and --no-render was given")
-    w, h = (int(v) for v in a.lr_size.split(","))
-    cmd = ["gameir", "render", a.preset, "--out", a.data, "--clips", str(a.clips), "--override", f"render.lr=[{w},{h}]"]
+    cmd = render_command(a)
     print("$", shlex.join(cmd), flush=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True)
@@ -228,6 +232,9 @@ def write_report(a: argparse.Namespace, facts: dict[str, Any], results: dict[str
     lines += ["## Command", "", "```", facts["command"], "```", ""]
     if facts.get("render_command"):
         lines += [f"Data rendered by the script with `{facts['render_command']}` ({facts['render_seconds']:.0f} s).", ""]
+    else:
+        lines += [f"DATA already existed and was reused; the script renders it when missing with "
+                  f"`{shlex.join(render_command(a))}`.", ""]
     d = facts["data"]
     rs = d.get("render", {})
     lr_aa, hr_aa = rs.get("lr", {}), rs.get("hr", {})

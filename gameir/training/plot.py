@@ -85,8 +85,8 @@ def _draw_panel(img: np.ndarray, panel: Panel, box: tuple[int, int, int, int]) -
     if panel.log_y:
         cands = [math.log10(m * 10.0 ** k) for k in range(math.floor(ylo) - 1, math.ceil(yhi) + 1) for m in (1, 2, 5)]
         yticks = [t for t in cands if ylo <= t <= yhi]
-        if len(yticks) < 2:
-            yticks = _nice_ticks(ylo, yhi)
+        if len(yticks) < 2:  # narrow range: round values, placed on the log axis
+            yticks = [math.log10(t) for t in _nice_ticks(10 ** ylo, 10 ** yhi) if t > 0]
     else:
         yticks = _nice_ticks(ylo, yhi)
     for t in yticks:
