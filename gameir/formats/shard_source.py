@@ -6,6 +6,7 @@ any shard; shards given as a list of paths are opened once each to read their at
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -16,14 +17,17 @@ from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource, Handle
 from gameir.shards.manifest import load_manifest
 from gameir.shards.reader import ShardReader
 
-__all__ = ["ShardSource"]
+__all__ = ["ShardSource", "DEFAULT_CHUNK_CACHE"]
+
+#: HDF5 chunk cache per open buffer dataset, bytes (h5py's default is 1 MiB).
+DEFAULT_CHUNK_CACHE = 4 << 20
 
 
 class _OpenShard:
     """An open shard plus what repeated reads need: dataset objects and every frame's camera."""
 
-    def __init__(self, path: str) -> None:
-        self.reader = ShardReader(path)
+    def __init__(self, path: str, rdcc_nbytes: int) -> None:
+        self.reader = ShardReader(path, rdcc_nbytes=rdcc_nbytes)
         self.reader.file  # open now so a bad file fails here, naming the path
         self._datasets: dict[tuple[str, str], Any] = {}
         self._cameras: dict[str, dict[str, np.ndarray]] = {}
@@ -50,8 +54,8 @@ class _OpenShard:
         self.reader.close()
 
 
-def _open_shard(path: str) -> _OpenShard:
-    return _OpenShard(path)
+def _open_shard(path: str, rdcc_nbytes: int = DEFAULT_CHUNK_CACHE) -> _OpenShard:
+    return _OpenShard(path, rdcc_nbytes)
 
 
 def _close_shard(shard: _OpenShard) -> None:
@@ -65,19 +69,28 @@ class ShardSource(DataSource):
         clips: clip descriptions, in index order.
         paths: shard file of each clip (same order).
         max_open: bound on shard files open at once per process.
+        rdcc_nbytes: HDF5 chunk cache per open buffer dataset. Memory per process is bounded by
+            about ``max_open`` x buffers read x ``rdcc_nbytes`` (32 x 5 x 4 MiB = 640 MiB at most
+            with the defaults; lower either for many workers). Random crops gained 5-10 % from it
+            over no cache in one measurement on a loaded machine.
 
     Use :meth:`from_root` (a dataset root with ``manifest.json``) or :meth:`from_paths`.
     """
 
-    def __init__(self, clips: Sequence[ClipInfo], paths: Sequence[str | os.PathLike], *, max_open: int = DEFAULT_MAX_OPEN) -> None:
+    def __init__(self, clips: Sequence[ClipInfo], paths: Sequence[str | os.PathLike], *, max_open: int = DEFAULT_MAX_OPEN,
+                 rdcc_nbytes: int = DEFAULT_CHUNK_CACHE) -> None:
         if len(clips) != len(paths):
             raise ValueError(f"{len(clips)} clips but {len(paths)} paths")
         self.clips = list(clips)
         self.paths = [str(p) for p in paths]
-        self._handles: HandleCache[_OpenShard] = HandleCache(_open_shard, _close_shard, max_open)
+        if rdcc_nbytes < 0:
+            raise ValueError(f"rdcc_nbytes must be >= 0, got {rdcc_nbytes}")
+        opener = functools.partial(_open_shard, rdcc_nbytes=int(rdcc_nbytes))
+        self._handles: HandleCache[_OpenShard] = HandleCache(opener, _close_shard, max_open)
 
     @classmethod
-    def from_root(cls, root: str | os.PathLike, *, max_open: int = DEFAULT_MAX_OPEN) -> "ShardSource":
+    def from_root(cls, root: str | os.PathLike, *, max_open: int = DEFAULT_MAX_OPEN,
+                  rdcc_nbytes: int = DEFAULT_CHUNK_CACHE) -> "ShardSource":
         """Every shard listed in ``root/manifest.json`` (or a manifest file), clip split = manifest split.
 
         No shard is opened: counts, sizes and buffers come from the manifest entries.
@@ -94,15 +107,16 @@ class ShardSource(DataSource):
                 else:  # an older or hand-written manifest: read the shard's own attributes
                     clips.append(_clip_from_reader(path, split))
                 paths.append(path)
-        return cls(clips, paths, max_open=max_open)
+        return cls(clips, paths, max_open=max_open, rdcc_nbytes=rdcc_nbytes)
 
     @classmethod
-    def from_paths(cls, paths: Sequence[str | os.PathLike], *, max_open: int = DEFAULT_MAX_OPEN) -> "ShardSource":
+    def from_paths(cls, paths: Sequence[str | os.PathLike], *, max_open: int = DEFAULT_MAX_OPEN,
+                   rdcc_nbytes: int = DEFAULT_CHUNK_CACHE) -> "ShardSource":
         """The given shard files; each is opened once (then closed) to read its attributes."""
         if not paths:
             raise ValueError("no shard paths given")
         paths = [Path(p) for p in paths]
-        return cls([_clip_from_reader(p, None) for p in paths], paths, max_open=max_open)
+        return cls([_clip_from_reader(p, None) for p in paths], paths, max_open=max_open, rdcc_nbytes=rdcc_nbytes)
 
     def reader(self, clip: int) -> ShardReader:
         """The open :class:`ShardReader` of clip ``clip`` in this process."""
