@@ -243,8 +243,9 @@ class Renderer:
             "u_fog": (env.fog_density, env.fog_height_falloff, env.fog_height, cam.far),
             "u_fog_color": env.fog_color,
             "u_sun_dir": (0.0, 0.0, 0.0), "u_sun_radiance": (0.0, 0.0, 0.0), "u_sun_shadow": 0,
-            "u_sun_disc": (math.cos(math.radians(env.sun_disc_deg)) if env.sun_disc_deg > 0 else 2.0,
-                           env.sun_disc_intensity),
+            # No disc (0 degrees): a cosine no direction reaches and no radiance.
+            "u_sun_disc": ((math.cos(math.radians(env.sun_disc_deg)), env.sun_disc_intensity)
+                           if env.sun_disc_deg > 0 else (2.0, 0.0)),
             "u_num_lights": len(lights),
         }
         pos = np.zeros((MAX_LIGHTS, 4), np.float32)

@@ -168,3 +168,19 @@ def test_cutout_coverage_is_the_same_with_and_without_depth_prepass(rng):
         assert leaf.sum() > 200 and (~leaf).sum() > 200  # plenty of both
         assert np.all(np.isinf(depth[~leaf])) and (sem[~leaf] == 11).all()
         assert np.all(depth[leaf] > 0) and np.all(np.isfinite(depth[leaf]))
+
+
+def test_zero_degree_sun_disc_adds_no_sun_to_the_sky(make_camera):
+    scene = Scene(name="sky")
+    scene.add(DirectionalLight(direction=(0.0, 1.0, -0.3), intensity=3.0))
+    scene.add(Instance(box((0.2, 0.2, 0.2)), Material(), translate(0, -50, 0), instance_id=1))  # behind the camera
+    skies = {}
+    for disc in (0.0, 0.53):
+        scene.environment = Environment(sun_disc_deg=disc, sun_disc_intensity=50.0)
+        with Renderer(32, 24) as r:
+            skies[disc] = r.render(scene, make_camera(), 0.0).buffers["hdr"].astype(np.float32)
+    no_disc = Environment(sun_disc_deg=0.0, sun_disc_intensity=0.0)
+    scene.environment = no_disc
+    with Renderer(32, 24) as r:
+        reference = r.render(scene, make_camera(), 0.0).buffers["hdr"].astype(np.float32)
+    np.testing.assert_array_equal(skies[0.0], reference)  # a 0-degree disc contributes nothing anywhere

@@ -35,7 +35,7 @@ vec3 sky_radiance(vec3 d) {
         c = mix(u_sky_horizon, u_sky_ground, sqrt(clamp(-4.0 * d.z, 0.0, 1.0)));
     }
     float cd = dot(d, u_sun_dir);
-    float edge = (1.0 - u_sun_disc.x) * 0.1 + 1e-7;
+    float edge = max(1.0 - u_sun_disc.x, 0.0) * 0.1 + 1e-7;  // edges stay ordered
     c += u_sun_radiance * u_sun_disc.y * smoothstep(u_sun_disc.x - edge, u_sun_disc.x + edge, cd);
     return c;
 }
