@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -32,12 +33,13 @@ def check_prediction(pred: object, expected: tuple[int, ...], where: str) -> tor
     if tuple(pred.shape) != tuple(expected):
         raise ValueError(f"{where}: prediction has shape {list(pred.shape)}, expected {list(expected)} "
                          f"(N, 3, scale*h, scale*w)")
-    finite = torch.isfinite(pred)
-    if not bool(finite.all()):
+    pred = pred.float()
+    lo, hi = (float(v) for v in torch.aminmax(pred))  # one pass; NaN and +-Inf show up here
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         n_nan = int(torch.isnan(pred).sum())
-        n_inf = int((~finite).sum()) - n_nan
+        n_inf = int(torch.isinf(pred).sum())
         raise ValueError(f"{where}: prediction of shape {list(pred.shape)} has {n_nan} NaN and {n_inf} Inf values")
-    return pred.float().clamp(0.0, 1.0)
+    return pred if lo >= 0.0 and hi <= 1.0 else pred.clamp(0.0, 1.0)
 
 
 def prediction_path(folder: str | os.PathLike, clip_id: str, frame: int, view: int | None = None) -> Path:

@@ -25,7 +25,7 @@ def tiny_sr(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_nvs(tmp_path_factory):
-    """`gameir render tiny-nvs --split test`, 2 frames per rig: 3 rigs of 4 views at 128x96."""
+    """`gameir render tiny-nvs --split test`, 1 frame per rig: 3 rigs of 4 views at 128x96."""
     root = tmp_path_factory.mktemp("eval") / "tiny-nvs"
-    _render(root, "tiny-nvs", "--split", "test", "--override", "clips.frames=2")
+    _render(root, "tiny-nvs", "--split", "test", "--override", "clips.frames=1")
     return root

@@ -1,0 +1,45 @@
+"""Score the NVS baselines (and any other methods) on one split with one protocol, side by side.
+
+    python eval/run_nvs.py --data data/tiny-nvs --protocol eval/protocols/gameir-nvs-holdout-1-3.json \
+        --methods nearest-view,warp,folder:renders/ --out runs/nvs
+
+Same library call as `gameir eval nvs` (gameir.evaluation.evaluate_nvs); one row per method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from gameir.evaluation import evaluate_nvs, load_protocol, protocol_line
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="dataset root with nvs clips")
+    parser.add_argument("--protocol", default=str(Path(__file__).parent / "protocols" / "gameir-nvs-holdout-1-3.json"))
+    parser.add_argument("--methods", default="nearest-view,warp", help="comma-separated --method values")
+    parser.add_argument("--out", help="output folder (one sub-folder per method)")
+    parser.add_argument("--device", default="auto")
+    args = parser.parse_args()
+    proto = load_protocol(args.protocol)
+    name = proto.pop("name", "custom")
+    proto.pop("task", None)
+    split = proto.pop("split", "test")
+    rows, summary = [], None
+    for method in args.methods.split(","):
+        out = None if args.out is None else Path(args.out) / re.sub(r"[^A-Za-z0-9_.-]+", "_", method)
+        summary = evaluate_nvs(args.data, split, method, device=args.device, out=out, protocol_name=name,
+                               quiet=False, **proto)
+        o = summary["overall"]
+        rows.append((method, o["psnr"], o["ssim"], o["count"], summary["images_per_s"]))
+    print(protocol_line(summary["protocol"], summary["dataset"]))
+    print("\n| method | PSNR (dB) | SSIM | images | images/s |\n|---|---:|---:|---:|---:|")
+    for m, p, s, n, ips in rows:
+        print(f"| {m} | {p:.3f} | {s:.4f} | {n} | {ips:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

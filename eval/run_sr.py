@@ -1,0 +1,52 @@
+"""Score several SR methods on one split with one protocol and print them side by side.
+
+    python eval/run_sr.py --data data/gameir-sr --protocol eval/protocols/gameir-sr-x2.json \
+        --methods nearest,bicubic,lanczos,gbuffer-jbu --out runs/sr
+
+Each method's full reports (frames.csv, summary.json, report.md, worst/) go to OUT/<method>/;
+the printed table has one row per method (overall PSNR / SSIM, and the warping errors when the
+protocol sets temporal). Same library call as `gameir eval sr` (gameir.evaluation.evaluate_sr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from gameir.evaluation import evaluate_sr, load_protocol, protocol_line
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="dataset root")
+    parser.add_argument("--protocol", default=str(Path(__file__).parent / "protocols" / "gameir-sr-x2.json"))
+    parser.add_argument("--methods", default="nearest,bilinear,bicubic,lanczos,gbuffer-jbu",
+                        help="comma-separated --method values (default: %(default)s)")
+    parser.add_argument("--out", help="output folder (one sub-folder per method)")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--max-frames", type=int, help="first N frames only (quick look)")
+    args = parser.parse_args()
+    proto = load_protocol(args.protocol)
+    name = proto.pop("name", "custom")
+    proto.pop("task", None)
+    split = proto.pop("split", "test")
+    rows = []
+    summary = None
+    for method in args.methods.split(","):
+        out = None if args.out is None else Path(args.out) / re.sub(r"[^A-Za-z0-9_.-]+", "_", method)
+        summary = evaluate_sr(args.data, split, method, device=args.device, out=out, max_frames=args.max_frames,
+                              protocol_name=name, quiet=False, **proto)
+        o, t = summary["overall"], summary.get("optional", {}).get("overall", {})
+        rows.append((method, o["psnr"], o["ssim"], t.get("warp_mse"), t.get("warp_mse_gt"), o["count"],
+                     summary["images_per_s"]))
+    print(protocol_line(summary["protocol"], summary["dataset"]))
+    print("\n| method | PSNR (dB) | SSIM | warp MSE (pred) | warp MSE (GT) | frames | frames/s |\n|---|---:|---:|---:|---:|---:|---:|")
+    for m, p, s, w, wg, n, fps in rows:
+        fmt = lambda v: "-" if v is None else f"{v:.3e}"
+        print(f"| {m} | {p:.3f} | {s:.4f} | {fmt(w)} | {fmt(wg)} | {n} | {fps:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
