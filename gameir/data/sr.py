@@ -62,7 +62,8 @@ class SRDataset(Dataset):
         ``lr`` (3, h, w) and ``hr`` (3, s*h, s*w) float rgb in [0, 1]; one entry per G-buffer,
         at ``gbuffer_res``; ``lr_aux`` (or ``hr_aux`` when ``gbuffer_res == "hr"``): the float
         G-buffers concatenated in ``gbuffers`` order (semantic one-hot, instance omitted; channel
-        names in :attr:`aux_channels`); with ``frames > 1`` also ``motion`` if the data has it;
+        names in :attr:`aux_channels`); with ``frames > 1`` also ``motion`` if the data has it
+        and ``frames`` (N,) the window's frame indices;
         ``K`` (3, 3) LR-crop and ``K_hr`` (3, 3) HR-crop intrinsics and ``c2w`` (4, 4), float64,
         of the augmented crop (absent if the source has no cameras); ``crop`` (2,) LR corner
         (row, col); ``aug`` (3,) (hflip, vflip, transpose); ``clip_id``, ``frame`` (last frame of
