@@ -21,14 +21,15 @@ def _mat(m: np.ndarray) -> bytes:
 
 def set_uniform(prog: Any, name: str, value: Any) -> None:
     """Set uniform ``name`` if the program uses it (unused uniforms are optimised away)."""
-    if name not in prog:
+    member = prog.get(name, None)  # a dict lookup; `name in prog` iterates over every member
+    if member is None:
         return
     if isinstance(value, np.ndarray) and value.ndim == 2:
-        prog[name].write(_mat(value))
+        member.write(_mat(value))
     elif isinstance(value, np.ndarray):
-        prog[name].write(np.ascontiguousarray(value, dtype=np.float32).tobytes())
+        member.write(np.ascontiguousarray(value, dtype=np.float32).tobytes())
     else:
-        prog[name].value = value
+        member.value = value
 
 
 class GLCore:

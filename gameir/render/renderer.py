@@ -307,13 +307,16 @@ class Renderer:
     def _draw_batches(self, draws: list[Draw], program_name: str, variants: tuple[str, ...],
                       uniforms: dict[str, Any], cull: bool) -> None:
         ctx, gpu = self._core.ctx, self._core.gpu
+        ready: set[int] = set()  # programs whose pass uniforms are set (they keep them between draws)
         for d in draws:
             var = variants + (("ALPHA_TEST",) if d.material.alpha_cutoff is not None else ())
             prog = self._core.programs.get(program_name, var)
             batch = gpu.batch(d.mesh, d.material, d.count)
             batch.instances.write(d.records.tobytes())
-            for name, value in uniforms.items():
-                set_uniform(prog, name, value)
+            if prog.glo not in ready:
+                for name, value in uniforms.items():
+                    set_uniform(prog, name, value)
+                ready.add(prog.glo)
             self._material_uniforms(prog, d.material)
             if cull and not d.material.two_sided:
                 ctx.enable(_CULL_FACE)
