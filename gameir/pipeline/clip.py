@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from gameir.pipeline.plan import ClipSpec
 from gameir.pipeline.presets import Preset
-from gameir.render import Renderer
+from gameir.render import Renderer, render_pair
 from gameir.scene.camera import halton_jitter
 from gameir.shards.format import Codec
 from gameir.shards.writer import ShardWriter
@@ -107,16 +107,16 @@ class ClipRenderer:
             return Path(path)
         cam_path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=fps, width=w, height=h, fov_y_deg=render["fov_y_deg"])
         with ShardWriter(path, levels={"lr": (h, w), "hr": (h * s, w * s)}, **common) as writer:
-            prev_lr = prev_hr = None
+            prev = None
             for i in range(frames):
                 t = float(cam_path.times_s[i])
                 cam = cam_path.camera(i)
                 cam_lr = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
-                cam_hr = cam.scaled(s, jitter=False)
-                lr = self.lr.render(world.scene, cam_lr, t, dt=1.0 / fps, prev_camera=prev_lr or cam_lr)
-                hr = self.hr.render(world.scene, cam_hr, t, dt=1.0 / fps, prev_camera=prev_hr or cam_hr)
+                # One frustum, one instant, two native renders; HR is never jittered (clean target).
+                lr, hr = render_pair(world.scene, cam_lr, t, self.lr, self.hr, dt=1.0 / fps,
+                                     prev_camera=prev or cam_lr)
                 writer.write_frame({"lr": lr, "hr": hr})
-                prev_lr, prev_hr = cam_lr, cam_hr
+                prev = cam_lr
                 if on_frame:
                     on_frame()
         return Path(path)
