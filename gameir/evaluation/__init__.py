@@ -3,14 +3,15 @@
 Protocols and report formats: ``docs/EVALUATION.md``; metric definitions: ``docs/METRICS.md``.
 """
 
+from gameir.evaluation.nvs import NVS_BUILTINS, evaluate_nvs, resolve_nvs_method
 from gameir.evaluation.protocol import Protocol, dataset_identity, load_protocol, protocol_line
 from gameir.evaluation.report import format_table, write_reports
-from gameir.evaluation.nvs import evaluate_nvs
 from gameir.evaluation.sr import evaluate_sr
 from gameir.evaluation.sr_methods import SR_BUILTINS, resolve_sr_method
 from gameir.evaluation.summary import summarize_records
 
 __all__ = [
+    "NVS_BUILTINS",
     "Protocol",
     "SR_BUILTINS",
     "dataset_identity",
@@ -19,6 +20,7 @@ __all__ = [
     "format_table",
     "load_protocol",
     "protocol_line",
+    "resolve_nvs_method",
     "resolve_sr_method",
     "summarize_records",
     "write_reports",

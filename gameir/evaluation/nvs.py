@@ -138,17 +138,17 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
     bar = tqdm(total=len(mine), desc=f"eval nvs {spec}", unit="rig", disable=quiet or ctx.rank != 0)
     start = time.perf_counter()
     records: list[dict[str, Any]] = []
+    scenes = {c.clip_id: c.scene for c in ds.source.clips}
     n_images = 0
     for i in mine:
         item = ds[i]
-        clip = int(ds._index[i][0])
         preds, gt = _predict(predict, item, ctx.device)
         for j, v in enumerate(item["target"]["view"].tolist()):
             p, g = preds[j:j + 1], gt[j:j + 1]
             records.append({"index": i * 1000 + j, "key": f"{item['clip_id']}/{v:02d}/{item['frame']:08d}",
                             "clip_id": item["clip_id"], "frame": int(item["frame"]), "view": int(v),
                             "scene_family": item["scene_family"], "weather": item["weather"],
-                            "motion": motion_group(ds.source.clips[clip].scene),
+                            "motion": motion_group(scenes[item["clip_id"]]),
                             "psnr": float(psnr(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0]),
                             "ssim": float(ssim(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0])})
             n_images += 1
