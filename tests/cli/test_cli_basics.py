@@ -52,12 +52,18 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_quickstart_renders_verifies_and_previews(tmp_path, capsys):
+def test_quickstart_renders_verifies_previews_evaluates_and_trains(tmp_path, capsys):
     out = tmp_path / "qs"
-    assert main(["quickstart", "--out", str(out)]) == 0
+    assert main(["quickstart", "--out", str(out), "--train-seconds", "5"]) == 0
     text = capsys.readouterr().out
     assert "OpenGL: " in text and text.count("verify: OK") == 2
     for name in ("tiny", "tiny-nvs"):
         assert (out / name / "manifest.json").exists() and (out / name / "card.json").exists()
     preview = cv2.imread(str(out / "preview.png"))
     assert preview is not None and preview.shape[1] == 4 * 256  # 4 tiles per row: LR, HR and 9 buffers
+    for method in ("bicubic", "gbuffer-jbu", "nearest-view", "warp"):
+        assert f"--method {method}" in text
+    assert text.count("Protocol: ") == 4 and text.count("| overall | all |") == 4
+    summary = json.loads((out / "eval" / "sr-bicubic" / "summary.json").read_text())
+    assert 15 < summary["overall"]["psnr"] < 50  # a real score of real frames, not inf or 0
+    assert "test PSNR" in text and ("beats bicubic" in text or "does NOT beat bicubic" in text)
