@@ -129,7 +129,7 @@ def run_training(a: argparse.Namespace, arm: str, seed: int) -> dict[str, Any]:
         summary = json.loads(summary_path.read_text())
         if summary.get("finished") and summary.get("steps") == a.steps:
             print(f"[{arm} seed {seed}] reusing {run}", flush=True)
-            return summary
+            return {**summary, "reused": True}
     if (run / "checkpoint.pt").is_file():
         cmd.append("--resume")
     print(f"[{arm} seed {seed}] training -> {run}", flush=True)
@@ -269,7 +269,8 @@ def write_report(a: argparse.Namespace, facts: dict[str, Any], results: dict[str
               "ground-truth HR motion vectors (gameir.models.warp_error), over pixels whose motion stays in frame; "
               f"the same on the ground truth is {gt_warp * 1e3:.3f}×10⁻³ (lower = steadier; below the "
               "ground truth means over-smoothed).", "",
-              f"- Machine: {facts['machine']}.", ""]
+              f"- Machine: {facts['machine']}.",
+              f"- Invocations of this command on {a.out} (a finished run is reused, not retrained): {facts['timing']}.", ""]
     head = "| method | LR input at training | " + " | ".join(m[1] for m in METRICS) + " |"
     lines += ["## Table", "", head, "|" + " --- |" * (2 + len(METRICS))]
     for name in ("bicubic", "lanczos", "joint-bilateral (HR depth, normal, basecolor)"):
@@ -301,20 +302,39 @@ def findings(results: dict[str, Any], arms: list[str], seeds: list[int]) -> list
         return statistics.mean(v), (statistics.stdev(v) if len(v) > 1 else 0.0)
 
     out = []
-    bic = results["bicubic"]["psnr"]
+    bic, bic_ssim = results["bicubic"]["psnr"], results["bicubic"]["ssim"]
+    means = {name: r["psnr"] for name, r in results.items() if "-seed" not in name}
+    means.update({ARMS[arm]["label"]: stats(arm)[0] for arm in arms})
+    best = max(means, key=means.get)
+    out.append(f"- Highest PSNR: {best} ({means[best]:.2f} dB).")
     for arm in arms:
-        m, sd = stats(arm)
-        out.append(f"- {ARMS[arm]['label']}: {m - bic:+.2f} dB PSNR vs bicubic.")
+        m, _ = stats(arm)
+        out.append(f"- {ARMS[arm]['label']}: {m - bic:+.2f} dB PSNR and {stats(arm, 'ssim')[0] - bic_ssim:+.4f} SSIM "
+                   "vs bicubic.")
     pairs = [("A", "B", "native LR vs bicubic-degraded HR (RGB)"), ("C", "A", "G-buffers added to native LR")]
     for x, y, what in pairs:
         if x in arms and y in arms:
             (mx, sx), (my, sy) = stats(x), stats(y)
             diff = mx - my
             spread = sx + sy
-            verdict = ("larger than" if abs(diff) > spread else "within") + " the seed spread"
-            out.append(f"- {what}: {x} − {y} = {diff:+.2f} dB PSNR ({verdict}, ±{spread:.2f}); "
+            verdict = ("larger than" if abs(diff) > spread else "within") + " the summed seed std"
+            out.append(f"- {what}: {x} − {y} = {diff:+.2f} dB PSNR ({verdict}, {spread:.2f}); "
                        f"SSIM {stats(x, 'ssim')[0] - stats(y, 'ssim')[0]:+.4f}; "
                        f"warp MSE {1e3 * (stats(x, 'warp_mse')[0] - stats(y, 'warp_mse')[0]):+.3f}×10⁻³.")
+    jb = results.get("joint-bilateral (HR depth, normal, basecolor)")
+    if jb is not None:
+        learned = max(stats(arm)[0] for arm in arms)
+        out.append(f"- The joint-bilateral baseline reads the HR G-buffers (HR basecolor carries the texture detail), "
+                   f"which no learned arm sees (C gets LR G-buffers only); it is {jb['psnr'] - learned:+.2f} dB PSNR "
+                   "from the best learned arm.")
+    gt = statistics.mean(r["warp_mse_gt"] for r in results.values())
+    below = [n for n, r in results.items() if "-seed" not in n and r["warp_mse"] < gt]
+    below += [ARMS[arm]["label"] for arm in arms if stats(arm, "warp_mse")[0] < gt]
+    out.append(f"- Warping error below the ground truth's ({gt * 1e3:.3f}×10⁻³), i.e. steadier than the reference "
+               f"(smoother): {', '.join(below) or 'none'}.")
+    out.append(f"- Scale of this run: {len(seeds)} seeds per arm, so ± is a rough spread; the budget is small "
+               "(see above), and the gaps may change with more steps, data and model size "
+               "(the flags in the script's --help scale it up on a GPU).")
     return out
 
 
@@ -346,14 +366,24 @@ def main(argv: list[str] | None = None) -> int:
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     except OSError:
         load = "n/a"
+    trained = sum(1 for s in summaries.values() if not s.get("reused"))
+    ledger_path = out / "timing.json"
+    ledger = json.loads(ledger_path.read_text()) if ledger_path.is_file() else []
+    ledger.append({"runs_trained": trained, "runs_reused": len(summaries) - trained, "render_s": render_s,
+                   "train_s": t_train, "eval_s": t_eval, "load_average": load,
+                   "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    ledger_path.write_text(json.dumps(ledger, indent=2))
+    timing = "; ".join(f"{e['finished_utc']}: rendered {e['render_s'] / 60:.1f} min, trained {e['runs_trained']} run(s) "
+                       f"in {e['train_s'] / 60:.1f} min (reused {e['runs_reused']}), evaluated in {e['eval_s'] / 60:.1f} min, "
+                       f"load average {e['load_average']}" for e in ledger)
     facts = {
         "command": "python loaders/experiments.py " + shlex.join(argv if argv is not None else sys.argv[1:]),
         "render_command": shlex.join(render_cmd) if render_cmd else None, "render_seconds": render_s,
         "data": describe_data(a.data), "scale": scale, "test_frames": len(items),
         "warp_pairs": results["bicubic"]["warp_pairs"],
-        "machine": f"{device}, torch {torch.__version__}, {platform.platform()}; load average at the end {load} "
-                   f"(the machine was shared); training {t_train / 60:.1f} min, evaluation {t_eval / 60:.1f} min, "
-                   f"total {(time.perf_counter() - t_start) / 60:.1f} min",
+        "machine": f"{device}, torch {torch.__version__}, {platform.platform()}; the machine was shared with other "
+                   f"jobs (load averages below)",
+        "timing": timing,
     }
     report = write_report(a, facts, results, arms, seeds, summaries)
     Path(a.results).write_text(report)

@@ -110,3 +110,14 @@ def _load_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_train_quick_reports_model_and_bicubic(random_root):
+    from gameir.training import train_quick
+
+    r = train_quick(random_root, seconds=2.0, lr_patch=8, batch_size=2, threads=1)
+    assert r["steps"] >= 3 and r["test_frames"] == 3 and r["run_dir"] is None
+    assert np.isfinite(r["psnr_model"]) and np.isfinite(r["psnr_bicubic"])
+    assert r["beats_bicubic"] == (r["psnr_model"] > r["psnr_bicubic"])
+    with pytest.raises(ValueError, match="seconds must be > 0"):
+        train_quick(random_root, seconds=0)
