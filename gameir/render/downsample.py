@@ -12,6 +12,7 @@ Per buffer:
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from gameir.scene.material import linear_to_srgb, srgb_to_linear
@@ -26,13 +27,21 @@ def _blocks(a: np.ndarray, s: int) -> np.ndarray:
     return a.reshape((h, s, w, s) + a.shape[2:])
 
 
-def _mean(a: np.ndarray, s: int) -> np.ndarray:
-    return _blocks(a.astype(np.float32), s).mean(axis=(1, 3))
+def _box_mean(a: np.ndarray, s: int) -> np.ndarray:
+    """Mean of each s x s block of a float32 (sH, sW[, C]) array (OpenCV's area resize: exact for an
+    integer factor, and an order of magnitude faster than a numpy reduction over block axes)."""
+    h, w = a.shape[0] // s, a.shape[1] // s
+    out = cv2.resize(np.ascontiguousarray(a, dtype=np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    return out.reshape((h, w) + a.shape[2:])
 
 
 def _srgb_mean(a: np.ndarray, s: int) -> np.ndarray:
-    lin = _blocks(_SRGB_TO_LINEAR[a], s).mean(axis=(1, 3))
-    return np.clip(np.rint(linear_to_srgb(lin) * 255.0), 0, 255).astype(np.uint8)
+    lin = cv2.LUT(a, _SRGB_TO_LINEAR) if a.shape[-1] <= 4 else _SRGB_TO_LINEAR[a]
+    return np.clip(np.rint(linear_to_srgb(_box_mean(lin, s)) * 255.0), 0, 255).astype(np.uint8)
+
+
+def _centre(a: np.ndarray, s: int) -> np.ndarray:
+    return np.ascontiguousarray(a[s // 2::s, s // 2::s])
 
 
 def downsample_buffers(buffers: dict[str, np.ndarray], s: int) -> dict[str, np.ndarray]:
@@ -45,33 +54,30 @@ def downsample_buffers(buffers: dict[str, np.ndarray], s: int) -> dict[str, np.n
     """
     if s == 1:
         return buffers
-    c = s // 2
     out: dict[str, np.ndarray] = {}
-    geo = centre_geo = None
+    same = count = centre_geo = None
     if "depth" in buffers:
-        geo = _blocks(np.isfinite(buffers["depth"]), s)          # (H, s, W, s)
-        centre_geo = geo[:, c, :, c]
+        geo = np.isfinite(buffers["depth"])
+        centre_geo = _centre(geo, s)
+        # Samples whose coverage (geometry or sky) equals their block's centre sample.
+        same = (geo == np.repeat(np.repeat(centre_geo, s, axis=0), s, axis=1)).astype(np.float32)
+        count = _box_mean(same, s)  # > 0: the centre sample always counts
     for name, arr in buffers.items():
         if name in ("rgb", "basecolor"):
             out[name] = _srgb_mean(arr, s)
         elif name == "hdr":
-            out[name] = _mean(arr, s).astype(np.float16)
+            out[name] = _box_mean(arr, s).astype(np.float16)
         elif name == "material":
-            out[name] = np.clip(np.rint(_mean(arr, s)), 0, 255).astype(np.uint8)
+            out[name] = np.clip(np.rint(_box_mean(arr, s)), 0, 255).astype(np.uint8)
         elif name in ("semantic", "instance"):
-            out[name] = np.ascontiguousarray(_blocks(arr, s)[:, c, :, c])
+            out[name] = _centre(arr, s)
         elif name in ("depth", "normal", "motion"):
-            if geo is None:
+            if same is None:
                 raise ValueError(f"downsampling {name!r} needs the 'depth' buffer to know the coverage")
-            b = _blocks(arr.astype(np.float32), s)
-            same = geo == centre_geo[:, None, :, None]            # samples like the centre one
-            if b.ndim == 5:
-                sel = same[..., None]
-            else:
-                sel = same
-            summed = np.where(sel, np.where(np.isfinite(b), b, 0.0), 0.0).sum(axis=(1, 3))
-            count = same.sum(axis=(1, 3)).astype(np.float32)
-            mean = summed / (count[..., None] if b.ndim == 5 else count)
+            b = arr.astype(np.float32)
+            b[~np.isfinite(b)] = 0.0
+            weight = same if b.ndim == 2 else same[..., None]
+            mean = _box_mean(b * weight, s) / (count if b.ndim == 2 else count[..., None])
             if name == "depth":
                 out[name] = np.where(centre_geo, mean, np.inf).astype(np.float32)
             elif name == "normal":
