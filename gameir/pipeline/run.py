@@ -9,6 +9,7 @@ flight, and re-running the same command renders exactly what is missing.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +71,15 @@ def _finished(root: Path, spec: ClipSpec, entry: dict[str, Any] | None) -> dict[
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(preset: Preset, queue: Any) -> None:
+def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = None) -> None:
+    import os
+
     from gameir.pipeline.clip import ClipRenderer
+
+    if rasterizer_threads and "LP_NUM_THREADS" not in os.environ:
+        # Mesa's llvmpipe rasterises on every core by default; K workers would each start that many
+        # threads. Share the cores instead (read when the GL context is created; ignored by GPU drivers).
+        os.environ["LP_NUM_THREADS"] = str(rasterizer_threads)
 
     _WORKER["renderer"] = ClipRenderer(preset)
     _WORKER["queue"] = queue
@@ -148,7 +156,9 @@ def render_dataset(
             _init_worker(preset, queue)
             results = (_work((spec, str(root))) for spec in todo)
         else:
-            pool = ctx.Pool(min(workers, len(todo)) or 1, initializer=_init_worker, initargs=(preset, queue))
+            procs = min(workers, len(todo)) or 1
+            threads = max(1, (os.cpu_count() or 1) // procs)
+            pool = ctx.Pool(procs, initializer=_init_worker, initargs=(preset, queue, threads))
             results = pool.imap_unordered(_work, [(spec, str(root)) for spec in todo])
         ticker = _Ticker(queue, bar) if workers > 1 else None
         for entry in results:

@@ -98,6 +98,13 @@ def test_two_cluster_jobs_plus_merge_equal_one_run(tiny_root, tmp_path):
     assert load_manifest(out)["splits"] == load_manifest(tiny_root)["splits"]
 
 
+def test_two_worker_processes_give_the_same_shards(tiny_root, tmp_path):
+    out = tmp_path / "workers"
+    subprocess.run(RENDER + ["--out", str(out), "--workers", "2"], check=True)
+    assert shard_hashes(out) == shard_hashes(tiny_root)
+    assert load_manifest(out)["splits"] == load_manifest(tiny_root)["splits"]
+
+
 def test_bad_preset_value_is_named(tmp_path, capsys):
     assert main(["render", "tiny", "--out", str(tmp_path), "--override", "render.scale=0"]) == 2
     assert "render.scale must be an integer >= 1, got 0" in capsys.readouterr().err
