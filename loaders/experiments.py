@@ -5,6 +5,8 @@ Arms (same model, steps, batch, crops and seeds; only the LR input differs):
     A  native LR RGB                       --lr-source native
     B  HR degraded by MATLAB bicubic, RGB  --lr-source bicubic
     C  native LR + depth, normal, basecolor --lr-source native --gbuffers depth,normal,basecolor
+    T  native LR, temporal model            --model temporal --frames 3 (optional: --arms A,B,C,T)
+    D  box-degraded HR, RGB                 --lr-source bilinear-aa (optional)
 Baselines: bicubic, lanczos (OpenCV) and joint bilateral upsampling guided by the HR G-buffers
 (gameir.baselines). Every method is scored on natively rendered LR test frames: PSNR/SSIM in RGB
 and Y (border of `scale` px cropped, data range 1) and the temporal warping error between
@@ -42,6 +44,7 @@ ARMS = {
     "B": {"lr_source": "bicubic", "gbuffers": "", "label": "B: bicubic-degraded HR, RGB"},
     "C": {"lr_source": "native", "gbuffers": "depth,normal,basecolor", "label": "C: native LR + depth, normal, basecolor"},
     "D": {"lr_source": "bilinear-aa", "gbuffers": "", "label": "D: box-degraded HR, RGB"},
+    "T": {"lr_source": "native", "gbuffers": "", "model": "temporal", "label": "T: native LR, RGB, temporal (warped history)"},
 }
 GUIDES = ("depth", "normal", "basecolor")
 
@@ -118,6 +121,8 @@ def train_command(a: argparse.Namespace, arm: str, seed: int, run: Path) -> list
            "--ckpt-every", str(max(1, a.steps // 4)), "--threads", str(a.threads), "--device", a.device, "--quiet"]
     if spec["gbuffers"]:
         cmd += ["--gbuffers", spec["gbuffers"]]
+    if spec.get("model") == "temporal":
+        cmd += ["--model", "temporal", "--frames", "3"]
     return cmd
 
 
@@ -150,7 +155,7 @@ def load_test_items(root: str, test_frames: int) -> list[dict[str, Any]]:
     """Full test frames: native LR + LR G-buffers (model input), HR G-buffers (guides), HR motion."""
     from gameir.data import SRDataset
 
-    lr_set = SRDataset(root, "test", gbuffers=GUIDES, seed=0)
+    lr_set = SRDataset(root, "test", gbuffers=GUIDES + ("motion",), seed=0)
     hr_set = SRDataset(root, "test", gbuffers=GUIDES + ("motion",), gbuffer_res="hr", depth_mode="metres", seed=0)
     lr_metres = SRDataset(root, "test", gbuffers=("depth",), depth_mode="metres", seed=0)
     scale = lr_set.scale
@@ -167,6 +172,7 @@ def load_test_items(root: str, test_frames: int) -> list[dict[str, Any]]:
             "hr_depth": hr_it["depth"], "hr_normal": hr_it["normal"], "hr_basecolor": hr_it["basecolor"],
             "lr_depth": lr_metres[i]["depth"], "lr_normal": it["normal"], "lr_basecolor": it["basecolor"],
             "motion_hr": hr_it["motion"] * scale,  # LR-pixel units at HR -> HR pixels
+            "motion": it["motion"],  # LR pixels at LR: the temporal model's input
         })
     return items
 
@@ -200,7 +206,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
         def predict(b, prev, module=module, n_aux=n_aux, temporal=temporal):
             x = torch.cat([b["lr"], b["lr_aux"][:, :n_aux]], 1) if n_aux else b["lr"]
             if temporal and prev is not None:
-                return module(x, prev, b["motion_hr"][:, :, ::scale, ::scale] / scale)
+                return module(x, prev, b["motion"])
             return module(x)
 
         t0 = time.perf_counter()
@@ -254,9 +260,10 @@ def write_report(a: argparse.Namespace, facts: dict[str, Any], results: dict[str
               f"({facts['test_frames']} frames, {facts['warp_pairs']} consecutive pairs), natively rendered LR input.", ""]
     s0 = next(iter(summaries.values()))
     lines += ["## Budget and protocol", "",
-              f"- Model: CompactSR, {a.n_feats} features, {a.n_blocks} residual blocks, "
-              f"{s0['parameters']:,} parameters (RGB) / "
-              f"{max(s['parameters'] for s in summaries.values()):,} (RGB + 7 G-buffer channels).",
+              f"- Model: CompactSR, {a.n_feats} features, {a.n_blocks} residual blocks; parameters "
+              + ", ".join(f"{arm} {summaries[(arm, seeds[0])]['parameters']:,}" for arm in arms)
+              + (" (T = TemporalSR: + warped previous output, trained on windows of 3 consecutive frames, "
+                 "back-propagating through the recurrence)" if "T" in arms else "") + ".",
               f"- Training per run: {a.steps} steps of AdamW (lr {a.lr}, cosine, warm-up min(100, steps/20)), "
               f"L1 loss, batch {a.batch_size} random LR crops of {a.patch}×{a.patch} with flips/transposes; "
               f"seeds {', '.join(map(str, seeds))} (model init, crops and batch order).",

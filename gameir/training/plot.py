@@ -47,12 +47,20 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-def _fmt(v: float) -> str:
+def _fmt(v: float, step: float | None = None) -> str:
+    """Tick label; with the tick spacing ``step``, enough decimals to tell neighbours apart."""
     if v == 0:
         return "0"
-    if abs(v) >= 1000 or abs(v) < 0.01:
-        return f"{v:.0e}"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.1e}"
+    if step is not None and step > 0:
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        return f"{v:.{decimals}f}"
     return f"{v:.3g}"
+
+
+def _spacing(ticks: list[float]) -> float | None:
+    return min(b - a for a, b in zip(ticks, ticks[1:])) if len(ticks) > 1 else None
 
 
 def _draw_panel(img: np.ndarray, panel: Panel, box: tuple[int, int, int, int]) -> None:
@@ -78,10 +86,11 @@ def _draw_panel(img: np.ndarray, panel: Panel, box: tuple[int, int, int, int]) -
     def to_px(x: float, y: float) -> tuple[int, int]:
         return (int(round(px0 + (x - xlo) / (xhi - xlo) * pw)), int(round(py0 + ph - (y - ylo) / (yhi - ylo) * ph)))
 
-    for t in _nice_ticks(xlo, xhi):
+    xticks = _nice_ticks(xlo, xhi)
+    for t in xticks:
         u, _ = to_px(t, ylo)
         cv2.line(img, (u, py0 + ph), (u, py0 + ph + 4), (0, 0, 0), 1)
-        cv2.putText(img, _fmt(t), (u - 12, py0 + ph + 18), _FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(img, _fmt(t, _spacing(xticks)), (u - 12, py0 + ph + 18), _FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
     if panel.log_y:
         cands = [math.log10(m * 10.0 ** k) for k in range(math.floor(ylo) - 1, math.ceil(yhi) + 1) for m in (1, 2, 5)]
         yticks = [t for t in cands if ylo <= t <= yhi]
@@ -92,7 +101,8 @@ def _draw_panel(img: np.ndarray, panel: Panel, box: tuple[int, int, int, int]) -
     for t in yticks:
         _, v = to_px(xlo, t)
         cv2.line(img, (px0 - 4, v), (px0 + pw, v), (225, 225, 225), 1)
-        cv2.putText(img, _fmt(10 ** t if panel.log_y else t), (x0 + 5, v + 4), _FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
+        label = _fmt(10 ** t) if panel.log_y else _fmt(t, _spacing(yticks))
+        cv2.putText(img, label, (x0 + 5, v + 4), _FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
     cv2.putText(img, panel.x_label, (px0 + pw // 2 - 15, py0 + ph + 38), _FONT, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
     legend_x = px0 + pw
     for i, (label, value) in enumerate(panel.hlines.items()):
