@@ -6,6 +6,7 @@ from that depth, piecewise-constant material/semantic/instance maps and a smooth
 
     python benchmarks/bench_shards.py                 # all codecs x tiles 64/128/256, 3 pairs each
     python benchmarks/bench_shards.py --pairs 2 --tiles 128
+    python benchmarks/bench_shards.py --source rendered   # frames from the renderer (a town clip)
 
 Prints one table; pick the default from it (docs/FORMAT.md says why).
 """
@@ -71,6 +72,23 @@ def scene_frame(h: int, w: int, seed: int, t: int) -> Frame:
     return Frame(buffers=buffers, K=K, c2w=np.eye(4), time_s=t / 30)
 
 
+def rendered_pairs(n: int) -> list:
+    """``n`` consecutive native LR/HR pairs of a town clip (gameir-sr sizes, HR without SSAA)."""
+    from gameir.render import PairRenderer
+    from gameir.worlds import build_world
+    from gameir.worlds.cameras import make_path
+
+    world = build_world("town", 900000, detail="medium")
+    path = make_path(world, "vehicle", n, fps=30, width=LR[1], height=LR[0], fov_y_deg=70)
+    pairs = []
+    with PairRenderer(lr_size=(LR[1], LR[0]), scale=2) as pair:
+        for i in range(n):
+            prev = path.camera(i - 1) if i else None
+            lr, hr = pair.render(world.scene, path.camera(i), float(path.times_s[i]), prev_camera=prev)
+            pairs.append({"lr": lr, "hr": hr})
+    return pairs
+
+
 def bench(codec: str, tile: int, pairs: list, tmp: Path, crops: int, rng: np.random.Generator) -> dict:
     path = tmp / f"{codec.replace(':', '_')}-{tile}.h5"
     raw = sum(a.nbytes for fs in pairs for fr in fs.values() for a in fr.buffers.values())
@@ -109,9 +127,14 @@ def main() -> None:
     parser.add_argument("--tiles", default="64,128,256", help="chunk tile edges to try (pixels)")
     parser.add_argument("--codecs", default=",".join(CODECS))
     parser.add_argument("--crops", type=int, default=30, help="random crops timed per configuration")
+    parser.add_argument("--source", choices=("synthetic", "rendered"), default="synthetic",
+                        help="rendered-like stand-ins (photos, analytic depth) or frames from the renderer")
     args = parser.parse_args()
-    print(f"building {args.pairs} rendered-like LR/HR pairs ({LR[1]}x{LR[0]} + {HR[1]}x{HR[0]}, all buffers)...")
-    pairs = [{"lr": scene_frame(*LR, 1, t), "hr": scene_frame(*HR, 1, t)} for t in range(args.pairs)]
+    print(f"building {args.pairs} {args.source} LR/HR pairs ({LR[1]}x{LR[0]} + {HR[1]}x{HR[0]}, all buffers)...")
+    if args.source == "rendered":
+        pairs = rendered_pairs(args.pairs)
+    else:
+        pairs = [{"lr": scene_frame(*LR, 1, t), "hr": scene_frame(*HR, 1, t)} for t in range(args.pairs)]
     raw_pair = sum(a.nbytes for fr in pairs[0].values() for a in fr.buffers.values()) / 1e6
     print(f"raw bytes per pair: {raw_pair:.1f} MB\n")
     rng = np.random.default_rng(0)
