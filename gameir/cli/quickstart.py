@@ -16,7 +16,7 @@ __all__ = ["register", "run"]
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "quickstart", help="check the environment, render the tiny SR and NVS splits, verify and preview them",
+        "quickstart", help="render, verify, preview, evaluate and train on the tiny SR and NVS splits",
         description="The main job on a small scale: environment facts (as `gameir doctor`); the `tiny` (SR, "
                     "64x48 -> 128x96) and `tiny-nvs` (4-view rig) presets rendered natively with every G-buffer "
                     "into --out; `gameir verify` on both; a contact sheet of one LR/HR pair and its G-buffers; "
