@@ -6,8 +6,6 @@ import argparse
 import json
 from typing import Any
 
-from gameir.shards.info import describe_path
-
 __all__ = ["register", "run"]
 
 
@@ -41,6 +39,8 @@ def _print_shard(info: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gameir.shards.info import describe_path  # h5py: imported only when the verb runs
+
     info = describe_path(args.path)
     if args.json:
         print(json.dumps(info, indent=2, default=str))

@@ -53,8 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError, FileExistsError, CLIError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError, ImportError, CLIError) as exc:
         print(f"gameir {args.verb}: error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        from gameir.render.context import GLUnavailableError
+
+        if not isinstance(exc, GLUnavailableError):
+            raise
+        print(f"gameir {args.verb}: error: {exc}", file=sys.stderr)  # names what to install
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from gameir.shards.manifest import rebuild_manifest
-
 __all__ = ["register"]
 
 
@@ -48,6 +46,8 @@ def _print_summary(manifest: dict) -> None:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
+    from gameir.shards.manifest import rebuild_manifest
+
     manifest = rebuild_manifest(args.dir)
     _print_summary(manifest)
     print(f"wrote {args.dir}/manifest.json")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import cv2
 
 from gameir.fileio import atomic_write_bytes
 
@@ -81,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     title = (f"{args.world} seed {args.seed} {args.weather} {'static' if args.static else 'dynamic'} {kind} "
              f"frame {i}  {world.metadata['triangles']} tris  LR {w}x{h}  HR x{args.scale}")
     sheet = contact_sheet(lr, hr, tile_width=args.tile_width, title=title)
+    import cv2
+
     ok, png = cv2.imencode(".png", sheet[..., ::-1])
     if not ok:
         raise ValueError(f"could not encode {args.out!r} as PNG")

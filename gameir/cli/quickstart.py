@@ -6,8 +6,6 @@ import argparse
 import time
 from pathlib import Path
 
-import cv2
-
 from gameir.cli.doctor import collect_facts
 from gameir.fileio import atomic_write_bytes
 
@@ -34,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _preview(root: Path, out: Path) -> Path:
     """Contact sheet of the first SR shard's first LR/HR pair and every HR G-buffer."""
+    import cv2
+
     from gameir.preview import contact_sheet
     from gameir.shards.manifest import load_manifest, manifest_shards
     from gameir.shards.reader import ShardReader

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gameir.shards.verify import verify_path
-
 __all__ = ["register", "run"]
 
 
@@ -27,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gameir.shards.verify import verify_path
+
     faults, warnings = verify_path(args.path, split=args.split, check_values=not args.no_values)
     for line in warnings:
         print(f"warning: {line}", file=sys.stderr)

@@ -67,3 +67,15 @@ def test_quickstart_renders_verifies_previews_evaluates_and_trains(tmp_path, cap
     summary = json.loads((out / "eval" / "sr-bicubic" / "summary.json").read_text())
     assert 15 < summary["overall"]["psnr"] < 50  # a real score of real frames, not inf or 0
     assert "test PSNR" in text and ("beats bicubic" in text or "does NOT beat bicubic" in text)
+
+
+def test_missing_egl_driver_is_one_line_naming_what_to_install(tmp_path):
+    """With no EGL vendor library, `gameir render` and `gameir doctor` say what to install, no traceback."""
+    env = dict(__import__("os").environ, __EGL_VENDOR_LIBRARY_FILENAMES=str(tmp_path / "none.json"))
+    render = subprocess.run([sys.executable, "-m", "gameir", "render", "tiny", "--out", str(tmp_path / "d"),
+                             "--clips", "1", "--quiet"], capture_output=True, text=True, env=env)
+    assert render.returncode == 2 and "Traceback" not in render.stderr
+    assert render.stderr.startswith("gameir render: error: could not create a headless EGL OpenGL 3.3 context")
+    assert "apt-get install libegl1" in render.stderr
+    doctor = subprocess.run([sys.executable, "-m", "gameir", "doctor"], capture_output=True, text=True, env=env)
+    assert doctor.returncode == 1 and "apt-get install libegl1" in doctor.stdout
