@@ -11,7 +11,7 @@ import numpy as np
 from gameir.frame import Frame
 from gameir.semantics import colorize_semantic
 
-__all__ = ["colorize_depth", "colorize_motion", "colorize_normal", "colorize_instance", "colorize_buffer",
+__all__ = ["label_tile", "colorize_depth", "colorize_motion", "colorize_normal", "colorize_instance", "colorize_buffer",
            "contact_sheet"]
 
 
@@ -95,7 +95,8 @@ def colorize_buffer(name: str, array: np.ndarray) -> np.ndarray:
     raise ValueError(f"colorize_buffer: unknown buffer {name!r}")
 
 
-def _label(img: np.ndarray, text: str) -> np.ndarray:
+def label_tile(img: np.ndarray, text: str) -> np.ndarray:
+    """Draw ``text`` in white on a black strip at the top-left of an (H, W, 3) uint8 image (in place when contiguous)."""
     img = np.ascontiguousarray(img)
     cv2.rectangle(img, (0, 0), (min(img.shape[1] - 1, 8 + 7 * len(text)), 16), (0, 0, 0), -1)
     cv2.putText(img, text, (4, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
@@ -123,7 +124,7 @@ def contact_sheet(lr: Frame | None, hr: Frame, *, tile_width: int = 320, columns
     def add(img: np.ndarray, label: str) -> None:
         img = cv2.resize(img, (tile_width, tile_h), interpolation=cv2.INTER_NEAREST if img.shape[1] < tile_width
                          else cv2.INTER_AREA)
-        tiles.append(_label(img, label))
+        tiles.append(label_tile(img, label))
 
     if lr is not None and "rgb" in lr.buffers:
         add(lr.buffers["rgb"], f"LR rgb {lr.width}x{lr.height}")

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from gameir.fileio import atomic_write_bytes
+from gameir.preview import label_tile
 
 __all__ = ["side_by_side", "error_map", "worst_crop", "write_png"]
 
@@ -43,13 +44,6 @@ def worst_crop(pred: np.ndarray, gt: np.ndarray, size: tuple[int, int]) -> tuple
     return int(r), int(c)
 
 
-def _label(img: np.ndarray, text: str) -> np.ndarray:
-    img = np.ascontiguousarray(img)
-    cv2.rectangle(img, (0, 0), (min(img.shape[1] - 1, 8 + 7 * len(text)), 16), (0, 0, 0), -1)
-    cv2.putText(img, text, (4, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
-    return img
-
-
 def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.ndarray, *, title: str = "",
                  panel_width: int = 480, zoom_fraction: float = 0.25, max_err: float = 0.1) -> np.ndarray:
     """Labelled picture: the given panels, then the error map; below, each zoomed on the worst region.
@@ -78,9 +72,9 @@ def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.
         full = cv2.resize(img, (pw, ph), interpolation=cv2.INTER_AREA if pw < w else cv2.INTER_NEAREST)
         y0, x0 = round(r0 * ph / h), round(c0 * pw / w)
         cv2.rectangle(full, (x0, y0), (round((c0 + cw) * pw / w) - 1, round((r0 + ch) * ph / h) - 1), (0, 255, 0), 1)
-        top.append(_label(full, label))
+        top.append(label_tile(full, label))
         crop = img[r0:r0 + ch, c0:c0 + cw]
-        bottom.append(_label(cv2.resize(crop, (pw, ph), interpolation=cv2.INTER_NEAREST), f"{label} (zoom)"))
+        bottom.append(label_tile(cv2.resize(crop, (pw, ph), interpolation=cv2.INTER_NEAREST), f"{label} (zoom)"))
     sheet = np.concatenate([np.concatenate(top, axis=1), np.concatenate(bottom, axis=1)], axis=0)
     if title:
         bar = np.zeros((20, sheet.shape[1], 3), np.uint8)

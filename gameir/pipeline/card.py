@@ -15,6 +15,7 @@ import numpy as np
 from gameir import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
 from gameir.pipeline.presets import Preset
+from gameir.preview import label_tile
 from gameir.semantics import SEMANTIC_CLASSES
 from gameir.shards.manifest import load_manifest, manifest_shards
 from gameir.shards.reader import ShardReader
@@ -93,8 +94,7 @@ def contact_sheet(root: str | os.PathLike, *, max_clips: int = 6, frame: int = 0
                     img = reader.read("rgb", level, min(frame, reader.num_frames - 1), view=view)
                     h = round(img.shape[0] * tile_width / img.shape[1])
                     img = cv2.resize(img, (tile_width, h), interpolation=cv2.INTER_NEAREST)
-                    cv2.putText(img, f"{entry['clip_id']} {level}", (4, 14), cv2.FONT_HERSHEY_PLAIN, 0.9, (255, 255, 255), 1)
-                    tiles.append(img)
+                    tiles.append(label_tile(img, f"{entry['clip_id']} {level}"))
             rows.append(np.concatenate(tiles, axis=1))
     width = max(r.shape[1] for r in rows)
     rows = [np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0))) for r in rows]
