@@ -9,7 +9,7 @@ __all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "LIGHT_POINT", "LIGHT_SPOT", "WRAP
 
 #: G-buffer pass output locations (fragment shader ``layout(location = ...)``), in attachment order.
 GBUFFER_LOCATIONS: dict[str, int] = {
-    "LOC_SCENE_COLOR": 0,  # RGBA16F: emissive + sky (exposed), then the lighting pass adds to it
+    "LOC_SCENE_COLOR": 0,  # RGBA16F: emissive radiance (exposed); the lighting pass adds to it
     "LOC_BASECOLOR": 1,    # RGBA8: sRGB-encoded albedo
     "LOC_NORMAL": 2,       # RGBA16F: world unit normal, 0 for sky
     "LOC_MATERIAL": 3,     # RGBA8: metallic, specular, roughness

@@ -1,7 +1,7 @@
 """`Renderer`: the headless deferred renderer (scene + camera + time -> Frame of G-buffers).
 
-Passes per frame (docs/RENDERER.md): sun shadow map -> depth pre-pass -> G-buffer MRT (+ sky on
-the far plane) -> deferred lighting with fog and ACES tone mapping to sRGB 8-bit in one pass (or,
+Passes per frame (docs/RENDERER.md): sun shadow map -> depth pre-pass -> G-buffer MRT (+ sky motion
+and tag on the far plane) -> deferred lighting with fog and ACES tone mapping to sRGB 8-bit in one pass (or,
 with MSAA, a forward-shaded multisampled colour pass, resolved, then tone-mapped) -> optional
 FXAA -> readback.
 """
@@ -293,8 +293,6 @@ class Renderer:
         set_uniform(prog, "u_specular", mat.specular)
         set_uniform(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
         set_uniform(prog, "u_normal_scale", mat.normal_scale)
-        set_uniform(prog, "u_has_base_tex", int(mat.base_color_texture is not None))
-        set_uniform(prog, "u_has_normal_tex", int(mat.normal_texture is not None))
         set_uniform(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)
         wrap_b = mat.base_color_texture.wrap if mat.base_color_texture is not None else "repeat"
         wrap_n = mat.normal_texture.wrap if mat.normal_texture is not None else "repeat"
@@ -310,6 +308,9 @@ class Renderer:
         ready: set[int] = set()  # programs whose pass uniforms are set (they keep them between draws)
         for d in draws:
             var = variants + (("ALPHA_TEST",) if d.material.alpha_cutoff is not None else ())
+            if program_name == "gbuffer.glsl":  # texture lookups (and their varyings) only where used
+                var += (("BASE_TEX",) if d.material.base_color_texture is not None else ()) + \
+                       (("NORMAL_TEX",) if d.material.normal_texture is not None else ())
             prog = self._core.programs.get(program_name, var)
             batch = gpu.batch(d.mesh, d.material, d.count)
             batch.instances.write(d.records.tobytes())
@@ -363,8 +364,11 @@ class Renderer:
         ctx.enable(_DEPTH_TEST)
         ctx.depth_func = "<"
         ctx.disable(_BLEND)
-        tg.gbuffer.use()
+        # Sky values everywhere: 0 in every attachment but depth (+inf); the sky pass then adds the
+        # sky's motion and tag where no geometry was drawn.
         tg.gbuffer.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        tg.depth_target.clear(math.inf)
+        tg.gbuffer.use()
         if self.depth_prepass:  # shade each G-buffer pixel once: llvmpipe pays per shaded fragment
             tg.depth_only.use()
             # Cut-outs stay out of the pre-pass: their coverage depends on the biased, anisotropic
@@ -378,11 +382,13 @@ class Renderer:
         self._draw_batches(draws, "gbuffer.glsl", (), dict(self._cam_u, u_exposure=self._shade_u["u_exposure"]),
                            cull=True)
         ctx.depth_func = "<"
-        self._sky(())
         ctx.disable_direct(_GL_FRAMEBUFFER_SRGB)
+        tg.sky.use()
+        self._sky(())
 
     def _sky(self, variants: tuple[str, ...]) -> None:
-        """Sky on the far plane wherever no geometry was drawn (depth test LEQUAL, no depth write)."""
+        """Sky on the far plane of the bound framebuffer wherever no geometry was drawn (depth test
+        LEQUAL, no depth write): motion and tag into ``Targets.sky``, or radiance with FORWARD."""
         ctx = self._core.ctx
         prog = self._core.programs.get("sky.glsl", variants)
         for name, value in {**self._shade_u, **self._cam_u}.items():

@@ -29,9 +29,11 @@ class Targets:
 
     Attributes:
         tex: attachment name -> moderngl texture: the G-buffer attachments (``scene_color`` holds
-            emissive + sky), ``hdr`` (exposed linear radiance), ``ldr`` (tone-mapped sRGB, alpha =
+            emissive radiance), ``hdr`` (exposed linear radiance), ``ldr`` (tone-mapped sRGB, alpha =
             luma) and, with FXAA, ``final``.
         gbuffer: framebuffer of the 8 G-buffer attachments + depth; depth_only: its depth alone.
+        sky: ``motion`` + ``semantic`` over the same depth (the sky pass); depth_target: the
+            ``depth`` attachment alone (cleared to +inf).
         lit: framebuffer of ``hdr`` + ``ldr`` (deferred lighting and tone mapping in one pass).
         hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
@@ -55,6 +57,10 @@ class Targets:
         depth = self._keep(ctx.depth_renderbuffer((width, height)))
         self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
         self.depth_only = self._keep(ctx.framebuffer(depth_attachment=depth))  # depth pre-pass
+        # The sky pass writes only what varies per sky pixel (motion) plus its tag; every other
+        # attachment is cleared to its sky value, and the lighting pass computes the sky radiance.
+        self.sky = self._keep(ctx.framebuffer([self.tex["motion"], self.tex["semantic"]], depth))
+        self.depth_target = self._keep(ctx.framebuffer([self.tex["depth"]]))  # cleared to +inf
         self.tex["hdr"] = self._keep(ctx.texture((width, height), 4, dtype="f2"))
         self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
         self.tex["ldr"].repeat_x = self.tex["ldr"].repeat_y = False

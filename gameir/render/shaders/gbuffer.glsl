@@ -11,50 +11,61 @@ in mat4 i_prev_model;  // object -> world at t - dt
 in vec2 i_ids;         // semantic tag, instance id
 uniform mat4 u_view_proj;
 uniform mat4 u_prev_view_proj;
-uniform vec3 u_cam_pos;
-uniform vec3 u_cam_forward;
-out vec3 v_world;
 out vec3 v_normal;
-out vec4 v_tangent;
-out vec2 v_uv;
-out vec4 v_cur_clip;
+out vec4 v_cur_clip;   // w = distance along the optical axis (m)
 out vec4 v_prev_clip;
-out float v_depth;
 flat out uvec2 v_ids;
+#if defined BASE_TEX || defined NORMAL_TEX
+out vec2 v_uv;
+#endif
+#ifdef NORMAL_TEX
+out vec4 v_tangent;
+#endif
+#ifdef FORWARD
+out vec3 v_world;
+#endif
 invariant gl_Position;  // bit-identical to the depth pre-pass (shadow.glsl)
 void main() {
     vec4 world = i_model * vec4(in_position, 1.0);
     mat3 m3 = mat3(i_model);
     v_normal = transpose(inverse(m3)) * in_normal;
-    v_tangent = vec4(m3 * in_tangent.xyz, in_tangent.w * (determinant(m3) < 0.0 ? -1.0 : 1.0));
+#if defined BASE_TEX || defined NORMAL_TEX
     v_uv = in_uv;
+#endif
+#ifdef NORMAL_TEX
+    v_tangent = vec4(m3 * in_tangent.xyz, in_tangent.w * (determinant(m3) < 0.0 ? -1.0 : 1.0));
+#endif
+#ifdef FORWARD
     v_world = world.xyz;
-    v_cur_clip = u_view_proj * world;
+#endif
     v_prev_clip = u_prev_view_proj * (i_prev_model * vec4(in_position, 1.0));
-    v_depth = dot(world.xyz - u_cam_pos, u_cam_forward);
     v_ids = uvec2(i_ids + 0.5);
+    v_cur_clip = u_view_proj * world;
     gl_Position = v_cur_clip;
 }
 #elif defined FRAGMENT_SHADER
 #ifdef FORWARD
 #include "shading.glsl"
 #endif
-in vec3 v_world;
 in vec3 v_normal;
-in vec4 v_tangent;
-in vec2 v_uv;
 in vec4 v_cur_clip;
 in vec4 v_prev_clip;
-in float v_depth;
 flat in uvec2 v_ids;
+#if defined BASE_TEX || defined NORMAL_TEX
+in vec2 v_uv;
+#endif
+#ifdef NORMAL_TEX
+in vec4 v_tangent;
+#endif
+#ifdef FORWARD
+in vec3 v_world;
+#endif
 uniform vec4 u_base_color;     // linear RGBA factor
 uniform float u_roughness;
 uniform float u_metallic;
 uniform float u_specular;
 uniform vec3 u_emissive;       // linear, colour * strength
 uniform float u_normal_scale;
-uniform int u_has_base_tex;
-uniform int u_has_normal_tex;
 uniform float u_alpha_cutoff;
 uniform int u_wrap_base;
 uniform int u_wrap_normal;
@@ -99,7 +110,9 @@ vec4 sample_biased(sampler2D tex, vec2 uv) {
 
 void main() {
     vec4 base = u_base_color;
-    if (u_has_base_tex != 0) base *= sample_biased(u_base_tex, wrap_uv(v_uv, u_wrap_base));
+#ifdef BASE_TEX
+    base *= sample_biased(u_base_tex, wrap_uv(v_uv, u_wrap_base));
+#endif
 #ifdef ALPHA_TEST
     if (base.a < u_alpha_cutoff) discard;
 #endif
@@ -107,7 +120,8 @@ void main() {
     float nl = length(N);
     N = nl > 1e-12 ? N / nl : vec3(0.0, 0.0, 1.0);
     if (!gl_FrontFacing) N = -N;
-    if (u_has_normal_tex != 0) {
+#ifdef NORMAL_TEX
+    {
         vec3 T = v_tangent.xyz - N * dot(N, v_tangent.xyz);
         float tl = length(T);
         if (tl > 1e-12) {
@@ -120,14 +134,16 @@ void main() {
             if (ml > 1e-12) N = mapped / ml;
         }
     }
+#endif
 #ifndef FORWARD
+    // Both ends through the same interpolation: exactly zero motion when nothing moved.
     vec2 cur = (v_cur_clip.xy / v_cur_clip.w * 0.5 + 0.5) * u_size;
     vec2 prev = v_prev_clip.w > 1e-6 ? (v_prev_clip.xy / v_prev_clip.w * 0.5 + 0.5) * u_size : cur;
     o_scene_color = vec4(min(u_emissive * u_exposure, vec3(65000.0)), 1.0);
     o_basecolor = vec4(clamp(base.rgb, 0.0, 1.0), 1.0);  // sRGB attachment: encoded on write
     o_normal = vec4(N, 0.0);
     o_material = vec4(u_metallic, u_specular, u_roughness, 1.0);
-    o_depth = v_depth;
+    o_depth = v_cur_clip.w;
     o_motion = clamp(prev - cur, vec2(-30000.0), vec2(30000.0));
     o_semantic = v_ids.x;
     o_instance = v_ids.y;

@@ -1,5 +1,6 @@
 // Deferred lighting + tone mapping: one full-screen pass over the G-buffer. With T the fog
-// transmittance and E the scene colour (emissive + sky, exposed): hdr = (lit + E) * T + fog * (1 - T);
+// transmittance and E the scene colour (emissive, exposed; the sky radiance where depth is +inf):
+// hdr = (lit + E) * T + fog * (1 - T);
 // ldr = tonemap(hdr) (sRGB 8-bit, alpha = luma for FXAA).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
@@ -23,9 +24,11 @@ void main() {
     vec3 ray = view.xyz / view.w;
     ray /= -ray.z;                             // camera space, z = -1: point = ray * depth
     vec3 d = normalize(u_cam_rot * ray);
-    vec3 lit = vec3(0.0);
+    vec3 lit;
     float dist = u_fog.w;
-    if (!isinf(depth)) {
+    if (isinf(depth)) {
+        lit = finite_or_zero(sky_radiance(d) * u_exposure);
+    } else {
         vec3 P = u_cam_pos + u_cam_rot * (ray * depth);
         dist = depth * length(ray);
         vec3 N = texelFetch(u_normal, p, 0).xyz;
