@@ -17,8 +17,10 @@ uniform vec2 u_size;
 layout(location = 0) out vec4 o_hdr;
 layout(location = 1) out vec4 o_ldr;
 void main() {
-    ivec2 p = ivec2(gl_FragCoord.xy);
-    float depth = texelFetch(u_depth, p, 0).r;
+    // Nearest-filtered lookups at texel centres: the texels an integer fetch would read, and
+    // cheaper on llvmpipe.
+    vec2 uv = gl_FragCoord.xy / u_size;
+    float depth = texture(u_depth, uv).r;
     vec2 ndc = gl_FragCoord.xy / u_size * 2.0 - 1.0;
     vec4 view = u_inv_proj * vec4(ndc, 1.0, 1.0);
     vec3 ray = view.xyz / view.w;
@@ -31,13 +33,13 @@ void main() {
     } else {
         vec3 P = u_cam_pos + u_cam_rot * (ray * depth);
         dist = depth * length(ray);
-        vec3 N = texelFetch(u_normal, p, 0).xyz;
-        vec3 albedo = texelFetch(u_basecolor, p, 0).rgb;  // sRGB texture: decoded by the sampler
-        vec3 m = texelFetch(u_material, p, 0).rgb;
+        vec3 N = texture(u_normal, uv).xyz;
+        vec3 albedo = texture(u_basecolor, uv).rgb;  // sRGB texture: decoded by the sampler
+        vec3 m = texture(u_material, uv).rgb;
         lit = shade(P, N, -d, albedo, m.x, m.y, m.z) * u_exposure;
     }
     float T = fog_transmittance(d, dist);
-    lit += texelFetch(u_scene_color, p, 0).rgb;
+    lit += texture(u_scene_color, uv).rgb;
     vec3 hdr = finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T));
     o_hdr = vec4(hdr, 1.0);
     o_ldr = tonemap_ldr(hdr);
