@@ -78,6 +78,18 @@ def test_ssaa_downsample_rules():
         downsample_buffers({"normal": normal}, 2)
 
 
+def test_ssaa_srgb_encoding_equals_the_float64_formula():
+    from gameir.render.downsample import _CODE_STEPS, _encode_srgb8
+    from gameir.scene.material import linear_to_srgb
+
+    x = np.linspace(0.0, 1.0, 1_000_001, dtype=np.float32)
+    # plus the float32 neighbours of every code boundary, where a float32 power alone goes wrong
+    steps = _CODE_STEPS[1:-1].astype(np.float32)
+    x = np.concatenate([x, steps, np.nextafter(steps, 0), np.nextafter(steps, 1), [-0.5, 1.5]]).astype(np.float32)
+    ref = np.clip(np.rint(linear_to_srgb(x) * 255.0), 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(_encode_srgb8(x), ref)
+
+
 def test_same_inputs_give_identical_bytes():
     with Renderer(32, 24, aa="fxaa") as r:
         a = r.render(_edge_scene(), CAM, 0.5)
