@@ -32,8 +32,8 @@ class Targets:
             emissive radiance), ``hdr`` (exposed linear radiance), ``ldr`` (tone-mapped sRGB, alpha =
             luma) and, with FXAA, ``final``.
         gbuffer: framebuffer of the 8 G-buffer attachments + depth; depth_only: its depth alone.
-        sky: ``motion`` + ``semantic`` over the same depth (the sky pass); depth_target: the
-            ``depth`` attachment alone (cleared to +inf).
+        sky: ``motion``, ``semantic`` and ``depth`` attachments over the same depth buffer (the sky
+            pass; depth writes masked).
         lit: framebuffer of ``hdr`` + ``ldr`` (deferred lighting and tone mapping in one pass).
         hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
@@ -57,10 +57,10 @@ class Targets:
         depth = self._keep(ctx.depth_renderbuffer((width, height)))
         self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
         self.depth_only = self._keep(ctx.framebuffer(depth_attachment=depth))  # depth pre-pass
-        # The sky pass writes only what varies per sky pixel (motion) plus its tag; every other
-        # attachment is cleared to its sky value, and the lighting pass computes the sky radiance.
-        self.sky = self._keep(ctx.framebuffer([self.tex["motion"], self.tex["semantic"]], depth))
-        self.depth_target = self._keep(ctx.framebuffer([self.tex["depth"]]))  # cleared to +inf
+        # The sky pass writes only what differs from the G-buffer clear (0) on sky pixels: motion,
+        # tag and +inf depth; the lighting pass computes the sky radiance. It tests depth, never writes it.
+        self.sky = self._keep(ctx.framebuffer([self.tex["motion"], self.tex["semantic"], self.tex["depth"]], depth))
+        self.sky.depth_mask = False
         self.tex["hdr"] = self._keep(ctx.texture((width, height), 4, dtype="f2"))
         self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
         self.tex["ldr"].repeat_x = self.tex["ldr"].repeat_y = False

@@ -1,8 +1,8 @@
 // Sky: a full-screen triangle on the far plane (depth test LEQUAL) where no geometry was drawn.
-// Default: writes what varies per sky pixel into the sky framebuffer (location 0: motion from the
-// camera rotation, directions at infinity; location 1: the sky tag); the G-buffer clear holds every
-// other sky value and the lighting pass computes the sky radiance. Variant FORWARD: writes exposed,
-// fogged sky radiance to location 0 only (the MSAA colour path).
+// Default: writes what differs from the G-buffer clear (0) on sky pixels into the sky framebuffer:
+// motion from the camera rotation (directions at infinity), the sky tag and depth +inf; the lighting
+// pass computes the sky radiance. Variant FORWARD: writes exposed, fogged sky radiance to location 0
+// only (the MSAA colour path).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -15,6 +15,7 @@ uniform vec2 u_size;
 #ifndef FORWARD
 layout(location = 0) out vec2 o_motion;  // backward motion, pixels, y down
 layout(location = 1) out uint o_semantic;
+layout(location = 2) out float o_depth;  // metres along the optical axis: +inf
 #else
 layout(location = 0) out vec4 o_color;
 #endif
@@ -29,6 +30,7 @@ void main() {
     vec2 prev = prev_clip.w > 1e-6 ? (prev_clip.xy / prev_clip.w * 0.5 + 0.5) * u_size : cur;
     o_motion = clamp(prev - cur, vec2(-30000.0), vec2(30000.0));
     o_semantic = SKY_SEMANTIC;
+    o_depth = uintBitsToFloat(0x7F800000u);
 #else
     vec3 sky = finite_or_zero(sky_radiance(d) * u_exposure);
     float T = fog_transmittance(d, u_fog.w);
