@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", help="dataset root (with manifest.json) or a shard file")
     parser.add_argument("--split", help="only this split")
-    parser.add_argument("--no-values", action="store_true", help="skip the NaN/inf scan of float buffers")
+    parser.add_argument("--no-values", action="store_true", help="skip decoding the buffers (chunk corruption and the NaN/inf scan of float buffers)")
     parser.add_argument("--quiet", action="store_true", help="print faults only")
     parser.set_defaults(func=run)
 

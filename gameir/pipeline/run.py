@@ -75,11 +75,14 @@ def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = No
     import os
 
     from gameir.pipeline.clip import ClipRenderer
+    from gameir.threads import THREADS_ENV
 
-    if rasterizer_threads and "LP_NUM_THREADS" not in os.environ:
-        # Mesa's llvmpipe rasterises on every core by default; K workers would each start that many
-        # threads. Share the cores instead (read when the GL context is created; ignored by GPU drivers).
-        os.environ["LP_NUM_THREADS"] = str(rasterizer_threads)
+    if rasterizer_threads:
+        # Mesa's llvmpipe rasterises on every core by default, and the SSAA downsampling and chunk
+        # compression use up to one thread per core; K workers would each start that many. Share the
+        # cores instead (LP_NUM_THREADS is read when the GL context is created; GPU drivers ignore it).
+        os.environ.setdefault("LP_NUM_THREADS", str(rasterizer_threads))
+        os.environ.setdefault(THREADS_ENV, str(rasterizer_threads))
 
     _WORKER["renderer"] = ClipRenderer(preset)
     _WORKER["queue"] = queue

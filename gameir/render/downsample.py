@@ -18,11 +18,11 @@ import cv2
 import numpy as np
 
 from gameir.scene.material import srgb_to_linear
+from gameir.threads import cpu_threads
 
 __all__ = ["downsample_buffers"]
 
 _RULES = ("rgb", "basecolor", "hdr", "material", "semantic", "instance", "depth", "normal", "motion")
-_THREADS = 2
 
 _SRGB_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
 # Linear value at which the 8-bit sRGB code steps from c - 1 to c (index c), with -inf / +inf ends:
@@ -112,5 +112,5 @@ def downsample_buffers(buffers: dict[str, np.ndarray], s: int) -> dict[str, np.n
         return (mean / s).astype(np.float16)
 
     # numpy and OpenCV release the GIL: buffers are reduced concurrently.
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(cpu_threads(), len(buffers)))) as pool:
         return dict(zip(buffers, pool.map(one, buffers)))

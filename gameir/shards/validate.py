@@ -25,8 +25,9 @@ def validate_shard(path: str | os.PathLike, *, check_values: bool = True) -> lis
     Each fault is one line that starts with the file name. Checks: it opens as HDF5; every required
     attribute is present and well-formed; each declared level has every declared buffer with the
     shape and dtype of :mod:`gameir.buffers` and the declared frame (and view) count; camera arrays
-    have the right shapes and are finite; with ``check_values``, float buffers hold no NaN and no
-    inf, except +inf in ``depth``.
+    have the right shapes and are finite; with ``check_values``, every chunk of every buffer
+    decodes (a corrupted chunk is a fault) and float buffers hold no NaN and no inf, except +inf
+    in ``depth``.
     """
     path = Path(path)
     try:
@@ -96,7 +97,7 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
                 faults.append(f"{path}: level {level!r} buffer {name!r} is {ds.shape} {ds.dtype}, "
                               f"expected {expected} {spec.dtype}")
                 continue
-            if check_values and spec.dtype.kind == "f":
+            if check_values:  # decodes every chunk of every buffer: a corrupted chunk raises here
                 for i in range(num_frames):
                     try:
                         check_buffer_values(name, ds[i], f"{path}: level {level!r} frame {i}")

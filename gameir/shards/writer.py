@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -14,6 +15,7 @@ from gameir import __version__
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.fileio import commit_partial, partial_path
 from gameir.frame import Frame
+from gameir.shards.chunks import deflate_chunk, frame_chunks
 from gameir.shards.format import (
     CAMERA_ARRAYS,
     CONVENTIONS,
@@ -27,6 +29,7 @@ from gameir.shards.format import (
     ShardError,
     chunk_shape,
 )
+from gameir.threads import cpu_threads
 
 __all__ = ["ShardWriter", "write_clip", "check_buffer_values"]
 
@@ -42,6 +45,11 @@ def check_buffer_values(name: str, array: np.ndarray, where: str) -> None:
         where: text naming the file and frame, put at the head of the message.
     """
     if array.dtype.kind != "f":
+        return
+    if array.dtype == np.float16:  # numpy's float16 isnan/isinf are slow: test the exponent bits
+        if not np.any((array.view(np.uint16) & 0x7C00) == 0x7C00):
+            return
+    elif np.isfinite(array).all():
         return
     nan = int(np.count_nonzero(np.isnan(array)))
     if nan:
@@ -73,6 +81,9 @@ class ShardWriter:
         render: JSON-serialisable render settings (aa, ssaa, lod bias, ...).
         codec: compression of buffer datasets.
         tile: chunk tile edge in pixels.
+        threads: threads compressing chunks (gzip codec: shuffle + deflate done by the writer and
+            stored with ``write_direct_chunk``, see :mod:`gameir.shards.chunks`); default
+            :func:`gameir.threads.cpu_threads`.
 
     Example:
         >>> with ShardWriter("clip.h5", levels={"lr": (24, 32)}, buffers=["rgb"], clip_id="c0") as w:
@@ -93,8 +104,11 @@ class ShardWriter:
         render: Mapping[str, Any] | None = None,
         codec: Codec = DEFAULT_CODEC,
         tile: int = DEFAULT_TILE,
+        threads: int | None = None,
     ) -> None:
         self.path = Path(path)
+        if threads is not None and (isinstance(threads, bool) or int(threads) != threads or threads < 1):
+            raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         if kind == "nvs" and num_views < 1:
@@ -119,6 +133,11 @@ class ShardWriter:
         self.kind = kind
         self.num_views = int(num_views)
         self.num_frames = 0
+        self._codec = codec
+        self._pool: ThreadPoolExecutor | None = None
+        n_threads = cpu_threads() if threads is None else int(threads)
+        if codec.name == "gzip" and n_threads > 1:
+            self._pool = ThreadPoolExecutor(n_threads, thread_name_prefix="gameir-deflate")
         self._partial = partial_path(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file: h5py.File | None = h5py.File(self._partial, "w", libver=("earliest", "v110"))
@@ -200,12 +219,17 @@ class ShardWriter:
 
         f = self._file
         n = i + 1
+        arrays = []  # (dataset, frame array) of every buffer at every level
         for level, views in per_level.items():
             group = f[level]
             for name in self.buffers:
                 ds = group[name]
                 ds.resize(n, axis=0)
-                ds[i] = views[0].buffers[name] if self.kind == "sr" else np.stack([fr.buffers[name] for fr in views])
+                arrays.append((ds, views[0].buffers[name] if self.kind == "sr"
+                               else np.stack([fr.buffers[name] for fr in views])))
+        self._write_buffers(i, arrays)
+        for level, views in per_level.items():
+            group = f[level]
             for name in CAMERA_ARRAYS:
                 ds = group["camera"][name]
                 ds.resize(n, axis=0)
@@ -215,6 +239,22 @@ class ShardWriter:
             f[name].resize(n, axis=0)
             f[name][i] = value
         self.num_frames = n
+
+    def _write_buffers(self, i: int, arrays: list[tuple[h5py.Dataset, np.ndarray]]) -> None:
+        """Store frame ``i`` of each dataset: gzip chunks compressed here, in threads; else by HDF5."""
+        if self._codec.name != "gzip":
+            for ds, array in arrays:
+                ds[i] = array
+            return
+        jobs = [(ds, offset, chunk) for ds, array in arrays for offset, chunk in frame_chunks(array, ds.chunks[1:])]
+        level, shuffle = self._codec.level, self._codec.shuffle
+
+        def encode(job: tuple) -> bytes:
+            return deflate_chunk(job[2], level, shuffle)
+
+        encoded = self._pool.map(encode, jobs) if self._pool is not None else map(encode, jobs)
+        for (ds, offset, _), data in zip(jobs, encoded):
+            ds.id.write_direct_chunk((i,) + offset, data)
 
     def _check_frame(self, frame: Frame, h: int, w: int, where: str) -> None:
         if not isinstance(frame, Frame):
@@ -253,11 +293,18 @@ class ShardWriter:
         self._file.flush()
         self._file.close()
         self._file = None
+        self._stop_pool()
         commit_partial(self._partial, self.path)
         return self.path
 
+    def _stop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
     def abort(self) -> None:
         """Close and delete the partial file; the final path is left untouched."""
+        self._stop_pool()
         if self._file is not None:
             try:
                 self._file.close()
@@ -274,7 +321,6 @@ class ShardWriter:
             self.close()
         else:
             self.abort()
-
 
 
 def write_clip(path: str | os.PathLike, frames: Iterable[FrameSet], **writer_kwargs: Any) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import h5py
 import pytest
 
 from gameir.cli.main import main
@@ -61,9 +62,11 @@ def test_truncated_shard_fails_verify_and_validation(synthetic_root, capsys):
 
 def test_corrupted_chunk_fails_validator_even_with_matching_manifest(synthetic_root):
     shard = synthetic_root / "train" / "synthetic-0000.h5"
+    with h5py.File(shard) as f:  # where the compressed bytes of one chunk lie in the file
+        info = f["hr/rgb"].id.get_chunk_info(0)
     data = bytearray(shard.read_bytes())
-    for offset in range(len(data) // 3, len(data) // 3 + 4000):  # smash compressed chunk bytes
-        data[offset] = 0
+    middle = info.byte_offset + info.size // 2
+    data[middle - 32:middle + 32] = bytes(64)  # smash compressed chunk bytes
     shard.write_bytes(bytes(data))
     rebuild_manifest(synthetic_root)  # hashes now agree: only the validator can find the fault
     faults, _ = verify_path(synthetic_root)
