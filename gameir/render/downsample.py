@@ -1,4 +1,7 @@
-"""Box-downsampling of supersampled (SSAA) buffers to the output resolution (numpy).
+"""Box-downsampling of supersampled (SSAA) buffers to the output resolution: the numpy reference.
+
+The renderer resolves SSAA on the GL side with the same rules (``resolve_color.glsl``,
+``resolve_geometry.glsl``); this module is the specification they are tested against.
 
 Per buffer:
 - ``rgb``, ``basecolor``: mean of the s x s samples in linear light (sRGB decoded, averaged,
@@ -20,14 +23,17 @@ import numpy as np
 from gameir.scene.material import srgb_to_linear
 from gameir.threads import cpu_threads
 
-__all__ = ["downsample_buffers"]
+__all__ = ["downsample_buffers", "SRGB_TO_LINEAR", "CODE_STEPS"]
 
 _RULES = ("rgb", "basecolor", "hdr", "material", "semantic", "instance", "depth", "normal", "motion")
 
-_SRGB_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
+#: 8-bit sRGB code -> linear value (float32): the decoding both implementations use.
+SRGB_TO_LINEAR = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
 # Linear value at which the 8-bit sRGB code steps from c - 1 to c (index c), with -inf / +inf ends:
 # code c is right for x iff _CODE_STEPS[c] <= x < _CODE_STEPS[c + 1].
 _CODE_STEPS = np.concatenate([[-np.inf], srgb_to_linear((np.arange(1, 256) - 0.5) / 255.0), [np.inf]])
+#: The same boundaries as float32 for the GL resolve pass (index 0 unused).
+CODE_STEPS = np.concatenate([[0.0], _CODE_STEPS[1:256]]).astype(np.float32)
 
 
 def _blocks(a: np.ndarray, s: int) -> np.ndarray:
@@ -58,7 +64,7 @@ def _encode_srgb8(x: np.ndarray) -> np.ndarray:
 
 
 def _srgb_mean(a: np.ndarray, s: int) -> np.ndarray:
-    lin = cv2.LUT(a, _SRGB_TO_LINEAR) if a.shape[-1] <= 4 else _SRGB_TO_LINEAR[a]
+    lin = cv2.LUT(a, SRGB_TO_LINEAR) if a.shape[-1] <= 4 else SRGB_TO_LINEAR[a]
     return _encode_srgb8(_box_mean(lin, s))
 
 

@@ -18,11 +18,11 @@ from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
 from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, WRAP_CODES
 from gameir.render.core import GLCore, set_uniform
-from gameir.render.downsample import downsample_buffers
+from gameir.render.downsample import CODE_STEPS, SRGB_TO_LINEAR
 from gameir.render.draws import Draw, collect_draws
 from gameir.render.readback import read_buffers
 from gameir.render.shadows import fit_sun_shadow
-from gameir.render.targets import Targets
+from gameir.render.targets import ResolveTargets, Targets
 from gameir.scene.camera import Camera
 from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
 from gameir.scene.material import Material
@@ -43,7 +43,8 @@ class Renderer:
         aa: anti-aliasing mode, one of ``"none"`` (1 sample per pixel, aliased), ``"fxaa"``
             (FXAA on the tone-mapped image), ``"msaa"`` (multisampled forward-shaded colour;
             G-buffers stay 1 spp) or ``"ssaa"`` (everything rendered at ``ssaa`` times the size and
-            box-downsampled, see :mod:`gameir.render.downsample`).
+            box-downsampled by resolve passes on the GL side, by the rules of
+            :mod:`gameir.render.downsample`).
         msaa_samples: 2, 4 or 8 (limited by the driver's GL_MAX_SAMPLES) for ``aa="msaa"``.
         ssaa: integer supersampling factor; must be >= 2 with ``aa="ssaa"`` and 1 otherwise.
         lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1
@@ -114,6 +115,8 @@ class Renderer:
         with core.ctx:
             self._targets: Targets | None = Targets(core.ctx, rw, rh, fxaa=aa == "fxaa",
                                                     msaa_samples=self.msaa_samples)
+            self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
+                                                     if self.ssaa > 1 else None)
         self._shadow_tex: Any = None
         self._shade_u: dict[str, Any] = {}
         self._cam_u: dict[str, Any] = {}
@@ -132,11 +135,12 @@ class Renderer:
         core = getattr(self, "_core", None)
         if core is None:
             return
-        targets = getattr(self, "_targets", None)
-        if targets is not None:
-            with core.ctx:
-                targets.release()
-            self._targets = None
+        for attr in ("_targets", "_resolved"):
+            targets = getattr(self, attr, None)
+            if targets is not None:
+                with core.ctx:
+                    targets.release()
+                setattr(self, attr, None)
         core.users -= 1
         if core.users == 0:
             core.release()
@@ -213,15 +217,11 @@ class Renderer:
                     self._lighting_pass(cam, shade)
                 if tg.final is not None:
                     self._fxaa_pass()
+            if self._resolved is not None:
+                self._resolve_passes()
             core.ctx.finish()
             t1 = time.perf_counter()
-            names = self.buffers
-            if self.ssaa > 1 and "depth" not in names and {"normal", "motion"} & set(names):
-                names = names + ("depth",)  # the downsampling rules need the coverage
-            bufs = read_buffers(core.ctx, tg, names)
-        if self.ssaa > 1:
-            bufs = downsample_buffers(bufs, self.ssaa)
-            bufs = {name: bufs[name] for name in self.buffers}
+            bufs = read_buffers(core.ctx, self._resolved if self._resolved is not None else tg, self.buffers)
         t2 = time.perf_counter()
         self.last_timings = {"render_s": t1 - t0, "readback_s": t2 - t1}
         settings = self.settings
@@ -448,6 +448,26 @@ class Renderer:
         tg.tex["hdr"].use(0)
         set_uniform(prog, "u_hdr", 0)
         self._fullscreen(prog)
+
+    def _resolve_passes(self) -> None:
+        """SSAA: reduce every s x s block of the supersampled targets to one output pixel, on the GL
+        side (rules of :mod:`gameir.render.downsample`), so only output-size buffers are read back."""
+        ctx, tg, out = self._core.ctx, self._targets, self._resolved
+        ctx.disable(_DEPTH_TEST)
+        ctx.disable(_BLEND)
+        ctx.disable_direct(_GL_FRAMEBUFFER_SRGB)  # basecolor codes are written raw
+        for program, fbo, inputs in (("resolve_color.glsl", out.color, ("ldr", "hdr", "basecolor", "material")),
+                                     ("resolve_geometry.glsl", out.geometry,
+                                      ("depth", "normal", "motion", "semantic", "instance"))):
+            prog = self._core.programs.get(program)
+            fbo.use()
+            for unit, name in enumerate(inputs):
+                tg.tex[name].use(unit)
+                set_uniform(prog, "u_" + name, unit)
+            set_uniform(prog, "u_ssaa", self.ssaa)
+            set_uniform(prog, "u_srgb_to_linear", SRGB_TO_LINEAR)
+            set_uniform(prog, "u_code_steps", CODE_STEPS)
+            self._fullscreen(prog)
 
     def _fxaa_pass(self) -> None:
         ctx, tg = self._core.ctx, self._targets

@@ -9,7 +9,7 @@ from typing import Any
 
 from gameir.render.constants import GBUFFER_LOCATIONS
 
-__all__ = ["Targets", "GBUFFER_FORMATS"]
+__all__ = ["Targets", "ResolveTargets", "GBUFFER_FORMATS"]
 
 #: Attachment name -> (components, moderngl dtype), in G-buffer location order.
 GBUFFER_FORMATS: dict[str, tuple[int, str]] = {
@@ -91,3 +91,20 @@ class Targets:
             obj.release()
         self._objects.clear()
         self.tex.clear()
+
+
+class ResolveTargets(Targets):
+    """Output-size targets of a supersampling renderer: the SSAA resolve passes write here and the
+    readback reads here (same attachment names as :class:`Targets`).
+
+    Attributes:
+        color: framebuffer of ``ldr`` (rgb), ``hdr``, ``basecolor``, ``material``.
+        geometry: framebuffer of ``depth``, ``normal``, ``motion``, ``semantic``, ``instance``.
+    """
+
+    def __init__(self, ctx: Any, width: int, height: int) -> None:
+        super().__init__(ctx, width, height, fxaa=False, msaa_samples=0)
+        t = self.tex
+        self.color = self._keep(ctx.framebuffer([t["ldr"], t["hdr"], t["basecolor"], t["material"]]))
+        self.geometry = self._keep(ctx.framebuffer([t["depth"], t["normal"], t["motion"], t["semantic"],
+                                                    t["instance"]]))
