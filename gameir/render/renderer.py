@@ -1,9 +1,9 @@
 """`Renderer`: the headless deferred renderer (scene + camera + time -> Frame of G-buffers).
 
-Passes per frame (docs/RENDERER.md): sun shadow map -> depth pre-pass -> G-buffer MRT (+ sky motion
-and tag on the far plane) -> deferred lighting with fog and ACES tone mapping to sRGB 8-bit in one pass (or,
-with MSAA, a forward-shaded multisampled colour pass, resolved, then tone-mapped) -> optional
-FXAA -> readback.
+Passes per frame (docs/RENDERER.md): sun shadow map -> depth pre-pass -> G-buffer MRT (+ sky motion,
+tag and depth on the far plane) -> deferred lighting with the sky, fog and ACES tone mapping to sRGB
+8-bit in one pass (or, with MSAA, a forward-shaded multisampled colour pass, resolved, then
+tone-mapped) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback.
 """
 
 from __future__ import annotations
