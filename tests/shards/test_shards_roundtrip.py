@@ -27,7 +27,7 @@ def random_frame(rng: np.random.Generator, h: int, w: int, t: float = 0.0) -> Fr
     return Frame(buffers=buffers, K=K, c2w=c2w, jitter_px=rng.random(2) - 0.5, time_s=t)
 
 
-@pytest.mark.parametrize("codec", ["gzip:1", "lzf", "none"])
+@pytest.mark.parametrize("codec", ["gzip:1", "gzip:6+noshuffle", "lzf", "none"])
 def test_every_buffer_round_trips_bit_exact(tmp_path, codec):
     rng = np.random.default_rng(0)
     frames = [{"lr": random_frame(rng, 20, 30, i / 30), "hr": random_frame(rng, 40, 60, i / 30)} for i in range(3)]
