@@ -9,6 +9,7 @@ not a native LR frame).
     python benchmarks/bench_render.py            # 960x720 + 1920x1440, 5 timed pairs
     python benchmarks/bench_render.py --lr 480 360 --pairs 3
     python benchmarks/bench_render.py --readback  # readback methods at 1920x1440
+    python benchmarks/bench_render.py --ssaa 2    # SSAA HR frame: GL-side resolve vs numpy downsampling
 """
 
 from __future__ import annotations
@@ -137,6 +138,42 @@ def readback_table(width: int, height: int, repeats: int = 5) -> None:
     ctx.release()
 
 
+def ssaa_table(width: int, height: int, s: int, frames: int = 4) -> None:
+    """One SSAA frame at ``width`` x ``height``: ours (render at s x, GL resolve passes, output-size
+    readback) beside the alternative (render at s x, read every buffer back whole, numpy
+    :func:`gameir.render.downsample_buffers`, the reference the resolve passes are tested against)."""
+    from gameir.render import Renderer, downsample_buffers
+
+    scene = standard_scene()
+    cam = Camera(width, height, look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0]), fov_y_deg=60.0)
+    rows = []
+    for label, make, run in (
+        ("ours: GL resolve, output-size readback",
+         lambda: Renderer(width, height, aa="ssaa", ssaa=s),
+         lambda r: r.render(scene, cam, 0.0).buffers),
+        ("alt: full-size readback + numpy downsample_buffers",
+         lambda: Renderer(width * s, height * s),
+         lambda r: downsample_buffers(r.render(scene, cam.scaled(s), 0.0).buffers, s)),
+    ):
+        with make() as r:
+            run(r)  # warm-up
+            walls, cpus, parts = [], [], []
+            for _ in range(frames):
+                t0, c0 = time.perf_counter(), _cpu_s()
+                run(r)
+                walls.append(time.perf_counter() - t0)
+                cpus.append(_cpu_s() - c0)
+                parts.append(r.last_timings["render_s"])
+        wall = float(np.median(walls))
+        render = float(np.median(parts))
+        rows.append((label, wall, render, wall - render, float(np.median(cpus))))
+    print(f"\nSSAA x{s} frame at {width}x{height} (rendered at {width * s}x{height * s}), every buffer, "
+          f"median of {frames}; 1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"{'method':52s} {'s/frame':>8s} {'GL passes':>10s} {'rest':>6s} {'CPU-s':>6s}")
+    for label, wall, render, rest, cpu in rows:
+        print(f"{label:52s} {wall:8.2f} {render:10.2f} {rest:6.2f} {cpu:6.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
@@ -144,9 +181,14 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--shadow-map", type=int, default=2048)
     ap.add_argument("--readback", action="store_true", help="only compare readback methods at HR size")
+    ap.add_argument("--ssaa", type=int, default=0, metavar="S",
+                    help="only compare SSAA xS resolves for one HR frame (GL passes vs numpy)")
     args = ap.parse_args()
     if args.readback:
         readback_table(args.lr[0] * args.scale, args.lr[1] * args.scale)
+        return
+    if args.ssaa:
+        ssaa_table(args.lr[0] * args.scale, args.lr[1] * args.scale, args.ssaa)
         return
     import cv2
 
