@@ -32,6 +32,7 @@ __all__ = ["Renderer"]
 
 _BLEND, _DEPTH_TEST, _CULL_FACE = 1, 2, 4  # moderngl's enable flags (moderngl.BLEND, ...)
 _GL_FRAMEBUFFER_SRGB = 0x8DB9
+_GL_LINEAR = 0x2601
 _FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])  # render top row first: GL row 0 = image row 0
 
 
@@ -456,10 +457,14 @@ class Renderer:
         ctx.disable(_DEPTH_TEST)
         ctx.disable(_BLEND)
         ctx.disable_direct(_GL_FRAMEBUFFER_SRGB)  # basecolor codes are written raw
+        linear = ("hdr", "basecolor") if self.ssaa == 2 else ()  # read by bilinear lookups (SSAA2)
+        filters = {name: tg.tex[name].filter for name in linear}
+        for name in linear:
+            tg.tex[name].filter = (_GL_LINEAR, _GL_LINEAR)
         for program, fbo, inputs in (("resolve_color.glsl", out.color, ("ldr", "hdr", "basecolor", "material")),
                                      ("resolve_geometry.glsl", out.geometry,
                                       ("depth", "normal", "motion", "semantic", "instance"))):
-            prog = self._core.programs.get(program)
+            prog = self._core.programs.get(program, ("SSAA2",) if self.ssaa == 2 else ())
             fbo.use()
             for unit, name in enumerate(inputs):
                 tg.tex[name].use(unit)
@@ -468,6 +473,8 @@ class Renderer:
             set_uniform(prog, "u_srgb_to_linear", SRGB_TO_LINEAR)
             set_uniform(prog, "u_code_steps", CODE_STEPS)
             self._fullscreen(prog)
+        for name, filt in filters.items():  # back to nearest for the lighting pass's texel-centre reads
+            tg.tex[name].filter = filt
 
     def _fxaa_pass(self) -> None:
         ctx, tg = self._core.ctx, self._targets

@@ -21,8 +21,12 @@ def test_gl_resolve_matches_numpy_reference(family, s, size):
     ref = downsample_buffers(big, s)
     for name in ("rgb", "material", "semantic", "instance"):
         np.testing.assert_array_equal(ours[name], ref[name], err_msg=name)
-    diff = np.abs(ours["basecolor"].astype(int) - ref["basecolor"].astype(int))
-    assert diff.max() <= 1 and (diff > 0).mean() < 1e-3  # float32 sums next to a code boundary
+    diff = ours["basecolor"].astype(int) - ref["basecolor"].astype(int)
+    assert np.abs(diff).max() <= 1
+    if s == 2:  # one bilinear lookup of the sRGB texture: GL's decode + filter, off by one code at times
+        assert (diff != 0).mean() < 0.25 and abs(diff.mean()) < 0.05
+    else:  # the exact loop: only float32 sums next to a code boundary differ
+        assert (diff != 0).mean() < 1e-3
     np.testing.assert_array_equal(np.isinf(ours["depth"]), np.isinf(ref["depth"]))
     geo = np.isfinite(ref["depth"])
     assert geo.mean() > 0.2

@@ -2,6 +2,7 @@
 // rules of gameir/render/downsample.py (the numpy reference): rgb and basecolor averaged in linear
 // light and re-encoded to 8-bit sRGB, hdr averaged, material averaged and rounded (half to even).
 // Block (x, y) covers texels [x*s, x*s+s) x [y*s, y*s+s); GL rows are image rows (top first).
+// Variant SSAA2 (s = 2): hdr and basecolor by one bilinear lookup per pixel.
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -36,19 +37,31 @@ void main() {
             ivec2 p = base + ivec2(i, j);
             ivec3 code = ivec3(texelFetch(u_ldr, p, 0).rgb * 255.0 + 0.5);
             rgb += vec3(u_srgb_to_linear[code.r], u_srgb_to_linear[code.g], u_srgb_to_linear[code.b]);
+#ifndef SSAA2
             hdr += texelFetch(u_hdr, p, 0);
             // GL decodes sRGB texels with its own rounding: re-encode to the code, decode by the table
             vec3 lin = texelFetch(u_basecolor, p, 0).rgb;
             ivec3 bc = ivec3(vec3(encode_code(lin.r), encode_code(lin.g), encode_code(lin.b)) * 255.0 + 0.5);
             albedo += vec3(u_srgb_to_linear[bc.r], u_srgb_to_linear[bc.g], u_srgb_to_linear[bc.b]);
+#endif
             mat += floor(texelFetch(u_material, p, 0).rgb * 255.0 + 0.5);
         }
     }
     float n = float(u_ssaa * u_ssaa);
     rgb /= n;
+#ifdef SSAA2
+    // s = 2: one bilinear lookup at the corner the 4 texels share is their mean (hdr and basecolor
+    // are bound with linear filtering; sRGB texels are decoded before filtering, so the mean is in
+    // linear light). Half the cost of the loop on llvmpipe.
+    vec2 corner = gl_FragCoord.xy / vec2(textureSize(u_hdr, 0) / 2);
+    hdr = texture(u_hdr, corner);
+    albedo = texture(u_basecolor, corner).rgb;
+#else
+    hdr /= n;
     albedo /= n;
+#endif
     o_rgb = vec4(encode_code(rgb.r), encode_code(rgb.g), encode_code(rgb.b), 1.0);
-    o_hdr = hdr / n;
+    o_hdr = hdr;
     o_basecolor = vec4(encode_code(albedo.r), encode_code(albedo.g), encode_code(albedo.b), 1.0);
     o_material = vec4(roundEven(mat / n) / 255.0, 1.0);
 }
