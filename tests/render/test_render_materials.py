@@ -115,6 +115,31 @@ def test_height_fog_pulls_distant_pixels_to_fog_colour(renderer):
     assert hdr[far] > 0.45   # long ray: almost all fog
 
 
+def test_height_fog_matches_the_analytic_transmittance(renderer):
+    # Black wall 12 m ahead, no light: hdr = fog colour * exposure * (1 - T), with T the analytic
+    # integral of density(z) = rho * exp(-b (z - h0)) along each pixel's ray from a camera 3 m up.
+    rho, b, h0, fog_col = 0.04, 0.3, 1.0, (0.6, 0.6, 0.6)
+    env = Environment(**{**DARK.__dict__, "fog_density": rho, "fog_height_falloff": b, "fog_height": h0,
+                         "fog_color": fog_col})
+    scene = Scene(name="fog-wall", environment=env)
+    wall = translate(0.0, 12.0, 3.0) @ rotate((1, 0, 0), 90.0)  # z = 0 plane stood up, facing -y
+    scene.add(Instance(plane(200, 200), Material(base_color=(0, 0, 0, 1), specular=0.0), wall))
+    cam = Camera(32, 24, look_at([0, 0, 3.0], [0, 12.0, 3.0]), fov_y_deg=60.0)
+    f = renderer.render(scene, cam, 0.0)
+    depth, hdr = f.buffers["depth"].astype(np.float64), f.buffers["hdr"].astype(np.float64)[..., 0]
+    np.testing.assert_allclose(depth, 12.0, rtol=1e-5)
+    v, u = np.mgrid[0:24, 0:32] + 0.5
+    ray = np.stack([(u - cam.K[0, 2]) / cam.K[0, 0], (v - cam.K[1, 2]) / cam.K[1, 1], np.ones_like(u)], -1)
+    dist = depth * np.linalg.norm(ray, axis=-1)
+    dz = -ray[..., 1] / np.linalg.norm(ray, axis=-1)  # image rows grow downwards, world z up
+    a = rho * np.exp(-b * (3.0 - h0))
+    bz = b * dz * dist
+    T = np.exp(-a * dist * np.where(np.abs(bz) > 1e-4, (1 - np.exp(-bz)) / np.where(bz == 0, 1, bz), 1 - bz / 2))
+    expected = fog_col[0] * 2.0 ** env.exposure_ev * (1 - T)
+    assert np.ptp(expected) > 0.05  # the fog really varies with height across the image
+    np.testing.assert_allclose(hdr, expected, rtol=4e-3, atol=1e-3)
+
+
 def test_anisotropy_keeps_distant_texture_contrast():
     scene = Scene(name="aniso")
     scene.add(Instance(plane(200, 200, uv_scale=100), Material(base_color_texture=checker_texture(64, 2)), np.eye(4)))
