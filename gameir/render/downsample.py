@@ -36,11 +36,6 @@ _CODE_STEPS = np.concatenate([[-np.inf], srgb_to_linear((np.arange(1, 256) - 0.5
 CODE_STEPS = np.concatenate([[0.0], _CODE_STEPS[1:256]]).astype(np.float32)
 
 
-def _blocks(a: np.ndarray, s: int) -> np.ndarray:
-    h, w = a.shape[0] // s, a.shape[1] // s
-    return a.reshape((h, s, w, s) + a.shape[2:])
-
-
 def _box_mean(a: np.ndarray, s: int) -> np.ndarray:
     """Mean of each s x s block of a float32 (sH, sW[, C]) array (OpenCV's area resize: exact for an
     integer factor, and an order of magnitude faster than a numpy reduction over block axes)."""
