@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gameir.semantics import SEMANTIC_IDS
 
-__all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
+__all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "SSAO_SAMPLES", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
            "AA_MODES", "glsl_defines"]
 
 #: G-buffer pass output locations (fragment shader ``layout(location = ...)``), in attachment order.
@@ -18,6 +18,9 @@ GBUFFER_LOCATIONS: dict[str, int] = {
     "LOC_SEMANTIC": 6,     # R8UI
     "LOC_INSTANCE": 7,     # R16UI
 }
+
+#: Hemisphere samples per pixel of the optional SSAO pass.
+SSAO_SAMPLES = 16
 
 #: Largest number of point + spot lights shaded per frame (extra lights raise ValueError).
 MAX_LIGHTS = 16
@@ -37,7 +40,7 @@ AA_MODES: tuple[str, ...] = ("none", "fxaa", "msaa", "ssaa")
 def glsl_defines(extra: dict[str, object] | None = None) -> str:
     """``#define`` lines for every shared constant (plus ``extra`` program-variant switches)."""
     values: dict[str, object] = dict(GBUFFER_LOCATIONS)
-    values.update(MAX_LIGHTS=MAX_LIGHTS, LIGHT_POINT=LIGHT_POINT, LIGHT_SPOT=LIGHT_SPOT,
+    values.update(MAX_LIGHTS=MAX_LIGHTS, LIGHT_POINT=LIGHT_POINT, LIGHT_SPOT=LIGHT_SPOT, SSAO_SAMPLES=SSAO_SAMPLES,
                   SKY_SEMANTIC=f"{SKY_SEMANTIC}u", PI="3.14159265358979")
     values.update({f"WRAP_{k.upper()}": v for k, v in WRAP_CODES.items()})
     values.update(extra or {})

@@ -61,13 +61,13 @@ class PairRenderer:
         msaa_samples: samples for "msaa" modes.
         lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` = log2(1/scale).
         hr_jitter: see :func:`render_pair`.
-        anisotropy, shadow_map_size, buffers: as :class:`Renderer`.
+        anisotropy, shadow_map_size, buffers, ssao_radius: as :class:`Renderer` (both frames).
     """
 
     def __init__(self, lr_size: tuple[int, int] = (960, 720), scale: int = 2, *, aa_lr: str = "none",
                  aa_hr: str = "none", ssaa_hr: int = 1, msaa_samples: int = 4, lod_bias_lr: float | str = 0.0,
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
-                 buffers: tuple[str, ...] | None = None) -> None:
+                 buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0) -> None:
         if len(tuple(lr_size)) != 2:
             raise ValueError(f"PairRenderer: lr_size must be (width, height), got {lr_size!r}")
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
@@ -81,10 +81,12 @@ class PairRenderer:
         w, h = lr_size
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
         self.lr = Renderer(w, h, aa=aa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
-                           anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers)
+                           anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
+                           ssao_radius=ssao_radius)
         try:
             self.hr = Renderer(w * self.scale, h * self.scale, aa=aa_hr, ssaa=ssaa_hr, msaa_samples=msaa_samples,
-                               anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers, share=self.lr)
+                               anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
+                               ssao_radius=ssao_radius, share=self.lr)
         except Exception:
             self.lr.release()
             raise

@@ -8,6 +8,7 @@ tone-mapped) -> optional FXAA -> with SSAA, resolve passes to the output size ->
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
-from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, WRAP_CODES
+from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, SSAO_SAMPLES, WRAP_CODES
 from gameir.render.core import GLCore, set_uniform
 from gameir.render.downsample import CODE_STEPS, SRGB_TO_LINEAR
 from gameir.render.draws import Draw, collect_draws
@@ -34,6 +35,16 @@ _BLEND, _DEPTH_TEST, _CULL_FACE = 1, 2, 4  # moderngl's enable flags (moderngl.B
 _GL_FRAMEBUFFER_SRGB = 0x8DB9
 _GL_LINEAR = 0x2601
 _FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])  # render top row first: GL row 0 = image row 0
+
+
+@functools.lru_cache(maxsize=1)
+def _ssao_kernel() -> np.ndarray:
+    """(SSAO_SAMPLES, 3) fixed hemisphere samples (z up), denser near the centre, lengths in (0, 1]."""
+    rng = np.random.default_rng(20261129)
+    v = rng.uniform([-1.0, -1.0, 0.15], [1.0, 1.0, 1.0], size=(SSAO_SAMPLES, 3))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    scale = 0.1 + 0.9 * (np.arange(1, SSAO_SAMPLES + 1) / SSAO_SAMPLES) ** 2
+    return (v * scale[:, None] * rng.uniform(0.5, 1.0, SSAO_SAMPLES)[:, None]).astype(np.float32)
 
 
 class Renderer:
@@ -56,6 +67,9 @@ class Renderer:
         buffers: buffer names to read back (default: all of :data:`gameir.buffers.BUFFER_NAMES`).
         depth_prepass: draw depth first so the G-buffer shader runs once per pixel (faster on
             llvmpipe whenever objects overlap; identical output).
+        ssao_radius: screen-space ambient occlusion radius in metres; 0 (default) turns SSAO off.
+            When on, the ambient terms of the deferred lighting are scaled by the occlusion
+            (not with ``aa="msaa"``, which shades forward).
         share: another Renderer whose GL context, programs and uploaded scene data to reuse
             (e.g. LR and HR renderers of a pair); the context is released with the last user.
 
@@ -65,7 +79,7 @@ class Renderer:
     def __init__(self, width: int, height: int, *, aa: str = "none", msaa_samples: int = 4, ssaa: int = 1,
                  lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | list[str] | None = None, depth_prepass: bool = True,
-                 share: "Renderer | None" = None) -> None:
+                 ssao_radius: float = 0.0, share: "Renderer | None" = None) -> None:
         if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
                 or width < 1 or height < 1:
             raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
@@ -83,6 +97,11 @@ class Renderer:
             raise ValueError(f"Renderer: lod_bias must be finite in [-16, 16], got {lod_bias!r}")
         if not 1.0 <= anisotropy <= 16.0:
             raise ValueError(f"Renderer: anisotropy must lie in [1, 16], got {anisotropy!r}")
+        if not (math.isfinite(ssao_radius) and ssao_radius >= 0):
+            raise ValueError(f"Renderer: ssao_radius must be a finite number of metres >= 0, got {ssao_radius!r}")
+        if ssao_radius > 0 and aa == "msaa":
+            raise ValueError("Renderer: SSAO works in the deferred lighting pass; aa='msaa' shades forward "
+                             "(use aa='ssaa' or 'fxaa', or ssao_radius=0)")
         if int(shadow_map_size) != shadow_map_size or shadow_map_size < 0:
             raise ValueError(f"Renderer: shadow_map_size must be an integer >= 0, got {shadow_map_size!r}")
         names = tuple(BUFFER_NAMES if buffers is None else buffers)
@@ -97,6 +116,7 @@ class Renderer:
         self.shadow_map_size = int(shadow_map_size)
         self.buffers = names
         self.depth_prepass = bool(depth_prepass)
+        self.ssao_radius = float(ssao_radius)
         if share is not None:
             if not isinstance(share, Renderer) or share._core is None:
                 raise ValueError("Renderer: share must be an open Renderer")
@@ -115,7 +135,7 @@ class Renderer:
                              f"{core.max_samples} ({core.gl_renderer})")
         with core.ctx:
             self._targets: Targets | None = Targets(core.ctx, rw, rh, fxaa=aa == "fxaa",
-                                                    msaa_samples=self.msaa_samples)
+                                                    msaa_samples=self.msaa_samples, ssao=self.ssao_radius > 0)
             self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
                                                      if self.ssaa > 1 else None)
         self._shadow_tex: Any = None
@@ -153,6 +173,7 @@ class Renderer:
         return {"renderer": "gameir-deferred", "width": self.width, "height": self.height, "aa": self.aa,
                 "msaa_samples": self.msaa_samples, "ssaa": self.ssaa, "lod_bias": self.lod_bias,
                 "anisotropy": self.anisotropy, "shadow_map_size": self.shadow_map_size,
+                "ssao_radius": self.ssao_radius,
                 "tonemap": "aces-narkowicz", "motion_includes_jitter": True,
                 "gl_renderer": self._core.gl_renderer if self._core else ""}
 
@@ -215,6 +236,8 @@ class Renderer:
                     self._forward_msaa_pass(draws, cam, shade)
                     self._tonemap_pass()
                 else:
+                    if self.ssao_radius > 0:
+                        self._ssao_pass()
                     self._lighting_pass(cam, shade)
                 if tg.final is not None:
                     self._fxaa_pass()
@@ -352,7 +375,7 @@ class Renderer:
         rot, prev_rot = np.eye(4), np.eye(4)
         rot[:3, :3], prev_rot[:3, :3] = view[:3, :3], prev_view[:3, :3]
         return {"u_view_proj": proj @ view, "u_prev_view_proj": prev_proj @ prev_view,
-                "u_inv_proj": np.linalg.inv(proj), "u_cam_rot": cam.c2w[:3, :3],
+                "u_proj": proj, "u_inv_proj": np.linalg.inv(proj), "u_cam_rot": cam.c2w[:3, :3],
                 "u_view_proj_rot": proj @ rot, "u_prev_view_proj_rot": prev_proj @ prev_rot,
                 "u_size": (float(cam.width), float(cam.height)),
                 "u_cam_pos": tuple(cam.c2w[:3, 3]), "u_cam_forward": tuple(-cam.c2w[:3, 2])}
@@ -405,15 +428,37 @@ class Renderer:
             self._core.fullscreen_vaos[prog.glo] = vao
         vao.render(vertices=3)
 
+    def _ssao_pass(self) -> None:
+        """Ambient visibility from depth and normals (raw, then a 4 x 4 box blur) into ``ao``."""
+        ctx, tg = self._core.ctx, self._targets
+        ctx.disable(_DEPTH_TEST)
+        ctx.disable(_BLEND)
+        prog = self._core.programs.get("ssao.glsl")
+        tg.ssao_raw.use()
+        for name in ("u_proj", "u_inv_proj", "u_cam_rot", "u_size"):
+            set_uniform(prog, name, self._cam_u[name])
+        set_uniform(prog, "u_ssao_radius", self.ssao_radius)
+        set_uniform(prog, "u_ssao_kernel", _ssao_kernel().reshape(-1))  # vec3 array: flat, in order
+        for unit, name in ((0, "depth"), (1, "normal")):
+            tg.tex[name].use(unit)
+            set_uniform(prog, "u_" + name, unit)
+        self._fullscreen(prog)
+        blur = self._core.programs.get("ssao.glsl", ("BLUR",))
+        tg.ssao.use()
+        tg.tex["ao_raw"].use(0)
+        set_uniform(blur, "u_ao_raw", 0)
+        self._fullscreen(blur)
+
     def _lighting_pass(self, cam: Camera, shade: dict[str, Any]) -> None:
         ctx, tg = self._core.ctx, self._targets
-        prog = self._core.programs.get("lighting.glsl")
+        prog = self._core.programs.get("lighting.glsl", ("SSAO",) if self.ssao_radius > 0 else ())
         ctx.disable(_DEPTH_TEST)
         ctx.disable(_BLEND)
         tg.lit.use()
         for name, value in {**shade, **self._cam_u}.items():
             set_uniform(prog, name, value)
-        for unit, name in enumerate(("basecolor", "normal", "material", "depth", "scene_color"), start=3):
+        inputs = ("basecolor", "normal", "material", "depth", "scene_color") + (("ao",) if self.ssao_radius > 0 else ())
+        for unit, name in enumerate(inputs, start=3):
             tg.tex[name].use(unit)
             set_uniform(prog, "u_" + name, unit)
         self._bind_shadow(prog)

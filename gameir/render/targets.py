@@ -38,9 +38,12 @@ class Targets:
         hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
         msaa: multisampled colour + depth framebuffer (only when ``msaa_samples`` > 0).
+        ssao_raw / ssao: framebuffers of ``ao_raw`` / ``ao`` (ambient visibility, R16F; only with
+            ``ssao``).
     """
 
-    def __init__(self, ctx: Any, width: int, height: int, *, fxaa: bool, msaa_samples: int) -> None:
+    def __init__(self, ctx: Any, width: int, height: int, *, fxaa: bool, msaa_samples: int,
+                 ssao: bool = False) -> None:
         self.size = (width, height)
         self._objects: list[Any] = []
         self.tex: dict[str, Any] = {}
@@ -71,6 +74,15 @@ class Targets:
         if fxaa:
             self.tex["final"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
             self.final = self._keep(ctx.framebuffer([self.tex["final"]]))
+        self.ssao_raw = self.ssao = None
+        if ssao:  # ambient visibility, raw and blurred (R16F)
+            for name in ("ao_raw", "ao"):
+                tex = self._keep(ctx.texture((width, height), 1, dtype="f2"))
+                tex.filter = (0x2600, 0x2600)
+                tex.repeat_x = tex.repeat_y = False
+                self.tex[name] = tex
+            self.ssao_raw = self._keep(ctx.framebuffer([self.tex["ao_raw"]]))
+            self.ssao = self._keep(ctx.framebuffer([self.tex["ao"]]))
         self.msaa = None
         if msaa_samples > 0:
             color = self._keep(ctx.renderbuffer((width, height), 4, samples=msaa_samples, dtype="f2"))

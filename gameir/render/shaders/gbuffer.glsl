@@ -151,7 +151,7 @@ void main() {
     vec3 V = u_cam_pos - v_world;
     float dist = length(V);
     V = dist > 1e-9 ? V / dist : -u_cam_forward;
-    vec3 lit = (u_emissive + shade(v_world, N, V, base.rgb, u_metallic, u_specular, u_roughness)) * u_exposure;
+    vec3 lit = (u_emissive + shade(v_world, N, V, base.rgb, u_metallic, u_specular, u_roughness, 1.0)) * u_exposure;
     float T = fog_transmittance(-V, dist);
     o_color = vec4(finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T)), 1.0);
 #endif

@@ -11,6 +11,9 @@ uniform sampler2D u_normal;
 uniform sampler2D u_material;
 uniform sampler2D u_depth;
 uniform sampler2D u_scene_color;
+#ifdef SSAO
+uniform sampler2D u_ao;          // ambient visibility from the SSAO pass (variant SSAO)
+#endif
 uniform mat4 u_inv_proj;
 uniform mat3 u_cam_rot;
 uniform vec2 u_size;
@@ -36,7 +39,12 @@ void main() {
         vec3 N = texture(u_normal, uv).xyz;
         vec3 albedo = texture(u_basecolor, uv).rgb;  // sRGB texture: decoded by the sampler
         vec3 m = texture(u_material, uv).rgb;
-        lit = shade(P, N, -d, albedo, m.x, m.y, m.z) * u_exposure;
+#ifdef SSAO
+        float ao = texture(u_ao, uv).r;
+#else
+        float ao = 1.0;
+#endif
+        lit = shade(P, N, -d, albedo, m.x, m.y, m.z, ao) * u_exposure;
     }
     float T = fog_transmittance(d, dist);
     lit += texture(u_scene_color, uv).rgb;

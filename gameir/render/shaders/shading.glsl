@@ -90,14 +90,15 @@ vec3 hemi_ambient(vec3 d) {
     return mix(u_ambient_ground, u_ambient_sky, 0.5 * d.z + 0.5);
 }
 
-// Unexposed outgoing radiance towards V of a surface point P with unit normal N.
-vec3 shade(vec3 P, vec3 N, vec3 V, vec3 albedo, float metallic, float specular, float roughness) {
+// Unexposed outgoing radiance towards V of a surface point P with unit normal N; ao in [0, 1]
+// scales the ambient (hemisphere + environment) terms only.
+vec3 shade(vec3 P, vec3 N, vec3 V, vec3 albedo, float metallic, float specular, float roughness, float ao) {
     vec3 diffuse = albedo * (1.0 - metallic);
     vec3 F0 = mix(vec3(0.08 * specular), albedo, metallic);
     float alpha = max(roughness * roughness, 0.002);
     float NdotV = max(dot(N, V), 1e-4);
     vec3 R = reflect(-V, N);
-    vec3 c = diffuse * hemi_ambient(N) + env_brdf(F0, roughness, NdotV) * hemi_ambient(R);
+    vec3 c = (diffuse * hemi_ambient(N) + env_brdf(F0, roughness, NdotV) * hemi_ambient(R)) * ao;
     if (dot(u_sun_radiance, u_sun_radiance) > 0.0) {
         c += brdf_cos(N, V, u_sun_dir, diffuse, F0, alpha) * u_sun_radiance * sun_shadow(P, N);
     }
