@@ -527,7 +527,7 @@ class Renderer:
         ctx.disable(_BLEND)
         fx = self._core.programs.get("fxaa.glsl")
         tg.final.use()
-        tg.tex["ldr"].filter = (0x2601, 0x2601)  # GL_LINEAR
+        tg.tex["ldr"].filter = (_GL_LINEAR, _GL_LINEAR)
         tg.tex["ldr"].use(0)
         set_uniform(fx, "u_ldr", 0)
         set_uniform(fx, "u_size", (float(tg.size[0]), float(tg.size[1])))
