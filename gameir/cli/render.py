@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 
 from gameir.pipeline.presets import list_presets, load_preset
 
@@ -37,19 +39,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The `gameir render` command line that resumes this run (same preset, selection, job)."""
+    words = ["gameir", "render", args.preset, "--out", args.out]
+    for flag, value in (("--split", args.split), ("--clips", args.clips), ("--workers", args.workers if args.workers != 1 else None),
+                        ("--num-shards", args.num_shards), ("--shard-index", args.shard_index)):
+        if value is not None:
+            words += [flag, str(value)]
+    for text in args.override:
+        words += ["--override", text]
+    return shlex.join(words)
+
+
 def run(args: argparse.Namespace) -> int:
     from gameir.pipeline.card import write_card
-    from gameir.pipeline.run import render_dataset
+    from gameir.pipeline.run import RenderInterrupted, render_dataset
 
     preset = load_preset(args.preset, args.override)
-    summary = render_dataset(preset, args.out, split=args.split, max_clips=args.clips, workers=args.workers,
-                             num_shards=args.num_shards, shard_index=args.shard_index, quiet=args.quiet)
+    try:
+        summary = render_dataset(preset, args.out, split=args.split, max_clips=args.clips, workers=args.workers,
+                                 num_shards=args.num_shards, shard_index=args.shard_index, quiet=args.quiet)
+    except RenderInterrupted as stop:
+        print(f"gameir render: interrupted: {stop.done} of {stop.total} clip(s) finished and kept in {args.out}; "
+              f"the clips in flight are lost. Resume with the same command (it renders only what is missing):\n"
+              f"  {_command(args)}", file=sys.stderr)
+        return 130
     print(f"{preset.name}: rendered {len(summary.rendered)} clip(s), skipped {len(summary.skipped)} finished; "
           f"{summary.frames} frames, {summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s "
           f"({summary.frames_per_s:.2f} frames/s)")
     if summary.manifest is not None:
         card = write_card(args.out, preset)
         print(f"wrote {args.out}/manifest.json, {card['readme']} and {card['contact_sheet']}")
+        for line in summary.unfinished:
+            print(f"note: not in manifest.json yet: {line}")
     else:
         print(f"wrote {summary.part}; after every job: gameir manifest merge {args.out}")
     return 0

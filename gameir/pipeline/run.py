@@ -21,15 +21,19 @@ from gameir.fileio import sha256_file
 from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_from_env
 from gameir.pipeline.presets import Preset
 from gameir.shards.manifest import shard_entry
-from gameir.shards.parts import load_part, merge_parts, new_part, part_path, save_part
+from gameir.shards.parts import load_part, merge_parts, new_part, part_path, save_part, unfinished_renders
 from gameir.shards.validate import validate_shard
 
-__all__ = ["RunSummary", "render_dataset", "resolve_sharding"]
+__all__ = ["RenderInterrupted", "RunSummary", "render_dataset", "resolve_sharding"]
 
 
 @dataclass
 class RunSummary:
-    """What a run did: clips rendered and skipped, frames, bytes, wall time, the manifest if merged."""
+    """What a run did: clips rendered and skipped, frames, bytes, wall time, the manifest if merged.
+
+    ``unfinished`` names the other renders in the same root (cluster arrays, interrupted runs) that
+    the manifest leaves out until they finish.
+    """
 
     rendered: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -38,10 +42,24 @@ class RunSummary:
     seconds: float = 0.0
     part: str = ""
     manifest: dict[str, Any] | None = None
+    unfinished: list[str] = field(default_factory=list)  # other renders in the root still missing jobs
 
     @property
     def frames_per_s(self) -> float:
         return self.frames / self.seconds if self.seconds else 0.0
+
+
+class RenderInterrupted(KeyboardInterrupt):
+    """A render stopped by Ctrl-C / SIGINT: finished clips are kept, the clips in flight are lost.
+
+    Attributes:
+        part: this job's part file, which lists the finished clips.
+        done, total: clips finished and clips assigned to this job.
+    """
+
+    def __init__(self, part: Path, *, done: int, total: int) -> None:
+        super().__init__(f"{done} of {total} clip(s) finished and kept ({part})")
+        self.part, self.done, self.total = part, done, total
 
 
 def resolve_sharding(num_shards: int | None, shard_index: int | None) -> tuple[int, int]:
@@ -71,11 +89,15 @@ def _finished(root: Path, spec: ClipSpec, entry: dict[str, Any] | None) -> dict[
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = None) -> None:
+def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = None, child: bool = False) -> None:
     import os
+    import signal
 
     from gameir.pipeline.clip import ClipRenderer
     from gameir.threads import THREADS_ENV
+
+    if child:  # Ctrl-C reaches the whole process group: the parent stops the pool, workers stay quiet
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     if rasterizer_threads:
         # Mesa's llvmpipe rasterises on every core by default, and the SSAA downsampling and chunk
@@ -117,12 +139,18 @@ def render_dataset(
         quiet: no progress bar.
 
     Returns:
-        A :class:`RunSummary`. With one job (``num_shards == 1``) the part is merged into
-        ``out/manifest.json`` at the end; with more, run ``gameir manifest merge out`` after all jobs.
+        A :class:`RunSummary`. With one job (``num_shards == 1``) the finished renders in ``out``
+        are merged into ``out/manifest.json`` at the end; with more, run ``gameir manifest merge
+        out`` after all jobs.
+
+    Raises:
+        RenderInterrupted: Ctrl-C / SIGINT; the finished clips are kept and re-running resumes.
     """
     if workers < 1:
         raise ValueError(f"--workers must be >= 1, got {workers}")
     root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"--out {root} is a file; give a folder (a new one, or a dataset root to resume)")
     root.mkdir(parents=True, exist_ok=True)
     n, index = resolve_sharding(num_shards, shard_index)
     clips = plan_clips(preset, split, max_clips)
@@ -131,11 +159,16 @@ def render_dataset(
     mine = partition(clips, n, index)
     plan = {"preset": preset.name, "digest": preset.digest(), "split": split, "max_clips": max_clips,
             "num_clips": len(clips), "kind": preset.kind}
-    ppath = part_path(root, n, index)
+    ppath = part_path(root, n, index, split=split, max_clips=max_clips)
+    legacy = part_path(root, n, index)  # before 0.2, a selection's part had the plain name
+    if ppath != legacy and not ppath.exists() and legacy.exists() and load_part(legacy)["plan"] == plan:
+        os.replace(legacy, ppath)
     part = load_part(ppath) if ppath.exists() else None
     if part is not None and part["plan"] != plan:
-        raise ValueError(f"{ppath}: belongs to another plan ({part['plan']['preset']}@{part['plan']['digest']}, "
-                         f"split={part['plan']['split']}, clips={part['plan']['max_clips']}); use another --out")
+        raise ValueError(f"{ppath}: belongs to another render ({part['plan']['preset']} with plan digest "
+                         f"{part['plan']['digest']}, {part['plan']['num_clips']} clips) than this one ({preset.name} "
+                         f"with plan digest {plan['digest']}, {plan['num_clips']} clips): a dataset root holds one "
+                         "preset with one set of overrides; render this one into another --out")
     known = {e["clip_id"]: e for e in (part or {}).get("shards", [])}
     part = new_part(plan, n, index, [c.clip_id for c in mine])
     summary = RunSummary(part=str(ppath))
@@ -152,6 +185,7 @@ def render_dataset(
     start = time.perf_counter()
     bar = tqdm(total=len(todo) * frames_per_clip, unit="frame", disable=quiet or not todo, dynamic_ncols=True,
                desc=f"{preset.name} job {index}/{n}: {len(todo)} clip(s)")
+    pool = None
     try:
         ctx = mp.get_context("spawn")
         queue = ctx.Manager().Queue() if workers > 1 else _LocalQueue(bar)
@@ -161,7 +195,7 @@ def render_dataset(
         else:
             procs = min(workers, len(todo)) or 1
             threads = max(1, (os.cpu_count() or 1) // procs)
-            pool = ctx.Pool(procs, initializer=_init_worker, initargs=(preset, queue, threads))
+            pool = ctx.Pool(procs, initializer=_init_worker, initargs=(preset, queue, threads, True))
             results = pool.imap_unordered(_work, [(spec, str(root)) for spec in todo])
         ticker = _Ticker(queue, bar) if workers > 1 else None
         for entry in results:
@@ -171,17 +205,23 @@ def render_dataset(
             summary.rendered.append(entry["clip_id"])
             summary.frames += entry["frames"] * max(1, entry["views"])
             summary.bytes += entry["bytes"]
-        if workers > 1:
+        if pool is not None:
             pool.close()
             pool.join()
             ticker.stop()
+    except KeyboardInterrupt:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        raise RenderInterrupted(ppath, done=len(part["shards"]), total=len(mine)) from None
     finally:
         bar.close()
         if workers == 1 and "renderer" in _WORKER:
             _WORKER.pop("renderer").release()
     summary.seconds = time.perf_counter() - start
     if n == 1:
-        summary.manifest = merge_parts(root)
+        summary.manifest = merge_parts(root, require_complete=False)
+        summary.unfinished = unfinished_renders(root)
     return summary
 
 

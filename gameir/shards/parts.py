@@ -12,18 +12,25 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gameir.fileio import atomic_write_json
+from gameir.fileio import atomic_write_json, sha256_file
 from gameir.shards.manifest import build_manifest, write_manifest
 
-__all__ = ["PARTS_DIR", "PART_FORMAT", "part_path", "new_part", "load_part", "save_part", "merge_parts"]
+__all__ = ["PARTS_DIR", "PART_FORMAT", "part_path", "new_part", "load_part", "save_part", "merge_parts",
+           "unfinished_renders"]
 
 PARTS_DIR = "parts"
 PART_FORMAT = "gameir-manifest-part"
 
 
-def part_path(root: str | os.PathLike, num_shards: int, shard_index: int) -> Path:
-    """``root/parts/part-<index>-of-<count>.json``."""
-    return Path(root) / PARTS_DIR / f"part-{shard_index:05d}-of-{num_shards:05d}.json"
+def part_path(root: str | os.PathLike, num_shards: int, shard_index: int, *, split: str | None = None,
+              max_clips: int | None = None) -> Path:
+    """``root/parts/part-[<split>-][first<K>-]<index>-of-<count>.json``.
+
+    A render of the whole plan keeps the plain name; a render of a selection (``--split``,
+    ``--clips``) names it, so that several selections of one preset live side by side in one root.
+    """
+    tag = (f"{split}-" if split else "") + (f"first{max_clips}-" if max_clips is not None else "")
+    return Path(root) / PARTS_DIR / f"part-{tag}{shard_index:05d}-of-{num_shards:05d}.json"
 
 
 def new_part(plan: dict[str, Any], num_shards: int, shard_index: int, assigned: list[str]) -> dict[str, Any]:
@@ -46,58 +53,143 @@ def load_part(path: str | os.PathLike) -> dict[str, Any]:
 
 def save_part(root: str | os.PathLike, part: dict[str, Any]) -> Path:
     """Write ``part`` atomically to its path under ``root``."""
-    path = part_path(root, part["num_shards"], part["shard_index"])
+    path = part_path(root, part["num_shards"], part["shard_index"], split=part["plan"].get("split"),
+                     max_clips=part["plan"].get("max_clips"))
     atomic_write_json(path, part)
     return path
 
 
-def merge_parts(root: str | os.PathLike) -> dict[str, Any]:
-    """Join every part under ``root/parts`` into ``root/manifest.json`` (written atomically).
+def merge_parts(root: str | os.PathLike, *, require_complete: bool = True) -> dict[str, Any]:
+    """Join the parts under ``root/parts`` into ``root/manifest.json`` (written atomically).
+
+    Parts are grouped into *renders*: one selection of one plan (``gameir render`` with one preset,
+    overrides, ``--split`` and ``--clips``) split over ``--num-shards`` jobs. A dataset root may
+    hold several renders of the same preset and overrides (``--split test`` first, then the other
+    splits, or a quick ``--clips 2`` run before the cluster array): their clips are the same clips
+    of one plan, so the manifest is the union of every finished render.
+
+    Args:
+        root: dataset root.
+        require_complete: refuse when any render has missing jobs or unfinished clips (what
+            ``gameir manifest merge`` does). ``False`` merges the finished renders and leaves the
+            unfinished ones out (what a one-job ``gameir render`` does at its end); their parts stay
+            on disk, and :func:`unfinished_renders` names them.
 
     Raises:
-        ValueError: no parts; parts of different plans or job counts; a job index missing (gap);
-            a clip assigned to or rendered by two jobs (overlap); a job that has not finished its
-            clips; clips of the plan assigned to no job. Each message names the jobs and clips.
+        ValueError: no parts; parts of different presets or overrides; a job index missing (gap);
+            a clip assigned to or rendered by two jobs of one render (overlap); a job that has not
+            finished its clips; clips of the plan assigned to no job; two renders disagreeing on a
+            clip's bytes; no finished render. Each message names the parts, jobs and clips.
     """
     root = Path(root)
+    renders = _load_renders(root)
+    unfinished = {key: problem for key, problem in ((k, _render_problem(root, r)) for k, r in renders.items()) if problem}
+    if unfinished and require_complete:
+        raise ValueError("; ".join(unfinished.values()))
+    entries: dict[str, dict[str, Any]] = {}
+    owner: dict[str, str] = {}
+    finished = [parts for key, parts in renders.items() if key not in unfinished]
+    for parts in finished:
+        for name, part in parts:
+            for entry in part["shards"]:
+                clip = entry["clip_id"]
+                known = entries.get(clip)
+                if known is not None and known["sha256"] != entry["sha256"]:
+                    # Two renders recorded the same shard with different bytes (one rewrote it): the
+                    # entry that matches the file on disk is the true one.
+                    on_disk = sha256_file(root / entry["path"]) if (root / entry["path"]).is_file() else None
+                    if on_disk not in (known["sha256"], entry["sha256"]):
+                        raise ValueError(f"{root}: clip {clip!r} is recorded with different bytes in {owner[clip]} and "
+                                         f"{name}, and {entry['path']} matches neither; re-run the `gameir render` "
+                                         "command of either part to render it again")
+                    if on_disk == known["sha256"]:
+                        continue
+                entries[clip], owner[clip] = entry, name
+    if not entries:
+        raise ValueError("; ".join(unfinished.values()) or f"{root}: no finished render to merge")
+    plans = [parts[0][1]["plan"] for parts in finished]
+    plan = dict(plans[0])
+    if len(plans) > 1:  # several selections of one plan: keep what they share and list the selections
+        selection = ("split", "max_clips", "num_clips")
+        plan = {k: v for k, v in plan.items() if k not in selection}
+        plan["selections"] = [{k: p.get(k) for k in selection} for p in plans]
+    manifest = build_manifest(entries.values(), extra={"plan": plan})
+    write_manifest(root, manifest)
+    return manifest
+
+
+def unfinished_renders(root: str | os.PathLike) -> list[str]:
+    """One line per render under ``root/parts`` that has missing jobs or unfinished clips."""
+    root = Path(root)
+    if not (root / PARTS_DIR).is_dir():
+        return []
+    renders = _load_renders(root, allow_empty=True)
+    return [problem for problem in (_render_problem(root, parts) for parts in renders.values()) if problem]
+
+
+def _describe(plan: dict[str, Any], num_shards: int) -> str:
+    split = f"split {plan['split']!r}" if plan.get("split") else "every split"
+    clips = f", first {plan['max_clips']} clip(s) per split" if plan.get("max_clips") is not None else ""
+    jobs = f" over {num_shards} jobs" if num_shards > 1 else ""
+    return f"the render of {plan['preset']} ({split}{clips}{jobs})"
+
+
+def _load_renders(root: Path, *, allow_empty: bool = False) -> dict[tuple, list[tuple[str, dict[str, Any]]]]:
+    """``(part file name, part)`` grouped by render (selection + job count), checked to share one plan."""
     files = sorted((root / PARTS_DIR).glob("part-*-of-*.json"))
-    if not files:
+    if not files and not allow_empty:
         raise ValueError(f"{root}: no partial manifests in {root / PARTS_DIR}; run `gameir render` first")
-    parts = [load_part(f) for f in files]
-    plans = {json.dumps(p["plan"], sort_keys=True) for p in parts}
-    if len(plans) > 1:
-        raise ValueError(f"{root}: parts belong to different plans ({len(plans)} distinct presets/overrides): "
-                         + ", ".join(f"{f.name}: {p['plan'].get('preset')}@{p['plan'].get('digest')}" for f, p in zip(files, parts)))
-    counts = {p["num_shards"] for p in parts}
-    if len(counts) > 1:
-        raise ValueError(f"{root}: parts use different --num-shards: {sorted(counts)}")
-    num_shards = counts.pop()
+    parts = [(f"{PARTS_DIR}/{f.name}", load_part(f)) for f in files]
+    digests: dict[tuple[str, str], list[str]] = {}
+    for name, part in parts:
+        digests.setdefault((part["plan"].get("preset"), part["plan"].get("digest")), []).append(name)
+    if len(digests) > 1:
+        listing = "; ".join(f"{preset} with plan digest {digest}: {', '.join(names)}"
+                            for (preset, digest), names in digests.items())
+        raise ValueError(f"{root}: parts belong to different plans, renders of different presets or overrides ({listing}). A dataset root holds "
+                         "one preset with one set of overrides: render the other into its own --out, or delete the "
+                         "parts (and shards) of the render you no longer want")
+    renders: dict[tuple, list[tuple[str, dict[str, Any]]]] = {}
+    for name, part in parts:
+        key = (part["plan"].get("split"), part["plan"].get("max_clips"), part["num_shards"])
+        for other, known in renders.get(key, []):
+            if known["shard_index"] == part["shard_index"]:
+                raise ValueError(f"{root}: overlap: {other} and {name} are both job {part['shard_index']} of "
+                                 f"{_describe(part['plan'], part['num_shards'])}; delete the older one")
+        renders.setdefault(key, []).append((name, part))
+    return renders
+
+
+def _render_problem(root: Path, named_parts: list[tuple[str, dict[str, Any]]]) -> str | None:
+    """Why one render cannot be merged yet (gap, overlap, unfinished clips), or None."""
+    parts = [part for _, part in named_parts]
+    plan, num_shards = parts[0]["plan"], parts[0]["num_shards"]
+    what = _describe(plan, num_shards)
     indices = [p["shard_index"] for p in parts]
     missing = sorted(set(range(num_shards)) - set(indices))
     if missing:
-        raise ValueError(f"{root}: gap: no part for job index(es) {_ranges(missing)} of {num_shards}")
+        return (f"{root}: gap: no part for job index(es) {_ranges(missing)} of {num_shards} in {what}; run those "
+                f"jobs (--num-shards {num_shards} --shard-index I), then `gameir manifest merge {root}`")
     owner: dict[str, int] = {}
-    entries = []
     for part in parts:
         for clip in part["assigned"]:
             if clip in owner:
-                raise ValueError(f"{root}: overlap: clip {clip!r} is assigned to jobs {owner[clip]} and {part['shard_index']}")
+                raise ValueError(f"{root}: overlap: clip {clip!r} is assigned to jobs {owner[clip]} and "
+                                 f"{part['shard_index']} in {what}")
             owner[clip] = part["shard_index"]
         done = {e["clip_id"] for e in part["shards"]}
         stray = done - set(part["assigned"])
         if stray:
-            raise ValueError(f"{root}: overlap: job {part['shard_index']} rendered clips it was not assigned: {sorted(stray)[:5]}")
+            raise ValueError(f"{root}: overlap: job {part['shard_index']} rendered clips it was not assigned "
+                             f"in {what}: {sorted(stray)[:5]}")
         unfinished = [c for c in part["assigned"] if c not in done]
         if unfinished:
-            raise ValueError(f"{root}: gap: job {part['shard_index']} has {len(unfinished)} unfinished clip(s), "
-                             f"e.g. {unfinished[0]!r}; re-run it with --shard-index {part['shard_index']}")
-        entries.extend(part["shards"])
-    plan = parts[0]["plan"]
+            rerun = f" with --shard-index {part['shard_index']}" if num_shards > 1 else ""
+            return (f"{root}: gap: job {part['shard_index']} has {len(unfinished)} unfinished clip(s), e.g. "
+                    f"{unfinished[0]!r}, in {what}; re-run the same `gameir render` command{rerun} to resume it")
     if len(owner) != plan["num_clips"]:
-        raise ValueError(f"{root}: gap: the plan has {plan['num_clips']} clips but the jobs cover {len(owner)}")
-    manifest = build_manifest(entries, extra={"plan": plan})
-    write_manifest(root, manifest)
-    return manifest
+        return f"{root}: gap: the plan has {plan['num_clips']} clips but the jobs cover {len(owner)} in {what}"
+    return None
 
 
 def _ranges(values: list[int]) -> str:

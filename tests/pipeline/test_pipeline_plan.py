@@ -7,7 +7,7 @@ import pytest
 from gameir.pipeline.plan import partition, plan_clips, shard_index_from_env
 from gameir.pipeline.presets import list_presets, load_preset
 from gameir.shards.manifest import shard_entry
-from gameir.shards.parts import merge_parts, new_part, save_part
+from gameir.shards.parts import merge_parts, new_part, save_part, unfinished_renders
 from gameir.shards.synthetic import synthetic_frame
 from gameir.shards.writer import ShardWriter
 
@@ -86,10 +86,11 @@ def test_shard_index_from_slurm_and_kubernetes():
         shard_index_from_env({"JOB_COMPLETION_INDEX": "3"})
 
 
-def _write_parts(root, num_shards, jobs, skip_clip=None):
-    """Write synthetic shards + part files as jobs of a 6-clip plan would."""
-    clip_ids = [f"clip-{k}" for k in range(6)]
-    plan = {"preset": "test", "digest": "abc", "split": None, "max_clips": None, "num_clips": 6, "kind": "sr"}
+def _write_parts(root, num_shards, jobs, skip_clip=None, *, digest="abc", max_clips=None):
+    """Write synthetic shards + part files as jobs of a 6-clip plan (or its first ``max_clips``) would."""
+    clip_ids = [f"clip-{k}" for k in range(6 if max_clips is None else max_clips)]
+    plan = {"preset": "test", "digest": digest, "split": None, "max_clips": max_clips, "num_clips": len(clip_ids),
+            "kind": "sr"}
     for job in jobs:
         assigned = clip_ids[job::num_shards]
         part = new_part(plan, num_shards, job, assigned)
@@ -140,5 +141,35 @@ def test_merge_refuses_mixed_plans(tmp_path):
     part = json.loads(path.read_text())
     part["plan"]["digest"] = "other"
     path.write_text(json.dumps(part))
-    with pytest.raises(ValueError, match=r"parts belong to different plans"):
+    with pytest.raises(ValueError, match=r"parts belong to different plans") as info:
         merge_parts(tmp_path)
+    message = str(info.value)
+    assert "plan digest abc: parts/part-00000-of-00002.json" in message
+    assert "plan digest other: parts/part-00001-of-00002.json" in message
+    assert "render the other into its own --out" in message
+
+
+def test_merge_joins_several_renders_of_one_plan(tmp_path):
+    """A quick `--clips 2` run, then the whole plan over 3 jobs, into one root: the union, once each."""
+    _write_parts(tmp_path, 1, [0], max_clips=2)
+    _write_parts(tmp_path, 3, [0, 1, 2])
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == [
+        "part-00000-of-00003.json", "part-00001-of-00003.json", "part-00002-of-00003.json",
+        "part-first2-00000-of-00001.json"]
+    manifest = merge_parts(tmp_path)
+    assert [e["clip_id"] for e in manifest["splits"]["train"]["shards"]] == [f"clip-{k}" for k in range(6)]
+    assert manifest["extra"]["plan"]["selections"] == [
+        {"split": None, "max_clips": None, "num_clips": 6}, {"split": None, "max_clips": 2, "num_clips": 2}]
+
+
+def test_unfinished_render_blocks_merge_but_not_the_finished_one(tmp_path):
+    _write_parts(tmp_path, 1, [0], max_clips=2)
+    _write_parts(tmp_path, 3, [1])  # one job of a 3-job array so far
+    with pytest.raises(ValueError, match=r"gap: no part for job index\(es\) 0, 2 of 3 in the render of test "
+                                         r"\(every split over 3 jobs\); run those jobs"):
+        merge_parts(tmp_path)
+    manifest = merge_parts(tmp_path, require_complete=False)
+    assert [e["clip_id"] for e in manifest["splits"]["train"]["shards"]] == ["clip-0", "clip-1"]
+    assert manifest["extra"]["plan"]["max_clips"] == 2
+    (line,) = unfinished_renders(tmp_path)
+    assert "no part for job index(es) 0, 2 of 3" in line

@@ -71,7 +71,7 @@ def test_sigkill_mid_run_then_resume_gives_identical_shards(tiny_root, tmp_path)
     out = tmp_path / "killed"
     proc = subprocess.Popen(RENDER + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    part = out / "parts" / "part-00000-of-00001.json"
+    part = out / "parts" / "part-first1-00000-of-00001.json"
     while time.monotonic() < deadline:  # kill as soon as the first clip is recorded, mid second clip
         if part.exists() and json.loads(part.read_text())["shards"]:
             break
@@ -123,3 +123,66 @@ def test_full_size_gameir_sr_clip_of_two_frames(tmp_path):
     reader = ShardReader(out / entry["path"])
     rgb = reader.read("rgb", "hr", 1)
     assert rgb.shape == (1440, 1920, 3) and rgb.std() > 10  # a real picture, not a blank frame
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_keeps_finished_clips_and_says_how_to_resume(tiny_root, tmp_path, workers):
+    """SIGINT to the whole process group (what Ctrl-C sends): one line, no worker tracebacks, exit 130."""
+    out = tmp_path / f"ctrl-c-{workers}"
+    command = RENDER + ["--out", str(out), "--workers", str(workers)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    part = out / "parts" / "part-first1-00000-of-00001.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if part.exists() and json.loads(part.read_text())["shards"]:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    done = len(json.loads(part.read_text())["shards"])
+    assert f"interrupted: {done} of 3 clip(s) finished and kept in {out}" in stderr
+    assert "Resume with the same command" in stderr and f"gameir render tiny --out {out} --clips 1" in stderr
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    assert shard_hashes(out) == shard_hashes(tiny_root)
+
+
+def test_a_selection_then_a_cluster_array_in_one_root(tiny_root, tmp_path, capsys):
+    """The README's order: a quick `--split test` render, then the array over the whole plan, then merge."""
+    out = tmp_path / "mixed"
+    assert main(["render", "tiny", "--clips", "1", "--split", "test", "--quiet", "--out", str(out)]) == 0
+    assert sorted(load_manifest(out)["splits"]) == ["test"]
+    assert main(["render", "tiny", "--clips", "1", "--quiet", "--out", str(out), "--num-shards", "2",
+                 "--shard-index", "1"]) == 0
+    assert main(["manifest", "merge", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "gap: no part for job index(es) 0 of 2 in the render of tiny (every split, first 1 clip(s) per split " \
+           "over 2 jobs); run those jobs" in err
+    assert main(["render", "tiny", "--clips", "1", "--quiet", "--out", str(out), "--num-shards", "2",
+                 "--shard-index", "0"]) == 0
+    capsys.readouterr()
+    assert main(["manifest", "merge", str(out)]) == 0
+    assert shard_hashes(out) == shard_hashes(tiny_root)
+    assert load_manifest(out)["splits"] == load_manifest(tiny_root)["splits"]
+
+
+def test_out_naming_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    assert main(["render", "tiny", "--out", str(target), "--quiet"]) == 2
+    assert f"--out {target} is a file; give a folder" in capsys.readouterr().err
+    assert target.read_text() == "keep me"
+
+
+def test_a_part_file_of_the_former_name_is_taken_over(tiny_root, tmp_path, capsys):
+    """Datasets rendered with --clips before selections named their part resume without re-rendering."""
+    import shutil
+
+    out = tmp_path / "legacy"
+    shutil.copytree(tiny_root, out)
+    (out / "parts" / "part-first1-00000-of-00001.json").rename(out / "parts" / "part-00000-of-00001.json")
+    assert main(["render", "tiny", "--clips", "1", "--quiet", "--out", str(out)]) == 0
+    assert "rendered 0 clip(s), skipped 3 finished" in capsys.readouterr().out
+    assert sorted(p.name for p in (out / "parts").iterdir()) == ["part-first1-00000-of-00001.json"]
