@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example:\n  gameir manifest rebuild data/tiny",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     rebuild.add_argument("dir", help="dataset root")
+    rebuild.add_argument("--allow-incomplete", action="store_true",
+                         help="index the shards on disk even if a render under DIR/parts is unfinished (by default "
+                              "refused: re-run that render instead, it resumes)")
     rebuild.set_defaults(func=_rebuild)
     merge = verbs.add_parser(
         "merge", help="join the per-job part files of a cluster render into DIR/manifest.json",
@@ -32,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from gameir.shards.parts import merge_parts
+    from gameir.shards.merge import merge_parts
 
     manifest = merge_parts(args.dir)
     _print_summary(manifest)
@@ -48,7 +51,7 @@ def _print_summary(manifest: dict) -> None:
 def _rebuild(args: argparse.Namespace) -> int:
     from gameir.shards.manifest import rebuild_manifest
 
-    manifest = rebuild_manifest(args.dir)
+    manifest = rebuild_manifest(args.dir, allow_incomplete=args.allow_incomplete)
     _print_summary(manifest)
     print(f"wrote {args.dir}/manifest.json")
     return 0

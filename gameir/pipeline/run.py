@@ -21,7 +21,8 @@ from gameir.fileio import sha256_file
 from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_from_env
 from gameir.pipeline.presets import Preset
 from gameir.shards.manifest import shard_entry
-from gameir.shards.parts import load_part, merge_parts, new_part, part_path, save_part, unfinished_renders
+from gameir.shards.merge import merge_parts
+from gameir.shards.parts import load_part, new_part, part_path, save_part, unfinished_renders
 from gameir.shards.validate import validate_shard
 
 __all__ = ["RenderInterrupted", "RunSummary", "render_dataset", "resolve_sharding"]

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from gameir import __version__
 from gameir.fileio import PARTIAL_SUFFIX, atomic_write_json, sha256_file
 from gameir.shards.format import FORMAT_VERSION, SHARD_SUFFIX, ShardError
+from gameir.shards.parts import PARTS_DIR, unfinished_renders
 from gameir.shards.reader import ShardReader
 
 __all__ = [
@@ -99,8 +100,19 @@ def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[st
     path = Path(root)
     if path.is_dir():
         path = path / name
+    elif not path.exists() and path.suffix != ".json":
+        raise FileNotFoundError(f"{path}: no such dataset folder")
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no manifest; build one with `gameir manifest rebuild {path.parent}`")
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"{path.parent}: no such dataset folder")
+        unfinished = unfinished_renders(path.parent)
+        if unfinished:
+            raise FileNotFoundError(f"{path}: no manifest yet: {unfinished[0]}")
+        if (path.parent / PARTS_DIR).is_dir():
+            raise FileNotFoundError(f"{path}: no manifest yet; every render in {path.parent / PARTS_DIR} has "
+                                    f"finished: join them with `gameir manifest merge {path.parent}`")
+        raise FileNotFoundError(f"{path}: no manifest; build one from the shards on disk with "
+                                f"`gameir manifest rebuild {path.parent}`")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -134,17 +146,30 @@ def find_shards(root: str | os.PathLike) -> list[Path]:
     return sorted(p for p in Path(root).rglob(f"*{SHARD_SUFFIX}") if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX))
 
 
-def rebuild_manifest(root: str | os.PathLike, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def rebuild_manifest(root: str | os.PathLike, *, extra: dict[str, Any] | None = None,
+                     allow_incomplete: bool = False) -> dict[str, Any]:
     """Scan ``root`` for shards, hash them, and write a fresh ``manifest.json`` atomically.
 
     The ``extra`` block of an existing manifest is kept unless ``extra`` is given.
 
+    Args:
+        root: dataset root.
+        extra: the manifest's ``extra`` block.
+        allow_incomplete: index the shards on disk even when a render in ``root/parts`` is
+            unfinished (its missing clips are then absent from the manifest). By default that is
+            refused: the fix for an interrupted render is to re-run it.
+
     Raises:
         ShardError: a file is not a readable shard (the message names it).
+        ValueError: a render in ``root`` is unfinished and ``allow_incomplete`` is false.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: not a directory")
+    unfinished = [] if allow_incomplete else unfinished_renders(root)
+    if unfinished:
+        raise ValueError(f"{unfinished[0]}. A manifest rebuilt now would silently lack those clips; pass "
+                         "--allow-incomplete to index only the shards on disk")
     shards = find_shards(root)
     if not shards:
         raise ValueError(f"{root}: no shards (*{SHARD_SUFFIX}) found")

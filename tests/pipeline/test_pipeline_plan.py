@@ -6,8 +6,9 @@ import pytest
 
 from gameir.pipeline.plan import partition, plan_clips, shard_index_from_env
 from gameir.pipeline.presets import list_presets, load_preset
-from gameir.shards.manifest import shard_entry
-from gameir.shards.parts import merge_parts, new_part, save_part, unfinished_renders
+from gameir.shards.manifest import load_manifest, shard_entry
+from gameir.shards.merge import merge_parts
+from gameir.shards.parts import new_part, save_part, unfinished_renders
 from gameir.shards.synthetic import synthetic_frame
 from gameir.shards.writer import ShardWriter
 
@@ -173,3 +174,30 @@ def test_unfinished_render_blocks_merge_but_not_the_finished_one(tmp_path):
     assert manifest["extra"]["plan"]["max_clips"] == 2
     (line,) = unfinished_renders(tmp_path)
     assert "no part for job index(es) 0, 2 of 3" in line
+
+
+def test_an_interrupted_render_is_resumed_not_rebuilt(tmp_path, capsys):
+    """After Ctrl-C: verify says to re-run the render; rebuild refuses unless told, naming the clips."""
+    from gameir.cli.main import main
+
+    _write_parts(tmp_path, 1, [0], skip_clip="clip-4")
+    assert main(["verify", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'manifest.json'}: no manifest yet: {tmp_path}: gap: job 0 has 1 unfinished clip(s), " \
+           "e.g. 'clip-4', in the render of test (every split); re-run the same `gameir render` command" in err
+    assert main(["manifest", "rebuild", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "re-run the same `gameir render` command to resume it. A manifest rebuilt now would silently lack " \
+           "those clips; pass --allow-incomplete" in err
+    assert not (tmp_path / "manifest.json").exists()
+    assert main(["manifest", "rebuild", str(tmp_path), "--allow-incomplete"]) == 0
+    assert load_manifest(tmp_path)["splits"]["train"]["clips"] == 5
+
+
+def test_finished_parts_without_a_manifest_point_to_merge(tmp_path):
+    _write_parts(tmp_path, 2, [0, 1])
+    with pytest.raises(FileNotFoundError, match=r"every render in .*parts has finished: join them with "
+                                                r"`gameir manifest merge"):
+        load_manifest(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"nowhere: no such dataset folder"):
+        load_manifest(tmp_path / "nowhere")
