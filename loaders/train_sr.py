@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 
-from gameir.training import DEVICES, LR_SOURCES, TrainConfig, Trainer
+from gameir.training import DEVICES, LR_SOURCES, TrainConfig, Trainer, TrainingInterrupted
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,6 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     a = parse_args(argv)
     gbuffers = tuple(g.strip() for g in a.gbuffers.split(",") if g.strip())
     try:
@@ -72,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"train_sr: error: {exc}", file=sys.stderr)
         return 2
+    except TrainingInterrupted as stop:
+        again = argv if a.resume else argv + ["--resume"]
+        print(f"train_sr: {stop.signal_name}: stopped after step {stop.step} of {stop.total_steps}; saved "
+              f"{stop.checkpoint}. Resume with:\n  python loaders/train_sr.py {shlex.join(again)}", file=sys.stderr)
+        return stop.exit_code
     v, b = summary["val"], summary["val_bicubic"]
     print(json.dumps({"steps": summary["steps"], "parameters": summary["parameters"],
                       "val_psnr": round(v["psnr"], 3), "val_psnr_bicubic": round(b["psnr"], 3),

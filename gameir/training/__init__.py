@@ -7,6 +7,7 @@ from gameir.training.batches import StepBatches, batch_indices, model_inputs
 from gameir.training.checkpoint import CHECKPOINT_VERSION, load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from gameir.training.degrade import LR_SOURCES, degrade_hr, matlab_bicubic_downscale
 from gameir.training.evaluate import FRAME_METRICS, batch_item, evaluate_sr
+from gameir.training.interrupt import TrainingInterrupted
 from gameir.training.plot import Panel, draw_panels, save_png
 from gameir.training.quick import train_quick
 from gameir.training.runlog import LOG_COLUMNS, RunLog
@@ -23,6 +24,7 @@ __all__ = [
     "StepBatches",
     "TrainConfig",
     "Trainer",
+    "TrainingInterrupted",
     "batch_indices",
     "batch_item",
     "degrade_hr",

@@ -25,6 +25,7 @@ from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.degrade import LR_SOURCES
 from gameir.training.evaluate import evaluate_sr
+from gameir.training.interrupt import StopOnSignal, TrainingInterrupted
 from gameir.training.plot import Panel, draw_panels, save_png
 from gameir.training.runlog import RunLog
 
@@ -275,6 +276,10 @@ class Trainer:
 
         Returns:
             The summary written to ``summary.json``.
+
+        Raises:
+            TrainingInterrupted: SIGINT (Ctrl-C) or SIGTERM; the step in progress was finished and
+                checkpointed, so ``resume=True`` continues from it.
         """
         from tqdm.auto import tqdm
 
@@ -294,29 +299,41 @@ class Trainer:
         losses: list[float] = []
         bar = tqdm(total=self.total_steps, initial=start, disable=c.quiet, desc=f"train {self.out.name}",
                    dynamic_ncols=True)
-        done, ema = start, None
-        calibrated = c.seconds is None
         self.stop_at = stop_at
+        stop = StopOnSignal()
         try:
-            while done < self.total_steps and (stop_at is None or done < stop_at):
-                for step, batch in self.batches.iterate(done, self.total_steps):
-                    loss = self.train_step(batch)
-                    losses.append(loss)
-                    ema = loss if ema is None else 0.9 * ema + 0.1 * loss
-                    done = step + 1
-                    if not calibrated and done - start >= 3:
-                        calibrated = True  # time budget: fix the step count from the measured pace
-                        per_step = (time.perf_counter() - t0) / (done - start)
-                        self.total_steps = max(done, int(c.seconds / per_step))
-                        bar.total = self.total_steps
-                        self._after_step(done, losses, t0, bar, ema, last_val)
-                        break  # restart the batch stream with the new length
-                    self._after_step(done, losses, t0, bar, ema, last_val)
-                    if stop_at is not None and done >= stop_at:
-                        break
+            with stop:
+                done = self._loop(start, stop_at, stop, t0, bar, losses, last_val)
         finally:
             bar.close()
+        if stop.received:
+            self._checkpoint(done)
+            raise TrainingInterrupted(done, self.total_steps, self.out / "checkpoint.pt", stop.received)
         return self._finish(done, t0, start, last_val)
+
+    def _loop(self, start: int, stop_at: Optional[int], stop: StopOnSignal, t0: float, bar: Any,
+              losses: list[float], last_val: dict[str, Any]) -> int:
+        """Optimisation steps from ``start`` until the schedule ends, ``stop_at``, or a signal."""
+        c = self.config
+        done, ema = start, None
+        calibrated = c.seconds is None
+        while done < self.total_steps and (stop_at is None or done < stop_at) and not stop.received:
+            for step, batch in self.batches.iterate(done, self.total_steps):
+                loss = self.train_step(batch)
+                losses.append(loss)
+                ema = loss if ema is None else 0.9 * ema + 0.1 * loss
+                done = step + 1
+                if not calibrated and done - start >= 3:
+                    calibrated = True  # time budget: fix the step count from the measured pace
+                    per_step = (time.perf_counter() - t0) / (done - start)
+                    self.total_steps = max(done, int(c.seconds / per_step))
+                    bar.total = self.total_steps
+                    self._after_step(done, losses, t0, bar, ema, last_val)
+                    break  # restart the batch stream with the new length
+                self._after_step(done, losses, t0, bar, ema, last_val)
+                if (stop_at is not None and done >= stop_at) or stop.received:
+                    break
+        return done
 
     def _after_step(self, done: int, losses: list[float], t0: float, bar: Any, ema: float,
                     last_val: dict[str, Any]) -> None:

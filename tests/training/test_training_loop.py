@@ -121,3 +121,36 @@ def test_train_quick_reports_model_and_bicubic(random_root):
     assert r["beats_bicubic"] == (r["psnr_model"] > r["psnr_bicubic"])
     with pytest.raises(ValueError, match="seconds must be > 0"):
         train_quick(random_root, seconds=0)
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_a_signal_checkpoints_the_step_and_prints_the_resume_command(random_root, tmp_path, signame):
+    """Ctrl-C (SIGINT) or a scheduler's SIGTERM: no traceback, checkpoint of the step reached, resumable."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    args = ["--data", str(random_root), "--steps", "100000", "--batch-size", "2", "--patch", "8", "--n-feats", "8",
+            "--n-blocks", "1", "--val-every", "0", "--val-frames", "2", "--ckpt-every", "100000", "--log-every", "1",
+            "--threads", "1", "--quiet", "--out", str(out)]
+    proc = subprocess.Popen([sys.executable, str(REPO / "loaders" / "train_sr.py"), *args], stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not ((out / "log.csv").exists() and len(_losses(out)) >= 3):
+        time.sleep(0.05)
+    os.kill(proc.pid, getattr(signal, signame))
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + getattr(signal, signame), stderr
+    assert "Traceback" not in stderr
+    payload = torch.load(out / "checkpoint.pt", map_location="cpu", weights_only=False)
+    step = int(payload["step"])
+    assert step >= 3
+    assert f"train_sr: {signame}: stopped after step {step} of 100000; saved {out / 'checkpoint.pt'}" in stderr
+    assert "Resume with:\n  python loaders/train_sr.py --data" in stderr and stderr.rstrip().endswith("--resume")
+    script = _load_script()
+    assert script.main(args + ["--resume", "--stop-at", str(step + 2)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["resumed_from"] == step and summary["steps"] == step + 2
