@@ -57,16 +57,28 @@ def test_quickstart_renders_verifies_previews_evaluates_and_trains(tmp_path, cap
     assert main(["quickstart", "--out", str(out), "--train-seconds", "5"]) == 0
     text = capsys.readouterr().out
     assert "OpenGL: " in text and text.count("verify: OK") == 2
-    for name in ("tiny", "tiny-nvs"):
-        assert (out / name / "manifest.json").exists() and (out / name / "card.json").exists()
-    preview = cv2.imread(str(out / "preview.png"))
+    for name in ("tiny", "tiny-nvs"):  # where the README's examples read them
+        assert (out / "data" / name / "manifest.json").exists() and (out / "data" / name / "card.json").exists()
+    runs = out / "runs" / "quickstart"
+    preview = cv2.imread(str(runs / "preview.png"))
     assert preview is not None and preview.shape[1] == 4 * 256  # 4 tiles per row: LR, HR and 9 buffers
+    assert f" frame 1): {runs / 'preview.png'}" in text  # frame 0 has no camera motion
     for method in ("bicubic", "gbuffer-jbu", "nearest-view", "warp"):
         assert f"--method {method}" in text
     assert text.count("Protocol: ") == 4 and text.count("| overall | all |") == 4
-    summary = json.loads((out / "eval" / "sr-bicubic" / "summary.json").read_text())
+    summary = json.loads((runs / "eval" / "sr-bicubic" / "summary.json").read_text())
     assert 15 < summary["overall"]["psnr"] < 50  # a real score of real frames, not inf or 0
-    assert "test PSNR" in text and ("beats bicubic" in text or "does NOT beat bicubic" in text)
+    jbu = json.loads((runs / "eval" / "sr-gbuffer-jbu" / "summary.json").read_text())["overall"]
+    assert f"gbuffer-jbu: {jbu['psnr'] - summary['overall']['psnr']:+.2f} dB PSNR and " \
+           f"{jbu['ssim'] - summary['overall']['ssim']:+.4f} SSIM vs bicubic" in text
+    assert "test PSNR" in text and " SSIM vs bicubic) within this budget" in text
+    assert "the model beats bicubic in PSNR and SSIM" in text or "does NOT beat bicubic" in text \
+        or "beats bicubic in PSNR only" in text or "beats bicubic in SSIM only" in text
+    assert f"model:     {runs / 'train' / 'model.pt'}" in text and (runs / "train" / "model.pt").is_file()
+    next_steps = text.split("== next\n")[1].splitlines()[:3]
+    assert next_steps[0].strip().startswith(f"python loaders/train_sr.py --data {out / 'data' / 'tiny'}")
+    assert next_steps[1].strip().startswith(f"gameir eval sr --data {out / 'data' / 'tiny'}")
+    assert next_steps[2].strip().startswith("gameir render gameir-sr")
 
 
 def test_missing_egl_driver_is_one_line_naming_what_to_install(tmp_path):
