@@ -113,6 +113,11 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     data = copy.deepcopy(data)
     for text in overrides:
         section, name, value = parse_override(text)
+        if section not in SCHEMA:
+            raise ValueError(f"--override {text}: unknown section {section!r}; sections: {', '.join(SCHEMA)}")
+        if section != "splits" and name not in SCHEMA[section]:
+            raise ValueError(f"--override {text}: unknown key {section}.{name}; keys of [{section}]: "
+                             f"{', '.join(SCHEMA[section])}")
         if section == "splits":
             split, _, field = name.partition(".")
             data.setdefault("splits", {}).setdefault(split, {})[field or "clips"] = value
@@ -134,15 +139,15 @@ def load_preset(name_or_path: str | os.PathLike, overrides: list[str] | None = N
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML ({exc})") from exc
     raw = apply_overrides(raw, overrides or [])
-    data = _check(raw, path)
+    data = _check(raw, f"{path} with --override {' '.join(overrides)}" if overrides else str(path))
     return Preset(name=data["preset"]["name"], source=str(path), data=data)
 
 
-def _check(raw: dict[str, Any], path: Path) -> dict[str, Any]:
-    where = str(path)
+def _check(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The checked preset; ``where`` (the file, and the overrides applied) starts every message."""
     unknown = set(raw) - set(SCHEMA)
     if unknown:
-        raise ValueError(f"{where}: unknown section(s) {sorted(unknown)}; sections: {', '.join(SCHEMA)}")
+        raise ValueError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}; sections: {', '.join(SCHEMA)}")
     data: dict[str, Any] = {}
     for section, keys in SCHEMA.items():
         if section == "splits":

@@ -201,3 +201,14 @@ def test_finished_parts_without_a_manifest_point_to_merge(tmp_path):
         load_manifest(tmp_path)
     with pytest.raises(FileNotFoundError, match=r"nowhere: no such dataset folder"):
         load_manifest(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("override, message", [
+    ("clips.framez=2", "--override clips.framez=2: unknown key clips.framez; keys of [clips]: frames, fps,"),
+    ("clipz.frames=2", "--override clipz.frames=2: unknown section 'clipz'; sections: preset, render, clips, rig, splits"),
+    ("render.scale=0", "tiny.toml with --override render.scale=0: render.scale must be an integer >= 1, got 0"),
+])
+def test_a_bad_override_is_named_as_the_override(override, message):
+    with pytest.raises(ValueError) as info:
+        load_preset("tiny", [override])
+    assert message in str(info.value) and "[" + "'" not in str(info.value)
