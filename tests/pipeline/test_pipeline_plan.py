@@ -52,7 +52,7 @@ def test_overrides_apply_and_bad_keys_are_named():
     assert p.section("clips")["frames"] == 7 and p.section("render")["lr"] == [32, 24]
     assert len(plan_clips(p, "train")) == 5
     assert p.digest() != load_preset("tiny").digest()
-    with pytest.raises(ValueError, match=r"unknown key\(s\) clips\.frame;"):
+    with pytest.raises(ValueError, match=r"--override clips\.frame=3: unknown key clips\.frame; keys of \[clips\]: frames"):
         load_preset("tiny", ["clips.frame=3"])
     with pytest.raises(ValueError, match=r"render\.aa_lr = 'taa' is not one of none, fxaa, msaa, ssaa"):
         load_preset("tiny", ["render.aa_lr=taa"])
