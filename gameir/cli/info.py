@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "info", help="describe a shard or a dataset root",
         description="Describe a shard (buffers, shapes, dtypes, chunks, stored size, compression ratio, "
                     "scene and render metadata) or a dataset root (splits, clips, frames, bytes).",
-        epilog="examples:\n  gameir info data/tiny\n  gameir info data/tiny/train/town-0001.h5 --json",
+        epilog="examples:\n  gameir info data/tiny\n  gameir info data/tiny/train/town-000000-ClearNoon-dynamic.h5 --json",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", help="shard file or dataset root")
     parser.add_argument("--json", action="store_true", help="print JSON")

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "format validator) or a single shard (validator only). Prints one line per fault naming "
                     "the file; exits 1 if any.",
         epilog="examples:\n  gameir verify data/tiny\n  gameir verify data/tiny --split test\n"
-               "  gameir verify data/tiny/train/town-0001.h5",
+               "  gameir verify data/tiny/train/town-000000-ClearNoon-dynamic.h5",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", help="dataset root (with manifest.json) or a shard file")
     parser.add_argument("--split", help="only this split")
