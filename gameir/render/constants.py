@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
+from gameir.render.contract import GBUFFER_LOCATIONS
 from gameir.semantics import SEMANTIC_IDS
 
 __all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "SSAO_SAMPLES", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
-           "AA_MODES", "glsl_defines"]
-
-#: G-buffer pass output locations (fragment shader ``layout(location = ...)``), in attachment order.
-GBUFFER_LOCATIONS: dict[str, int] = {
-    "LOC_SCENE_COLOR": 0,  # RGBA16F: emissive radiance (exposed); the lighting pass adds to it
-    "LOC_BASECOLOR": 1,    # RGBA8: sRGB-encoded albedo
-    "LOC_NORMAL": 2,       # RGBA16F: world unit normal, 0 for sky
-    "LOC_MATERIAL": 3,     # RGBA8: metallic, specular, roughness
-    "LOC_DEPTH": 4,        # R32F: metres along the optical axis, +inf for sky
-    "LOC_MOTION": 5,       # RG16F: backward motion in pixels (dx, dy), y down
-    "LOC_SEMANTIC": 6,     # R8UI
-    "LOC_INSTANCE": 7,     # R16UI
-}
+           "AA_MODES", "GL_FRAMEBUFFER_SRGB", "GL_SRGB8_ALPHA8", "glsl_defines"]
 
 #: Hemisphere samples per pixel of the optional SSAO pass.
 SSAO_SAMPLES = 16
@@ -32,6 +21,10 @@ WRAP_CODES: dict[str, int] = {"repeat": 0, "clamp": 1, "mirror": 2}
 
 #: Semantic tag written where no geometry is hit.
 SKY_SEMANTIC = SEMANTIC_IDS["sky"]
+
+#: GL enums that moderngl does not name (the rest come from moderngl: moderngl.NEAREST, ...).
+GL_FRAMEBUFFER_SRGB = 0x8DB9
+GL_SRGB8_ALPHA8 = 0x8C43
 
 #: Anti-aliasing modes of :class:`gameir.render.Renderer`.
 AA_MODES: tuple[str, ...] = ("none", "fxaa", "msaa", "ssaa")

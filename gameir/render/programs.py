@@ -1,13 +1,15 @@
 """GLSL program loading: one ``.glsl`` file per program, stages split by ``VERTEX_SHADER`` /
-``FRAGMENT_SHADER``, ``#include "file.glsl"`` (include-once) and generated ``#define``s."""
+``FRAGMENT_SHADER``, ``#include "file.glsl"`` (include-once; some includes are generated from
+Python tables, :data:`GENERATED`) and generated ``#define``s."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from gameir.render.constants import glsl_defines
+from gameir.render.contract import GENERATED_INCLUDES
 
 __all__ = ["SHADER_DIR", "shader_source", "ProgramCache"]
 
@@ -17,12 +19,19 @@ SHADER_DIR = Path(__file__).parent / "shaders"
 _INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$', re.MULTILINE)
 
 
+#: Include files generated from Python tables rather than stored in SHADER_DIR.
+GENERATED: dict[str, Callable[[], str]] = dict(GENERATED_INCLUDES)
+
+
 def _expand(name: str, seen: set[str]) -> str:
-    path = SHADER_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(f"shader {name!r} not found in {SHADER_DIR}")
     seen.add(name)
-    text = path.read_text(encoding="utf-8")
+    if name in GENERATED:
+        text = GENERATED[name]()
+    else:
+        path = SHADER_DIR / name
+        if not path.is_file():
+            raise FileNotFoundError(f"shader {name!r} not found in {SHADER_DIR}")
+        text = path.read_text(encoding="utf-8")
 
     def repl(match: re.Match[str]) -> str:
         inc = match.group(1)

@@ -14,23 +14,13 @@ from typing import Any
 import numpy as np
 
 from gameir.buffers import get_spec
-from gameir.render.constants import GBUFFER_LOCATIONS
+from gameir.render.contract import GBUFFER, GBUFFER_LOCATIONS
 from gameir.render.targets import Targets
 
 __all__ = ["read_buffers"]
 
-#: buffer name -> (G-buffer attachment name, or "output" for the final colour)
-_SOURCES: dict[str, str] = {
-    "rgb": "output",
-    "hdr": "hdr",
-    "depth": "depth",
-    "normal": "normal",
-    "basecolor": "basecolor",
-    "material": "material",
-    "semantic": "semantic",
-    "instance": "instance",
-    "motion": "motion",
-}
+#: buffer name -> its G-buffer attachment (gameir/render/contract.py), "hdr", or "output" (final colour)
+_SOURCES: dict[str, str] = {"rgb": "output", "hdr": "hdr"} | {a.buffer: a.name for a in GBUFFER if a.buffer}
 
 _MGL_DTYPE = {np.dtype(np.uint8): "f1", np.dtype(np.float16): "f2", np.dtype(np.float32): "f4"}
 

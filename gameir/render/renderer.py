@@ -17,6 +17,7 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
+from gameir.render.contract import RESOLVE_GEOMETRY_OUTPUTS
 from gameir.render.constants import AA_MODES, LIGHT_POINT, LIGHT_SPOT, MAX_LIGHTS, SSAO_SAMPLES, WRAP_CODES
 from gameir.render.core import GLCore, set_uniform
 from gameir.render.downsample import CODE_STEPS, SRGB_TO_LINEAR
@@ -507,8 +508,7 @@ class Renderer:
         for name in linear:
             tg.tex[name].filter = (_GL_LINEAR, _GL_LINEAR)
         for program, fbo, inputs in (("resolve_color.glsl", out.color, ("ldr", "hdr", "basecolor", "material")),
-                                     ("resolve_geometry.glsl", out.geometry,
-                                      ("depth", "normal", "motion", "semantic", "instance"))):
+                                     ("resolve_geometry.glsl", out.geometry, RESOLVE_GEOMETRY_OUTPUTS)):
             prog = self._core.programs.get(program, ("SSAA2",) if self.ssaa == 2 else ())
             fbo.use()
             for unit, name in enumerate(inputs):

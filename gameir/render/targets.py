@@ -7,22 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gameir.render.constants import GBUFFER_LOCATIONS
+import moderngl
 
-__all__ = ["Targets", "ResolveTargets", "GBUFFER_FORMATS"]
+from gameir.render.constants import GL_SRGB8_ALPHA8
+from gameir.render.contract import GBUFFER, RESOLVE_GEOMETRY_OUTPUTS, SKY_OUTPUTS
 
-#: Attachment name -> (components, moderngl dtype), in G-buffer location order.
-GBUFFER_FORMATS: dict[str, tuple[int, str]] = {
-    "scene_color": (4, "f2"),
-    "basecolor": (4, "f1"),
-    "normal": (4, "f2"),
-    "material": (4, "f1"),
-    "depth": (1, "f4"),
-    "motion": (2, "f2"),
-    "semantic": (1, "u1"),
-    "instance": (1, "u2"),
-}
-
+__all__ = ["Targets", "ResolveTargets"]
 
 class Targets:
     """Textures and framebuffers for rendering at ``width`` x ``height`` pixels.
@@ -47,22 +37,21 @@ class Targets:
         self.size = (width, height)
         self._objects: list[Any] = []
         self.tex: dict[str, Any] = {}
-        order = sorted(GBUFFER_FORMATS, key=lambda n: GBUFFER_LOCATIONS["LOC_" + n.upper()])
-        for name in order:
-            comps, dtype = GBUFFER_FORMATS[name]
+        order = [a.name for a in GBUFFER]  # attachment i is location i (gameir/render/contract.py)
+        for a in GBUFFER:
             # basecolor is stored sRGB-encoded by the hardware (GL_SRGB8_ALPHA8 + GL_FRAMEBUFFER_SRGB),
             # and decoded for free when the lighting pass fetches it.
-            srgb = 0x8C43 if name == "basecolor" else None
-            tex = self._keep(ctx.texture((width, height), comps, dtype=dtype, internal_format=srgb))
-            tex.filter = (0x2600, 0x2600)  # GL_NEAREST
+            srgb = GL_SRGB8_ALPHA8 if a.srgb else None
+            tex = self._keep(ctx.texture((width, height), a.components, dtype=a.dtype, internal_format=srgb))
+            tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
             tex.repeat_x = tex.repeat_y = False
-            self.tex[name] = tex
+            self.tex[a.name] = tex
         depth = self._keep(ctx.depth_renderbuffer((width, height)))
         self.gbuffer = self._keep(ctx.framebuffer([self.tex[n] for n in order], depth))
         self.depth_only = self._keep(ctx.framebuffer(depth_attachment=depth))  # depth pre-pass
         # The sky pass writes only what differs from the G-buffer clear (0) on sky pixels: motion,
         # tag and +inf depth; the lighting pass computes the sky radiance. It tests depth, never writes it.
-        self.sky = self._keep(ctx.framebuffer([self.tex["motion"], self.tex["semantic"], self.tex["depth"]], depth))
+        self.sky = self._keep(ctx.framebuffer([self.tex[n] for n in SKY_OUTPUTS], depth))
         self.sky.depth_mask = False
         self.tex["hdr"] = self._keep(ctx.texture((width, height), 4, dtype="f2"))
         self.tex["ldr"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
@@ -78,7 +67,7 @@ class Targets:
         if ssao:  # ambient visibility, raw and blurred (R16F)
             for name in ("ao_raw", "ao"):
                 tex = self._keep(ctx.texture((width, height), 1, dtype="f2"))
-                tex.filter = (0x2600, 0x2600)
+                tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
                 tex.repeat_x = tex.repeat_y = False
                 self.tex[name] = tex
             self.ssao_raw = self._keep(ctx.framebuffer([self.tex["ao_raw"]]))
@@ -118,5 +107,4 @@ class ResolveTargets(Targets):
         super().__init__(ctx, width, height, fxaa=False, msaa_samples=0)
         t = self.tex
         self.color = self._keep(ctx.framebuffer([t["ldr"], t["hdr"], t["basecolor"], t["material"]]))
-        self.geometry = self._keep(ctx.framebuffer([t["depth"], t["normal"], t["motion"], t["semantic"],
-                                                    t["instance"]]))
+        self.geometry = self._keep(ctx.framebuffer([t[n] for n in RESOLVE_GEOMETRY_OUTPUTS]))

@@ -12,11 +12,7 @@ uniform sampler2D u_motion;      // RG16F
 uniform usampler2D u_semantic;   // R8UI
 uniform usampler2D u_instance;   // R16UI
 uniform int u_ssaa;
-layout(location = 0) out float o_depth;
-layout(location = 1) out vec4 o_normal;
-layout(location = 2) out vec2 o_motion;
-layout(location = 3) out uint o_semantic;
-layout(location = 4) out uint o_instance;
+#include "resolve_geometry_outputs.glsl"
 
 void main() {
     ivec2 base = ivec2(gl_FragCoord.xy) * u_ssaa;

@@ -13,9 +13,7 @@ uniform mat4 u_view_proj_rot;     // projection * world->camera rotation (no tra
 uniform mat4 u_prev_view_proj_rot;// same for the previous frame
 uniform vec2 u_size;
 #ifndef FORWARD
-layout(location = 0) out vec2 o_motion;  // backward motion, pixels, y down
-layout(location = 1) out uint o_semantic;
-layout(location = 2) out float o_depth;  // metres along the optical axis: +inf
+#include "sky_outputs.glsl"
 #else
 layout(location = 0) out vec4 o_color;
 #endif
