@@ -22,7 +22,7 @@ from gameir.data.nvs import NVSDataset
 from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction, prediction_path, read_png_prediction
-from gameir.evaluation.protocol import Protocol, dataset_identity
+from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
 from gameir.evaluation.report import write_reports
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.metrics import psnr, ssim
@@ -119,7 +119,12 @@ def evaluate_nvs(root: str | os.PathLike, split: str = "test", method: str = "wa
 
     Returns:
         Summary dict as ``evaluate_sr``'s (images are (clip, frame, view) triples).
+
+    Raises:
+        TypeError, ValueError: as :func:`gameir.evaluation.evaluate_sr`.
     """
+    check_settings({"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
+                    "name": protocol_name}, "evaluate_nvs", "nvs")
     dev = resolve_device(device)
     ctx = init_distributed(dev, distributed)
     try:

@@ -16,7 +16,7 @@ from gameir.data.sr import SRDataset
 from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction
-from gameir.evaluation.protocol import Protocol, dataset_identity
+from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
 from gameir.evaluation.report import write_reports
 from gameir.evaluation.sr_methods import SRMethod, resolve_sr_method
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
@@ -120,7 +120,13 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
         ``overall`` ({psnr, ssim, count}), ``groups`` (per family / weather / motion),
         ``optional`` (temporal means), ``images_per_s``, ``seconds``, ``world_size``, ``device``,
         ``worst`` (frame keys) and ``files`` (written paths, rank 0).
+
+    Raises:
+        TypeError: a protocol setting of the wrong type (``y_channel="no"``, ``crop_border=2.5``).
+        ValueError: a bad setting, method or dataset.
     """
+    check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
+                    "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
     dev = resolve_device(device)
     if amp and dev.type != "cuda":
         raise ValueError(f"--amp needs a CUDA device, got {dev}")
