@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from gameir.evaluation.sr_methods import SRMethod, resolve_sr_method
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.evaluation.temporal import MASK_DOC, temporal_errors, temporal_mask
 from gameir.evaluation.tiling import predict_tiled
+from gameir.evaluation.user_methods import call_method
 from gameir.metrics import psnr, ssim
 
 __all__ = ["evaluate_sr", "SR_METRICS", "SR_CSV_COLUMNS"]
@@ -30,6 +32,8 @@ SR_METRICS = ("psnr", "ssim")
 _TEMPORAL = ("warp_mse", "warp_mse_gt")
 SR_CSV_COLUMNS = ("index", "clip_id", "frame", "scene_family", "weather", "motion", "psnr", "ssim",
                   "warp_mse", "warp_mse_gt", "warp_pixels")
+#: Method kinds whose code is ours: their exceptions propagate as they are (folder: names missing files).
+_OWN_KINDS = ("builtin", "folder")
 
 
 class _Runner:
@@ -48,15 +52,18 @@ class _Runner:
         """(prediction, ground truth), both (1, 3, s*h, s*w) float32 on the device."""
         batch = {k: (v.unsqueeze(0).to(self.device) if isinstance(v, torch.Tensor) else v)
                  for k, v in item.items() if k != "hr"}
-        where = f"clip {item['clip_id']} frame {int(item['frame'])}"
+        where = f"--method {self.method.name!r}: clip {item['clip_id']} frame {int(item['frame'])}"
         h, w = item["lr"].shape[-2:]
 
         def check(pred: Any, shape: tuple[int, ...], suffix: str) -> torch.Tensor:
             return check_prediction(pred, shape, where + suffix)
 
+        fn = self.method.predict
+        if self.method.info.get("kind") not in _OWN_KINDS:  # user code: its exceptions name method and frame
+            fn = functools.partial(call_method, self.method.predict, where=where)
         amp = torch.autocast(device_type="cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
         with torch.no_grad(), amp:
-            pred = predict_tiled(self.method.predict, batch, (h, w), self.ds.scale, self.tile, self.overlap, check)
+            pred = predict_tiled(fn, batch, (h, w), self.ds.scale, self.tile, self.overlap, check)
         return pred.float(), item["hr"].unsqueeze(0).to(self.device)
 
 
@@ -89,8 +96,9 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
     """Score an SR method on every full frame of ``split`` (DESIGN.md §6 protocol).
 
     Each frame's LR input (and the G-buffers the method asks for) goes to the method; its output
-    is checked (shape (1, 3, s*h, s*w), floating dtype, no NaN/Inf; errors name the clip, frame
-    and shapes), clamped to [0, 1] and compared with the HR ground truth: PSNR and SSIM per
+    is checked (shape (1, 3, s*h, s*w), floating dtype, no NaN/Inf, values within
+    :data:`~gameir.evaluation.predictions.RANGE_TOLERANCE` of [0, 1]; errors name the method, clip,
+    frame and what was found), clamped to [0, 1] and compared with the HR ground truth: PSNR and SSIM per
     frame (:mod:`gameir.metrics`, ``data_range`` 1), then means overall, per world family, per
     weather and static vs dynamic. Under torchrun (or ``distributed=True``) frames are split in
     contiguous blocks across ranks and the per-frame values gathered, so the means are
@@ -123,7 +131,10 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
 
     Raises:
         TypeError: a protocol setting of the wrong type (``y_channel="no"``, ``crop_border=2.5``).
-        ValueError: a bad setting, method or dataset.
+        ValueError: a bad setting, method or dataset; :class:`~gameir.evaluation.predictions.PredictionError`
+            (a ``ValueError``) when the method raised or returned an unusable output, naming the method,
+            clip and frame; its ``PredictionTypeError`` subclass (also a ``TypeError``) for a non-tensor
+            or integer output.
     """
     check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
                     "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
