@@ -22,7 +22,7 @@ from gameir.evaluation.distributed import gather_records, init_distributed, part
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction, prediction_path, read_png_prediction
 from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
-from gameir.evaluation.report import write_reports
+from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.evaluation.user_methods import call_method, load_factory
 from gameir.metrics import psnr, ssim
@@ -117,15 +117,17 @@ def evaluate_nvs(root: str | os.PathLike, split: str = "test", method: str = "wa
     Raises:
         TypeError, ValueError: as :func:`gameir.evaluation.evaluate_sr`.
     """
-    check_settings({"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
-                    "name": protocol_name}, "evaluate_nvs", "nvs")
-    dev = resolve_device(device)
-    ctx = init_distributed(dev, distributed)
-    try:
-        return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel, 0 if crop_border is None else int(crop_border),
-                             out, worst, max_frames, quiet, protocol_name)
-    finally:
-        ctx.close()
+    with guarded_outputs(out, f"gameir eval nvs --method {method}"):
+        check_settings({"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
+                        "name": protocol_name}, "evaluate_nvs", "nvs")
+        dev = resolve_device(device)
+        ctx = init_distributed(dev, distributed)
+        try:
+            return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel,
+                                 0 if crop_border is None else int(crop_border), out, worst, max_frames, quiet,
+                                 protocol_name)
+        finally:
+            ctx.close()
 
 
 def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, max_frames, quiet, protocol_name):
@@ -162,9 +164,9 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
                    world_size=ctx.world_size, device=str(ctx.device),
                    worst=[r["key"] for r in worst_records(records, "psnr", worst)])
     if out is not None and ctx.rank == 0:
-        files = write_reports(summary, records, out, NVS_CSV_COLUMNS)
-        for r in worst_records(records, "psnr", worst):
-            files[f"worst/{r['key']}"] = _worst_picture(predict, ds, r, ctx.device, Path(out) / "worst", spec)
+        pictures = {f"worst/{r['key']}": _worst_picture(predict, ds, r, ctx.device, Path(out) / WORST_DIR, spec)
+                    for r in worst_records(records, "psnr", worst)}
+        files = {**write_reports(summary, records, out, NVS_CSV_COLUMNS), **pictures}  # summary.json last
         summary["files"] = {k: str(v) for k, v in files.items()}
     if ctx.active:
         import torch.distributed as dist

@@ -18,7 +18,7 @@ from gameir.evaluation.distributed import gather_records, init_distributed, part
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction
 from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
-from gameir.evaluation.report import write_reports
+from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
 from gameir.evaluation.sr_methods import SRMethod, resolve_sr_method
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.evaluation.temporal import MASK_DOC, temporal_errors, temporal_mask
@@ -113,6 +113,8 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
         y_channel: metrics on BT.601 luma instead of RGB.
         crop_border: pixels cropped on each side before the metrics; default ``scale`` (BasicSR).
         out: folder for ``frames.csv``, ``summary.json``, ``report.md`` and ``worst/*.png``; None: no files.
+            An earlier run's reports there are removed when the run starts; a failed run leaves a
+            ``FAILED`` file naming the error (:func:`gameir.evaluation.report.guarded_outputs`).
         tile: LR tile size for tiled inference (None: whole frames); ``tile_overlap`` LR pixels of context.
         amp: float16 autocast (CUDA only).
         temporal: also the warping error of consecutive predictions and of the ground truth
@@ -136,17 +138,18 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
             clip and frame; its ``PredictionTypeError`` subclass (also a ``TypeError``) for a non-tensor
             or integer output.
     """
-    check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
-                    "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
-    dev = resolve_device(device)
-    if amp and dev.type != "cuda":
-        raise ValueError(f"--amp needs a CUDA device, got {dev}")
-    ctx = init_distributed(dev, distributed)
-    try:
-        return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap, amp,
-                            temporal, worst, max_frames, quiet, protocol_name)
-    finally:
-        ctx.close()
+    with guarded_outputs(out, f"gameir eval sr --method {method}"):
+        check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
+                        "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
+        dev = resolve_device(device)
+        if amp and dev.type != "cuda":
+            raise ValueError(f"--amp needs a CUDA device, got {dev}")
+        ctx = init_distributed(dev, distributed)
+        try:
+            return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap,
+                                amp, temporal, worst, max_frames, quiet, protocol_name)
+        finally:
+            ctx.close()
 
 
 def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, out, tile, tile_overlap, amp,
@@ -205,9 +208,9 @@ def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, o
     if temporal:
         summary["temporal_mask"] = MASK_DOC
     if out is not None and ctx.rank == 0:
-        files = write_reports(summary, records, out, SR_CSV_COLUMNS)
-        for r in worst_records(records, "psnr", worst):
-            files[f"worst/{r['key']}"] = _worst_picture(runner, r, Path(out) / "worst")
+        pictures = {f"worst/{r['key']}": _worst_picture(runner, r, Path(out) / WORST_DIR)
+                    for r in worst_records(records, "psnr", worst)}
+        files = {**write_reports(summary, records, out, SR_CSV_COLUMNS), **pictures}  # summary.json last
         summary["files"] = {k: str(v) for k, v in files.items()}
     if ctx.active:
         import torch.distributed as dist
