@@ -11,7 +11,8 @@ more than 19 digits (no file is that large: a broken or hostile client) gets ``4
 ``Content-Range: bytes */size``; several ranges or another range unit get the whole file
 (``200``), which the RFC allows. A header line over :data:`MAX_HEADER_LINE_BYTES` or a header
 section over :data:`MAX_HEADER_BYTES` gets ``431``. A connection that sends or receives nothing
-for ``idle_timeout_s`` seconds is closed (its thread ends).
+for ``idle_timeout_s`` seconds is closed (its thread ends); the same bound applies to sending each
+:data:`COPY_CHUNK` block of a body, so a client that stops reading is dropped too.
 """
 
 from __future__ import annotations
