@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from gameir.evaluation import evaluate_nvs, load_protocol, protocol_line
@@ -23,7 +24,7 @@ def main() -> int:
     parser.add_argument("--out", help="output folder (one sub-folder per method)")
     parser.add_argument("--device", default="auto")
     args = parser.parse_args()
-    proto = load_protocol(args.protocol)
+    proto = load_protocol(args.protocol, "nvs")
     name = proto.pop("name", "custom")
     proto.pop("task", None)
     split = proto.pop("split", "test")
@@ -42,4 +43,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except (ValueError, FileNotFoundError, FileExistsError, ImportError) as exc:  # one line, as `gameir eval`
+        print(f"{Path(__file__).name}: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

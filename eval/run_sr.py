@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from gameir.evaluation import evaluate_sr, load_protocol, protocol_line
@@ -27,7 +28,7 @@ def main() -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--max-frames", type=int, help="first N frames only (quick look)")
     args = parser.parse_args()
-    proto = load_protocol(args.protocol)
+    proto = load_protocol(args.protocol, "sr")
     name = proto.pop("name", "custom")
     proto.pop("task", None)
     split = proto.pop("split", "test")
@@ -49,4 +50,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except (ValueError, FileNotFoundError, FileExistsError, ImportError) as exc:  # one line, as `gameir eval`
+        print(f"{Path(__file__).name}: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

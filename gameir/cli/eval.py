@@ -89,10 +89,8 @@ def _settings(args: argparse.Namespace, task: str, keys: tuple[str, ...]) -> dic
     base: dict[str, Any] = {}
     name = "custom"
     if args.protocol:
-        base = load_protocol(args.protocol)
+        base = load_protocol(args.protocol, task)  # typed: names the file, key, expected and found values
         name = base.pop("name", "custom")
-        if base.get("task", task) != task:
-            raise ValueError(f"{args.protocol}: protocol is for task {base['task']!r}, not `gameir eval {task}`")
     out = {k: base[k] for k in keys if k in base}
     changed = []
     for k in keys:

@@ -1,4 +1,4 @@
-"""`gameir serve DIR [--port P] [--host H]`: share a dataset read-only over HTTP with byte ranges."""
+"""`gameir serve DIR [--port P] [--host H] [--idle-timeout S]`: share a dataset read-only over HTTP with byte ranges."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ __all__ = ["register", "run"]
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "serve", help="serve a dataset directory read-only over HTTP (Range requests supported)",
-        description="Serve DIR over HTTP so others can `gameir download` it: GET/HEAD only, single byte ranges "
-                    "(206/416), no path outside DIR (`..` and outward symlinks are refused). Binds 127.0.0.1 "
+        description="Serve DIR over HTTP so others can `gameir download` it: GET/HEAD only (others: 405), single "
+                    "byte ranges (206/416), no path outside DIR (`..` and outward symlinks are refused and left "
+                    "out of listings), headers capped (431), idle connections closed. Binds 127.0.0.1 "
                     "unless --host says otherwise; use --host 0.0.0.0 to share on a LAN. Ctrl-C stops it.",
         epilog="examples:\n  gameir serve data/gameir --port 8000\n"
                "  gameir serve data/gameir --host 0.0.0.0 --port 8000   # then, on another machine:\n"
@@ -20,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("dir", help="dataset root to serve")
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000; 0 picks a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                        help="close a connection that sends or receives nothing for this long (default: 30)")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     parser.set_defaults(func=run)
 
@@ -30,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from gameir.distribution.serve import make_server
 
     try:
-        server = make_server(args.dir, host=args.host, port=args.port, quiet=args.quiet)
+        timeout = {} if args.idle_timeout is None else {"idle_timeout_s": args.idle_timeout}
+        server = make_server(args.dir, host=args.host, port=args.port, quiet=args.quiet, **timeout)
     except (FileNotFoundError, ValueError):
         raise
     except OSError as exc:  # address in use, permission denied for a low port, unknown host

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["DistContext", "init_distributed", "partition", "gather_records", "resolve_device"]
+__all__ = ["DistContext", "current_rank", "init_distributed", "partition", "gather_records", "resolve_device"]
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -76,6 +76,16 @@ def init_distributed(device: torch.device, distributed: bool | None = None) -> D
         backend = "gloo"
     dist.init_process_group(backend)
     return DistContext(dist.get_rank(), dist.get_world_size(), device, owns_group=True)
+
+
+def current_rank() -> int:
+    """This process's rank: torch.distributed's once a group is initialised, else torchrun's ``RANK``
+    (0 when unset, i.e. a single process)."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank()
+    return int(os.environ.get("RANK", "0"))
 
 
 def partition(n: int, rank: int, world_size: int) -> range:

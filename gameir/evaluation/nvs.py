@@ -7,7 +7,6 @@ cameras (``K``, ``c2w``, ``view``, image size), and returns the target images (T
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from pathlib import Path
@@ -22,9 +21,10 @@ from gameir.data.nvs import NVSDataset
 from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction, prediction_path, read_png_prediction
-from gameir.evaluation.protocol import Protocol, dataset_identity
-from gameir.evaluation.report import write_reports
+from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
+from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
+from gameir.evaluation.user_methods import call_method, load_factory
 from gameir.metrics import psnr, ssim
 
 __all__ = ["evaluate_nvs", "resolve_nvs_method", "NVS_BUILTINS", "NVS_CSV_COLUMNS"]
@@ -70,14 +70,7 @@ def resolve_nvs_method(spec: str, device: torch.device) -> NVSPredict:
     elif spec == "warp":
         return _warp
     elif spec.startswith("python:"):
-        mod_name, _, attr = spec[len("python:"):].rpartition(":")
-        try:
-            factory = getattr(importlib.import_module(mod_name), attr)
-        except (ImportError, AttributeError, ValueError) as exc:
-            raise ValueError(f"--method {spec!r}: cannot load factory ({exc})") from exc
-        model = factory()
-        if isinstance(model, torch.nn.Module):
-            model = model.to(device).eval()
+        model, _ = load_factory(spec, device)
         return model
     elif spec.startswith("folder:"):
         folder = Path(spec[len("folder:"):])
@@ -105,7 +98,8 @@ def evaluate_nvs(root: str | os.PathLike, split: str = "test", method: str = "wa
 
     Per rig frame the method receives the source views (every view not in ``holdout``) and the
     target cameras, and returns one image per held-out view; each is checked (shape (T, 3, H, W),
-    float, finite; errors name clip, frame and shapes), clamped to [0, 1] and scored with PSNR and
+    float, finite, within the range tolerance of [0, 1]; errors name method, clip, frame and what was
+    found), clamped to [0, 1] and scored with PSNR and
     SSIM against the rendered view. Means overall, per world family, weather, static/dynamic;
     reports and worst-image pictures as :func:`gameir.evaluation.evaluate_sr`; distributed the same way.
 
@@ -119,14 +113,21 @@ def evaluate_nvs(root: str | os.PathLike, split: str = "test", method: str = "wa
 
     Returns:
         Summary dict as ``evaluate_sr``'s (images are (clip, frame, view) triples).
+
+    Raises:
+        TypeError, ValueError: as :func:`gameir.evaluation.evaluate_sr`.
     """
-    dev = resolve_device(device)
-    ctx = init_distributed(dev, distributed)
-    try:
-        return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel, 0 if crop_border is None else int(crop_border),
-                             out, worst, max_frames, quiet, protocol_name)
-    finally:
-        ctx.close()
+    with guarded_outputs(out, f"gameir eval nvs --method {method}"):
+        check_settings({"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
+                        "name": protocol_name}, "evaluate_nvs", "nvs")
+        dev = resolve_device(device)
+        ctx = init_distributed(dev, distributed)
+        try:
+            return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel,
+                                 0 if crop_border is None else int(crop_border), out, worst, max_frames, quiet,
+                                 protocol_name)
+        finally:
+            ctx.close()
 
 
 def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, max_frames, quiet, protocol_name):
@@ -142,7 +143,7 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
     n_images = 0
     for i in mine:
         item = ds[i]
-        preds, gt = _predict(predict, item, ctx.device)
+        preds, gt = _predict(predict, item, ctx.device, spec)
         for j, v in enumerate(item["target"]["view"].tolist()):
             p, g = preds[j:j + 1], gt[j:j + 1]
             records.append({"index": i * 1000 + j, "key": f"{item['clip_id']}/{v:02d}/{item['frame']:08d}",
@@ -163,9 +164,9 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
                    world_size=ctx.world_size, device=str(ctx.device),
                    worst=[r["key"] for r in worst_records(records, "psnr", worst)])
     if out is not None and ctx.rank == 0:
-        files = write_reports(summary, records, out, NVS_CSV_COLUMNS)
-        for r in worst_records(records, "psnr", worst):
-            files[f"worst/{r['key']}"] = _worst_picture(predict, ds, r, ctx.device, Path(out) / "worst", spec)
+        pictures = {f"worst/{r['key']}": _worst_picture(predict, ds, r, ctx.device, Path(out) / WORST_DIR, spec)
+                    for r in worst_records(records, "psnr", worst)}
+        files = {**write_reports(summary, records, out, NVS_CSV_COLUMNS), **pictures}  # summary.json last
         summary["files"] = {k: str(v) for k, v in files.items()}
     if ctx.active:
         import torch.distributed as dist
@@ -173,16 +174,22 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
     return summary
 
 
-def _predict(predict: NVSPredict, item: dict[str, Any], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def _predict(predict: NVSPredict, item: dict[str, Any], device: torch.device,
+             spec: str) -> tuple[torch.Tensor, torch.Tensor]:
     gt = item["target"]["rgb"].to(device)
     t, _, h, w = gt.shape
     rig = {"source": {k: v.to(device) for k, v in item["source"].items()},
            "target": {k: v.to(device) for k, v in item["target"].items() if k in ("K", "c2w", "view")},
            "hw": (h, w), "clip_id": item["clip_id"], "frame": int(item["frame"]),
            "scene_family": item["scene_family"], "weather": item["weather"]}
-    where = f"clip {item['clip_id']} frame {int(item['frame'])} views {item['target']['view'].tolist()}"
+    views = item["target"]["view"].tolist()
+    where = f"--method {spec!r}: clip {item['clip_id']} frame {int(item['frame'])} views {views}"
     with torch.no_grad():
-        pred = check_prediction(predict(rig), (t, 3, h, w), where)
+        if spec.startswith("python:"):  # user code: its exceptions name method and frame
+            pred = call_method(predict, rig, where)
+        else:
+            pred = predict(rig)
+        pred = check_prediction(pred, (t, 3, h, w), where)
     return pred.to(device), gt
 
 
@@ -190,7 +197,7 @@ def _worst_picture(predict: NVSPredict, ds: NVSDataset, rec: dict[str, Any], dev
                    folder: Path, spec: str) -> Path:
     item = ds[rec["index"] // 1000]
     j = rec["index"] % 1000
-    preds, gt = _predict(predict, item, device)
+    preds, gt = _predict(predict, item, device, spec)
     src = item["source"]
     near = nearest_views([c.numpy() for c in src["c2w"]], item["target"]["c2w"][j].numpy(), 1)[0]
     p, g = _hwc(preds[j]), _hwc(gt[j])

@@ -9,36 +9,76 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["check_prediction", "read_png_prediction", "prediction_path"]
+__all__ = ["RANGE_TOLERANCE", "PredictionError", "PredictionTypeError", "check_prediction", "read_png_prediction",
+           "prediction_path"]
+
+#: How far outside [0, 1] a float prediction may stray and still be scored (clamped): a network
+#: without a final clamp overshoots by a few hundredths to a few tenths at edges and highlights.
+#: Beyond it the output is taken for a wrong convention (0..255, [-1, 1]) and refused.
+RANGE_TOLERANCE = 0.25
 
 
-def check_prediction(pred: object, expected: tuple[int, ...], where: str) -> torch.Tensor:
+class PredictionError(ValueError):
+    """A method gave no usable prediction for a frame (wrong shape, range, NaN / Inf, or it raised).
+
+    The message names the method, the frame (clip and index), what was expected and what was found.
+    """
+
+
+class PredictionTypeError(PredictionError, TypeError):
+    """A method returned the wrong kind of object (not a tensor, or an integer tensor)."""
+
+
+def _kind(pred: object) -> str:
+    if isinstance(pred, (tuple, list)):
+        inner = ", ".join(type(v).__name__ for v in pred[:4]) + (", ..." if len(pred) > 4 else "")
+        return f"a {type(pred).__name__} of {len(pred)} item(s) ({inner}); return only the image tensor"
+    if type(pred).__module__ == "numpy":
+        return (f"a numpy {type(pred).__name__}; return a torch tensor (e.g. "
+                f"torch.from_numpy(hwc).permute(2, 0, 1)[None])")
+    if isinstance(pred, dict):
+        return f"a dict with keys {sorted(map(str, pred))[:6]}; return only the image tensor"
+    return type(pred).__name__
+
+
+def check_prediction(pred: object, expected: tuple[int, ...], where: str,
+                     tolerance: float = RANGE_TOLERANCE) -> torch.Tensor:
     """Validate one model output; return it as float32 clamped to [0, 1].
 
     Args:
         pred: what the model returned.
         expected: expected shape, e.g. (1, 3, 1440, 1920).
-        where: the frame it is for, e.g. ``"clip town-002000 frame 3"``, used in messages.
+        where: the method and frame it is for, e.g. ``"--method bicubic: clip town-002000 frame 3"``,
+            used in messages.
+        tolerance: values in [-tolerance, 1 + tolerance] are clamped to [0, 1]; values outside are
+            refused (:data:`RANGE_TOLERANCE`).
 
     Raises:
-        TypeError: not a tensor, or not a floating dtype.
-        ValueError: wrong shape, or NaN / Inf values (counted).
+        PredictionTypeError: not a tensor, or not a floating dtype (a ``TypeError`` and a ``ValueError``).
+        PredictionError: wrong shape, NaN / Inf values (counted), or values outside
+            [-tolerance, 1 + tolerance] (the observed range is named).
     """
     if not isinstance(pred, torch.Tensor):
-        raise TypeError(f"{where}: the model returned {type(pred).__name__}, expected a float tensor of shape "
-                        f"{list(expected)}")
+        raise PredictionTypeError(f"{where}: the model returned {_kind(pred)}; expected a float tensor of shape "
+                                  f"{list(expected)} (sRGB in [0, 1])")
     if not pred.is_floating_point():
-        raise TypeError(f"{where}: prediction has dtype {pred.dtype}, expected a floating dtype (sRGB in [0, 1]) "
-                        f"of shape {list(expected)}")
+        raise PredictionTypeError(f"{where}: prediction has dtype {pred.dtype}, expected a floating dtype (sRGB in "
+                                  f"[0, 1]) of shape {list(expected)}; for 0..255 integer output return "
+                                  f"pred.float() / 255")
     if tuple(pred.shape) != tuple(expected):
-        raise ValueError(f"{where}: prediction has shape {list(pred.shape)}, expected {list(expected)} "
-                         f"(N, 3, scale*h, scale*w)")
+        raise PredictionError(f"{where}: prediction has shape {list(pred.shape)}, expected {list(expected)} "
+                              f"(N, 3, scale*h, scale*w)")
     pred = pred.float()
     lo, hi = (float(v) for v in torch.aminmax(pred))  # one pass; NaN and +-Inf show up here
     if not (math.isfinite(lo) and math.isfinite(hi)):
         n_nan = int(torch.isnan(pred).sum())
         n_inf = int(torch.isinf(pred).sum())
-        raise ValueError(f"{where}: prediction of shape {list(pred.shape)} has {n_nan} NaN and {n_inf} Inf values")
+        raise PredictionError(f"{where}: prediction of shape {list(pred.shape)} has {n_nan} NaN and {n_inf} Inf values")
+    if lo < -tolerance or hi > 1.0 + tolerance:
+        hint = (" (looks like 0..255: divide by 255)" if hi > 2.0 and lo >= -tolerance else
+                " (looks like [-1, 1]: map with (x + 1) / 2)" if lo < -tolerance and hi <= 1.0 + tolerance else "")
+        raise PredictionError(f"{where}: prediction values span [{lo:.4g}, {hi:.4g}], expected float sRGB in [0, 1] "
+                              f"(overshoot up to {tolerance:g} beyond it is clamped){hint}")
     return pred if lo >= 0.0 and hi <= 1.0 else pred.clamp(0.0, 1.0)
 
 

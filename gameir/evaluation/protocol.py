@@ -4,19 +4,89 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from gameir import __version__
 
-__all__ = ["Protocol", "TASKS", "dataset_identity", "load_protocol", "protocol_line"]
+__all__ = ["Protocol", "PROTOCOL_KEYS", "TASKS", "check_settings", "dataset_identity", "load_protocol",
+           "protocol_line"]
 
 TASKS = ("sr", "nvs")
 
-#: Keys a protocol file (eval/protocols/*.json) may set.
-_FILE_KEYS = {"name", "task", "split", "scale", "y_channel", "crop_border", "holdout", "temporal"}
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _nonempty_str(v: Any) -> bool:
+    return isinstance(v, str) and v.strip() != ""
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One protocol key: what it must be (words shown in errors), its test, the tasks it applies to."""
+
+    expected: str
+    type_ok: Callable[[Any], bool]
+    value_ok: Callable[[Any], bool]
+    tasks: tuple[str, ...] = TASKS
+
+
+#: Keys a protocol file (eval/protocols/*.json) may set, and the values each accepts.
+PROTOCOL_KEYS: dict[str, _Key] = {
+    "name": _Key("a non-empty string", lambda v: isinstance(v, str), _nonempty_str),
+    "task": _Key("one of 'sr', 'nvs'", lambda v: isinstance(v, str), lambda v: v in TASKS),
+    "split": _Key("a non-empty string (a split of the dataset, e.g. 'test')", lambda v: isinstance(v, str),
+                  _nonempty_str),
+    "scale": _Key("an integer >= 1", _is_int, lambda v: v >= 1, ("sr",)),
+    "y_channel": _Key("a boolean (true or false)", lambda v: isinstance(v, bool), lambda v: True),
+    "crop_border": _Key("an integer >= 0 (pixels per side)", _is_int, lambda v: v >= 0),
+    "holdout": _Key("a non-empty list of integer view indices", lambda v: isinstance(v, (list, tuple)),
+                    lambda v: len(v) > 0 and all(_is_int(x) for x in v), ("nvs",)),
+    "temporal": _Key("a boolean (true or false)", lambda v: isinstance(v, bool), lambda v: True, ("sr",)),
+}
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object",
+               type(None): "null"}
+
+
+def _found(v: Any, json_names: bool) -> str:
+    name = _JSON_TYPES.get(type(v), type(v).__name__) if json_names else type(v).__name__
+    text = json.dumps(v) if json_names else repr(v)
+    return f"{name} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _allowed(task: str | None) -> list[str]:
+    return [k for k, spec in PROTOCOL_KEYS.items() if task is None or task in spec.tasks]
+
+
+def check_settings(settings: dict[str, Any], where: str, task: str | None = None) -> None:
+    """Check protocol settings (keyword arguments of ``evaluate_*``) against :data:`PROTOCOL_KEYS`.
+
+    Args:
+        settings: key -> value; ``None`` values are skipped (they mean "the default").
+        where: the caller named in messages, e.g. ``"evaluate_sr"``.
+        task: ``"sr"`` or ``"nvs"``: keys of the other task are refused too.
+
+    Raises:
+        TypeError: a value of the wrong type (e.g. ``y_channel="no"``, ``crop_border=2.5``).
+        ValueError: an unknown key, a key of the other task, or a value out of range.
+    """
+    for key, value in settings.items():
+        spec = PROTOCOL_KEYS.get(key)
+        if spec is None or (task is not None and task not in spec.tasks):
+            raise ValueError(f"{where}: unknown protocol setting {key!r}" + (f" for task {task}" if task else "")
+                             + f"; allowed: {', '.join(_allowed(task))}")
+        if value is None:
+            continue
+        if not spec.type_ok(value):
+            raise TypeError(f"{where}: {key} must be {spec.expected}, got {_found(value, False)}")
+        if not spec.value_ok(value):
+            raise ValueError(f"{where}: {key} must be {spec.expected}, got {_found(value, False)}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +104,9 @@ class Protocol:
         holdout: held-out view indices (NVS).
         temporal: warping error between consecutive frames reported too (SR).
         name: protocol name when read from a protocol file, else ``"custom"``.
+
+    Raises:
+        TypeError / ValueError: a field of the wrong type or out of range (named, see :func:`check_settings`).
     """
 
     task: str
@@ -48,12 +121,16 @@ class Protocol:
     name: str = "custom"
 
     def __post_init__(self) -> None:
-        if self.task not in TASKS:
-            raise ValueError(f"Protocol.task must be one of {', '.join(TASKS)}, got {self.task!r}")
-        if isinstance(self.crop_border, bool) or not isinstance(self.crop_border, int) or self.crop_border < 0:
-            raise ValueError(f"Protocol.crop_border must be an int >= 0, got {self.crop_border!r}")
-        if isinstance(self.scale, bool) or not isinstance(self.scale, int) or self.scale < 1:
-            raise ValueError(f"Protocol.scale must be an int >= 1, got {self.scale!r}")
+        fields = {"task": self.task, "split": self.split, "scale": self.scale, "y_channel": self.y_channel,
+                  "crop_border": self.crop_border, "temporal": self.temporal, "name": self.name}
+        if self.holdout:
+            fields["holdout"] = self.holdout
+        check_settings(fields, "Protocol")
+        dr = self.data_range
+        if isinstance(dr, bool) or not isinstance(dr, numbers.Real) or not dr > 0:
+            raise ValueError(f"Protocol: data_range must be a number > 0, got {self.data_range!r}")
+        object.__setattr__(self, "scale", int(self.scale))
+        object.__setattr__(self, "crop_border", int(self.crop_border))
         object.__setattr__(self, "holdout", tuple(int(v) for v in self.holdout))
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,23 +139,60 @@ class Protocol:
         return d
 
 
-def load_protocol(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a protocol file (JSON object with keys among ``name, task, split, scale, y_channel,
-    crop_border, holdout, temporal``); return its settings as a dict for the ``evaluate_*`` calls.
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"key {k!r} appears twice")
+        out[k] = v
+    return out
+
+
+def load_protocol(path: str | os.PathLike, task: str | None = None) -> dict[str, Any]:
+    """Read and check a protocol file; return its settings as a dict for the ``evaluate_*`` calls.
+
+    A protocol file is a JSON object whose keys are among :data:`PROTOCOL_KEYS` (``name, task,
+    split, scale, y_channel, crop_border, holdout, temporal``), each of its type: ``"y_channel":
+    "no"`` or ``"crop_border": 2.5`` are refused, never coerced. ``scale`` and ``temporal`` are SR
+    keys, ``holdout`` an NVS key.
+
+    Args:
+        path: the protocol file.
+        task: the task it is used for (``"sr"`` / ``"nvs"``); a file for another task is refused.
 
     Raises:
-        ValueError: the file is not a JSON object or has an unknown key (named).
+        ValueError: unreadable or not a JSON object, a duplicated or unknown key, a key of the
+            other task, or a value of the wrong type or out of range; the message names the file,
+            the key, what it must be and what was found.
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: cannot read protocol file ({exc})") from exc
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a protocol file must hold a JSON object, got {type(data).__name__}")
-    unknown = sorted(set(data) - _FILE_KEYS)
+        raise ValueError(f"{path}: a protocol file must hold a JSON object, got {_JSON_TYPES.get(type(data), 'value')}")
+    if task is not None and task not in TASKS:
+        raise ValueError(f"load_protocol: task must be one of {', '.join(TASKS)}, got {task!r}")
+    unknown = [k for k in data if k not in PROTOCOL_KEYS]
     if unknown:
-        raise ValueError(f"{path}: unknown protocol keys {unknown}; allowed {sorted(_FILE_KEYS)}")
+        raise ValueError(f"{path}: unknown protocol key {unknown[0]!r}; allowed keys: {', '.join(PROTOCOL_KEYS)}")
+    for key, value in data.items():
+        spec = PROTOCOL_KEYS[key]
+        if not (spec.type_ok(value) and spec.value_ok(value)):
+            raise ValueError(f"{path}: key {key!r} must be {spec.expected}, got {_found(value, True)}; "
+                             f"fix the protocol file")
+    file_task = data.get("task")
+    if task is not None and file_task is not None and file_task != task:
+        raise ValueError(f"{path}: protocol is for task {file_task!r}, not {task!r}")
+    task = file_task or task
+    if task is not None:
+        other = [k for k in data if task not in PROTOCOL_KEYS[k].tasks]
+        if other:
+            raise ValueError(f"{path}: key {other[0]!r} does not apply to task {task!r}; allowed keys for "
+                             f"{task}: {', '.join(_allowed(task))}")
+    if "holdout" in data:
+        data["holdout"] = [int(v) for v in data["holdout"]]
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from pathlib import Path
@@ -16,12 +17,13 @@ from gameir.data.sr import SRDataset
 from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction
-from gameir.evaluation.protocol import Protocol, dataset_identity
-from gameir.evaluation.report import write_reports
+from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
+from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
 from gameir.evaluation.sr_methods import SRMethod, resolve_sr_method
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.evaluation.temporal import MASK_DOC, temporal_errors, temporal_mask
 from gameir.evaluation.tiling import predict_tiled
+from gameir.evaluation.user_methods import call_method
 from gameir.metrics import psnr, ssim
 
 __all__ = ["evaluate_sr", "SR_METRICS", "SR_CSV_COLUMNS"]
@@ -30,6 +32,8 @@ SR_METRICS = ("psnr", "ssim")
 _TEMPORAL = ("warp_mse", "warp_mse_gt")
 SR_CSV_COLUMNS = ("index", "clip_id", "frame", "scene_family", "weather", "motion", "psnr", "ssim",
                   "warp_mse", "warp_mse_gt", "warp_pixels")
+#: Method kinds whose code is ours: their exceptions propagate as they are (folder: names missing files).
+_OWN_KINDS = ("builtin", "folder")
 
 
 class _Runner:
@@ -48,15 +52,18 @@ class _Runner:
         """(prediction, ground truth), both (1, 3, s*h, s*w) float32 on the device."""
         batch = {k: (v.unsqueeze(0).to(self.device) if isinstance(v, torch.Tensor) else v)
                  for k, v in item.items() if k != "hr"}
-        where = f"clip {item['clip_id']} frame {int(item['frame'])}"
+        where = f"--method {self.method.name!r}: clip {item['clip_id']} frame {int(item['frame'])}"
         h, w = item["lr"].shape[-2:]
 
         def check(pred: Any, shape: tuple[int, ...], suffix: str) -> torch.Tensor:
             return check_prediction(pred, shape, where + suffix)
 
+        fn = self.method.predict
+        if self.method.info.get("kind") not in _OWN_KINDS:  # user code: its exceptions name method and frame
+            fn = functools.partial(call_method, self.method.predict, where=where)
         amp = torch.autocast(device_type="cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
         with torch.no_grad(), amp:
-            pred = predict_tiled(self.method.predict, batch, (h, w), self.ds.scale, self.tile, self.overlap, check)
+            pred = predict_tiled(fn, batch, (h, w), self.ds.scale, self.tile, self.overlap, check)
         return pred.float(), item["hr"].unsqueeze(0).to(self.device)
 
 
@@ -89,8 +96,9 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
     """Score an SR method on every full frame of ``split`` (DESIGN.md §6 protocol).
 
     Each frame's LR input (and the G-buffers the method asks for) goes to the method; its output
-    is checked (shape (1, 3, s*h, s*w), floating dtype, no NaN/Inf; errors name the clip, frame
-    and shapes), clamped to [0, 1] and compared with the HR ground truth: PSNR and SSIM per
+    is checked (shape (1, 3, s*h, s*w), floating dtype, no NaN/Inf, values within
+    :data:`~gameir.evaluation.predictions.RANGE_TOLERANCE` of [0, 1]; errors name the method, clip,
+    frame and what was found), clamped to [0, 1] and compared with the HR ground truth: PSNR and SSIM per
     frame (:mod:`gameir.metrics`, ``data_range`` 1), then means overall, per world family, per
     weather and static vs dynamic. Under torchrun (or ``distributed=True``) frames are split in
     contiguous blocks across ranks and the per-frame values gathered, so the means are
@@ -105,6 +113,8 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
         y_channel: metrics on BT.601 luma instead of RGB.
         crop_border: pixels cropped on each side before the metrics; default ``scale`` (BasicSR).
         out: folder for ``frames.csv``, ``summary.json``, ``report.md`` and ``worst/*.png``; None: no files.
+            An earlier run's reports there are removed when the run starts; a failed run leaves a
+            ``FAILED`` file naming the error (:func:`gameir.evaluation.report.guarded_outputs`).
         tile: LR tile size for tiled inference (None: whole frames); ``tile_overlap`` LR pixels of context.
         amp: float16 autocast (CUDA only).
         temporal: also the warping error of consecutive predictions and of the ground truth
@@ -120,16 +130,26 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
         ``overall`` ({psnr, ssim, count}), ``groups`` (per family / weather / motion),
         ``optional`` (temporal means), ``images_per_s``, ``seconds``, ``world_size``, ``device``,
         ``worst`` (frame keys) and ``files`` (written paths, rank 0).
+
+    Raises:
+        TypeError: a protocol setting of the wrong type (``y_channel="no"``, ``crop_border=2.5``).
+        ValueError: a bad setting, method or dataset; :class:`~gameir.evaluation.predictions.PredictionError`
+            (a ``ValueError``) when the method raised or returned an unusable output, naming the method,
+            clip and frame; its ``PredictionTypeError`` subclass (also a ``TypeError``) for a non-tensor
+            or integer output.
     """
-    dev = resolve_device(device)
-    if amp and dev.type != "cuda":
-        raise ValueError(f"--amp needs a CUDA device, got {dev}")
-    ctx = init_distributed(dev, distributed)
-    try:
-        return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap, amp,
-                            temporal, worst, max_frames, quiet, protocol_name)
-    finally:
-        ctx.close()
+    with guarded_outputs(out, f"gameir eval sr --method {method}"):
+        check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
+                        "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
+        dev = resolve_device(device)
+        if amp and dev.type != "cuda":
+            raise ValueError(f"--amp needs a CUDA device, got {dev}")
+        ctx = init_distributed(dev, distributed)
+        try:
+            return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap,
+                                amp, temporal, worst, max_frames, quiet, protocol_name)
+        finally:
+            ctx.close()
 
 
 def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, out, tile, tile_overlap, amp,
@@ -188,9 +208,9 @@ def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, o
     if temporal:
         summary["temporal_mask"] = MASK_DOC
     if out is not None and ctx.rank == 0:
-        files = write_reports(summary, records, out, SR_CSV_COLUMNS)
-        for r in worst_records(records, "psnr", worst):
-            files[f"worst/{r['key']}"] = _worst_picture(runner, r, Path(out) / "worst")
+        pictures = {f"worst/{r['key']}": _worst_picture(runner, r, Path(out) / WORST_DIR)
+                    for r in worst_records(records, "psnr", worst)}
+        files = {**write_reports(summary, records, out, SR_CSV_COLUMNS), **pictures}  # summary.json last
         summary["files"] = {k: str(v) for k, v in files.items()}
     if ctx.active:
         import torch.distributed as dist

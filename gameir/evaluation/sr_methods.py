@@ -6,7 +6,6 @@ batch axis, ``hr`` removed) into a (N, 3, s*h, s*w) prediction in [0, 1].
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -16,6 +15,7 @@ import torch
 from gameir.baselines import UPSCALE_METHODS, joint_bilateral_upscale, upscale
 from gameir.data.normalize import AUX_CHANNELS
 from gameir.evaluation.predictions import prediction_path, read_png_prediction
+from gameir.evaluation.user_methods import describe_exception, load_factory
 
 __all__ = ["SRMethod", "SR_BUILTINS", "SR_METHOD_KINDS", "resolve_sr_method", "buffers_for_channels"]
 
@@ -87,32 +87,26 @@ def _builtin(name: str, scale: int) -> SRMethod:
 
 def _python(spec: str, device: torch.device) -> SRMethod:
     target = spec[len("python:"):]
-    mod_name, _, attr = target.rpartition(":")
-    if not mod_name or not attr:
-        raise ValueError(f"--method {spec!r}: expected python:pkg.module:factory")
-    try:
-        module = importlib.import_module(mod_name)
-    except ImportError as exc:
-        raise ValueError(f"--method {spec!r}: cannot import {mod_name!r} ({exc})") from exc
-    factory = getattr(module, attr, None)
-    if not callable(factory):
-        raise ValueError(f"--method {spec!r}: {mod_name} has no callable {attr!r}")
-    model = factory()
-    if isinstance(model, torch.nn.Module):
-        model = model.to(device).eval()
+    model, path = load_factory(spec, device)
     gbuffers = getattr(model, "gbuffers", None)
     if gbuffers is None:
         config = getattr(model, "config", None)
         channels = getattr(config, "aux_channels", ())
         gbuffers = buffers_for_channels(channels, f"--method {spec}") if channels else ()
-    return SRMethod(spec, model, gbuffers=tuple(gbuffers), info={"kind": "python", "factory": target})
+    return SRMethod(spec, model, gbuffers=tuple(gbuffers), info={"kind": "python", "factory": target, "file": path})
 
 
 def _torchscript(spec: str, device: torch.device) -> SRMethod:
     from gameir.models.export import load_torchscript
 
     path = Path(spec[len("torchscript:"):])
-    model, config, metadata = load_torchscript(path, map_location=device)
+    if not path.is_file():
+        raise FileNotFoundError(f"--method {spec!r}: no such TorchScript file {path}")
+    try:
+        model, config, metadata = load_torchscript(path, map_location=device)
+    except Exception as exc:  # not a zip / not TorchScript / bad config.json
+        raise ValueError(f"--method {spec!r}: {path} is not a TorchScript model written by "
+                         f"gameir.models.export_torchscript or torch.jit.save ({describe_exception(exc)})") from exc
     channels = config.get("aux_channels", [])
     gbuffers = buffers_for_channels(channels, str(path)) if channels else ()
     return SRMethod(spec, lambda b: model(_model_input(b)), gbuffers=gbuffers,
