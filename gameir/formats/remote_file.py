@@ -3,8 +3,8 @@
 :class:`RemoteFile` gives :mod:`tarfile` and the release reader the ``seek``/``read``/``tell`` they
 use on a local file, for any URL :func:`gameir.distribution.sources.open_file_url` understands
 (``http(s)://`` with ``Range`` requests, ``file://``, fsspec URLs). Small reads (tar headers, PNG
-headers) are served from one read-ahead block so walking a tar's headers costs one request per
-member; a large read (a whole member) is one request of exactly its bytes. Transient failures are
+headers) are served from one read-ahead block, so walking a tar's headers costs at most one request
+per member; a larger read (a whole member) is one request of exactly its bytes. Transient failures are
 retried with :func:`~gameir.distribution.sources.retry_transient`; what cannot be retried becomes
 a built-in exception that names the URL.
 """
@@ -23,10 +23,14 @@ from gameir.distribution.sources import (
     retry_transient,
 )
 
-__all__ = ["RemoteFile", "is_remote", "READ_AHEAD_BYTES"]
+__all__ = ["RemoteFile", "is_remote", "READ_AHEAD_BYTES", "SMALL_READ_BYTES"]
 
-#: Bytes fetched by a small read (enough for a pax header, its ustar header and a PNG header).
-READ_AHEAD_BYTES = 16 << 10
+#: Bytes fetched by a small read: a pax header, its ustar header and the next members' headers
+#: when members are small; wasted beyond the header when members are large (MB-sized PNGs).
+READ_AHEAD_BYTES = 4 << 10
+#: Reads up to this size (tar headers are 512-byte reads, a PNG header 24) use the read-ahead
+#: block; larger ones (whole members) fetch exactly their bytes.
+SMALL_READ_BYTES = 1024
 
 
 def is_remote(path: str | os.PathLike) -> bool:
@@ -115,7 +119,7 @@ class RemoteFile:
         offset = self._pos - self._block_start
         if 0 <= offset and offset + n <= len(self._block):
             data = self._block[offset: offset + n]
-        elif n < READ_AHEAD_BYTES:
+        elif n <= SMALL_READ_BYTES:
             self._block_start, self._block = self._pos, self._fetch(self._pos, READ_AHEAD_BYTES)
             data = self._block[:n]
         else:
