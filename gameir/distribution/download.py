@@ -197,6 +197,8 @@ class _Fetcher:
     retries: int
     backoff_s: float
     stop: threading.Event = field(default_factory=threading.Event)
+    #: where the expected SHA-256 came from, for the mismatch message
+    checksum_from: str = "the manifest"
 
     def fetch(self, entry: dict[str, Any]) -> None:
         """Fetch one file into ``root`` and verify it; raise :class:`DownloadError` naming it.
@@ -217,9 +219,9 @@ class _Fetcher:
             self.progress.rewind(partial.stat().st_size if partial.exists() else 0)
             partial.unlink(missing_ok=True)
             if attempt == 2:
-                raise DownloadError(f"{rel}: SHA-256 {digest} does not match the manifest's {expected_sha} "
+                raise DownloadError(f"{rel}: SHA-256 {digest} does not match {self.checksum_from}'s {expected_sha} "
                                     f"(fetched twice from {self.source.describe(rel)}); the published file is "
-                                    f"corrupt or the manifest is stale")
+                                    f"corrupt or {self.checksum_from} is stale")
 
     def _transfer(self, rel: str, partial: Path, expected_bytes: int) -> str:
         """Bring ``partial`` to ``expected_bytes`` bytes (resuming); return its hex SHA-256."""
@@ -588,6 +590,7 @@ def download_files(
     report = DownloadReport(root=root, split="", shards=len(urls))
     planned: list[tuple[Source, dict[str, Any]]] = []
     seen: dict[str, str] = {}
+    from_url: set[str] = set()
     for url in urls:
         plain, expected = _split_sha(url)
         source, name = open_file_url(plain, timeout_s=timeout_s)
@@ -602,6 +605,8 @@ def download_files(
         except (TransientError, PermanentError) as exc:
             report.failures[name] = f"{name}: {exc}"
             continue
+        if expected:
+            from_url.add(name)
         planned.append((source, {"path": name, "bytes": size, "sha256": expected or listed}))
     entries = [e for _, e in planned]
     report.bytes_total = sum(e["bytes"] for e in entries)
@@ -611,7 +616,9 @@ def download_files(
     progress = _Progress(report.bytes_total, done_bytes + partial_bytes, quiet, desc="download files")
     stop = threading.Event()
     sources = {e["path"]: s for s, e in planned}
-    work = [(_Fetcher(sources[e["path"]], root, cache, progress, retries, backoff_s, stop), e) for e in todo]
+    work = [(_Fetcher(sources[e["path"]], root, cache, progress, retries, backoff_s, stop,
+                      checksum_from="the URL's #sha256" if e["path"] in from_url else "the SHA-256 list"), e)
+            for e in todo]
     _run_pool(work, jobs, report, progress)
     report.seconds = time.monotonic() - start_time
     return report

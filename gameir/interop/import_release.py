@@ -41,6 +41,7 @@ def import_release(
     split: str = "train",
     far_as_inf: bool = True,
     codec: Codec = DEFAULT_CODEC,
+    retries: int = 5,
     quiet: bool = True,
 ) -> dict[str, Any]:
     """Write one shard per release clip under ``to/<split>/`` and rebuild ``to/manifest.json``.
@@ -51,6 +52,7 @@ def import_release(
         split: split of every imported clip.
         far_as_inf: store CARLA's far-plane depth code as +inf (sky), GameIR's "no geometry".
         codec: compression of the shards.
+        retries: retries of one range request to a tar URL after a transient error.
         quiet: no progress bar.
 
     Returns:
@@ -59,7 +61,9 @@ def import_release(
     if not _SPLIT_RE.match(split):
         raise ValueError(f"split must match {_SPLIT_RE.pattern}, got {split!r}")
     to = Path(to)
-    source = ReleaseSource(paths, split=split, far_as_inf=far_as_inf)
+    if retries < 0:
+        raise ValueError(f"retries must be >= 0, got {retries}")
+    source = ReleaseSource(paths, split=split, far_as_inf=far_as_inf, retries=retries)
     bar = None
     if not quiet:
         from tqdm import tqdm
