@@ -9,7 +9,7 @@ Segmentation: CARLA's semantic segmentation camera writes the tag id of each pix
 channel of its PNG (green and blue are 0 for that camera). :data:`CARLA_TO_SEMANTIC` maps CARLA
 0.9.14+ tags to GameIR's ``semantic`` ids (:mod:`gameir.semantics`), one to one for 0..28; a tag
 outside that table is an error (:func:`decode_carla_semantic`), never a silent relabel. Data from
-CARLA 0.9.13 or older uses another numbering (e.g. 7 was road there) and is not recognised.
+CARLA 0.9.13 or older numbers tags differently and is not told apart (docs/DISTRIBUTION.md).
 """
 
 from __future__ import annotations
