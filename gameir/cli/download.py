@@ -49,13 +49,8 @@ def _is_file_url(url: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gameir.distribution.download import (
-        DownloadError,
-        download_files,
-        download_split,
-        parse_sha256sums,
-        parse_url_list,
-    )
+    from gameir.distribution.download import DownloadError, download_split
+    from gameir.distribution.files import download_files, parse_sha256sums, parse_url_list
 
     urls = list(args.url)
     if args.urls:

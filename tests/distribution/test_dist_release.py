@@ -19,7 +19,7 @@ from PIL import Image
 
 from gameir.cli.main import main
 from gameir.data import SRDataset
-from gameir.distribution.download import download_files
+from gameir.distribution.files import download_files
 from gameir.fileio import sha256_file
 from gameir.formats import ReleaseSource
 from gameir.formats.remote_file import READ_AHEAD_BYTES
