@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 import struct
-import tarfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,6 +29,7 @@ import numpy as np
 
 from gameir.formats.carla import decode_carla_depth, decode_carla_semantic
 from gameir.formats.remote_file import RemoteFile, is_remote
+from gameir.formats.tar_index import default_index_cache, tar_members
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource, HandleCache
 
 __all__ = ["RELEASE_ROOT", "RELEASE_LEVELS", "RELEASE_KINDS", "RELEASE_BUFFERS", "MEMBER_RE", "release_member",
@@ -96,9 +96,13 @@ class ReleaseSource(DataSource):
         max_open: bound on tar files (or remote tar connections' state) open at once per process.
         retries: retries of one range request to a remote tar after a transient error.
         timeout_s: socket timeout of range requests, seconds.
+        index_cache: where the member index of each remote tar is kept between runs: ``True``
+            for ``~/.cache/gameir/tar-index`` (``$XDG_CACHE_HOME``), a folder, or ``None`` /
+            ``False`` to walk the headers every time (see :mod:`gameir.formats.tar_index`).
 
     Only member names and offsets are read at construction (for a URL: one range request per
-    member header), plus one PNG header per clip, level and kind for the frame size. The index
+    member header, or one request in all when the cached index is still valid), plus one PNG
+    header per clip, level and kind for the frame size. The index
     is kept in the object, so ``DataLoader`` workers receive it with the pickled source.
 
     Raises:
@@ -110,9 +114,17 @@ class ReleaseSource(DataSource):
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], *, split: str = "",
                  far_as_inf: bool = True, max_open: int = DEFAULT_MAX_OPEN, retries: int = 5,
-                 timeout_s: float = 30.0) -> None:
+                 timeout_s: float = 30.0, index_cache: bool | str | os.PathLike | None = True) -> None:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        if index_cache is True:
+            self._index_cache: Path | None = default_index_cache()
+        elif index_cache is None or index_cache is False:
+            self._index_cache = None
+        elif isinstance(index_cache, (str, os.PathLike)):
+            self._index_cache = Path(index_cache)
+        else:
+            raise TypeError(f"index_cache must be True, False, None or a folder, got {index_cache!r}")
         self.far_as_inf = far_as_inf
         self._tars: list[str] = []
         self._files: list[str] = []
@@ -144,25 +156,13 @@ class ReleaseSource(DataSource):
             self._add_clip(scene, spawn, found, split)
 
     # -- indexing ---------------------------------------------------------------------------------
-    def _index_tar(self, where: str, fileobj, members: dict) -> None:
+    def _index_tar(self, where: str, remote: RemoteFile | None, members: dict) -> None:
         index = len(self._tars)
-        files, matched, first = 0, 0, None
-        try:
-            with tarfile.open(where if fileobj is None else None, "r:", fileobj=fileobj) as tf:
-                for info in tf:
-                    if not info.isfile():
-                        continue
-                    files += 1
-                    first = first or info.name
-                    matched += self._add(info.name, (index, info.offset_data, info.size, info.name), members, where)
-        except tarfile.ReadError as exc:
-            raise ValueError(f"{where}: not an uncompressed tar ({exc}); extract it or repack it with `tar -cf`") from exc
-        finally:
-            if fileobj is not None:
-                fileobj.close()
-        if files and not matched:
-            raise ValueError(f"{where}: none of its {files} members follows the release layout {_PATTERN} "
-                             f"(first member: {first}); is it a GameIR release shard?")
+        listing = tar_members(where, remote, cache_dir=self._index_cache)
+        matched = sum(self._add(name, (index, offset, size, name), members, where) for name, offset, size in listing)
+        if listing and not matched:
+            raise ValueError(f"{where}: none of its {len(listing)} members follows the release layout {_PATTERN} "
+                             f"(first member: {listing[0][0]}); is it a GameIR release shard?")
         self._tars.append(where)
 
     @staticmethod

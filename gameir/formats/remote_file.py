@@ -124,6 +124,8 @@ class RemoteFile:
             data = self._block[:n]
         else:
             data = self._fetch(self._pos, n)
+            if n <= READ_AHEAD_BYTES:  # keep small blocks; never hold a whole member
+                self._block_start, self._block = self._pos, data
         self._pos += len(data)
         return data
 

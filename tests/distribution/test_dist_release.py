@@ -83,6 +83,12 @@ def convention(tmp_path_factory) -> tuple[Path, dict]:
     return root, members
 
 
+@pytest.fixture(autouse=True)
+def _private_index_cache(tmp_path, monkeypatch):
+    """Remote tar indexes go to this test's own cache folder, not the user's ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 def _check_round_trip(src: ReleaseSource, members: dict) -> None:
     assert [(c.clip_id, c.num_frames, c.buffers) for c in src.clips] == [
         ("Town05/spawn007", 4, ("rgb", "depth", "semantic"))]
@@ -272,3 +278,35 @@ def test_dataloader_workers_read_remote_tars(convention, server_for):
     ds = SRDataset([server.url + p.name for p in sorted(root.glob("*.tar"))], lr_patch=8, seed=1)
     ids = [int(i) for batch in DataLoader(ds, batch_size=2, num_workers=2) for i in batch["frame_id"]]
     assert ids == FRAMES
+
+
+def test_remote_index_is_cached_and_invalidated(convention, server_for, tmp_path):
+    root, members = convention
+    served = tmp_path / "served"
+    served.mkdir()
+    tar = served / "GameIR-SR-000.tar"
+    tar.write_bytes((root / "GameIR-SR-000.tar").read_bytes())
+    server = server_for(served)
+    url = server.url + tar.name
+    cache = tmp_path / "index"
+    first = ReleaseSource(url, index_cache=cache)
+    walked = len(server.requests)
+    assert len(list(cache.glob("*.json"))) == 1
+    server.requests.clear()
+    again = ReleaseSource(url, index_cache=cache)  # one request checks size + first block, then PNG headers
+    assert server.requests[0][1] == "bytes=0-4095" and len(server.requests) <= 1 + 6 < walked
+    assert again._locs == first._locs
+    np.testing.assert_array_equal(again.read(0, "rgb", "lr", 1), members["GameIR-SR/Town05/spawn007/720p/00000010.rgb.png"]["array"])
+    # the tar changes under the same URL: its first block differs, so the headers are walked again
+    names = sorted(n for n in members if "/00000000." in n or "/00000010." in n)
+    _write_tar(tar, [(n, members[n]["bytes"]) for n in names])
+    server.requests.clear()
+    fresh = ReleaseSource(url, index_cache=cache)
+    rewalked = len(server.requests)
+    assert rewalked > 1 + 6 and fresh.clips[0].num_frames == 2
+    np.testing.assert_array_equal(fresh.read(0, "semantic", "hr", 0), members["GameIR-SR/Town05/spawn007/1440p/00000000.seg.png"]["array"])
+    server.requests.clear()
+    ReleaseSource(url, index_cache=None)  # no cache: walked every time (the cache's check costs no extra request)
+    assert len(server.requests) == rewalked
+    with pytest.raises(TypeError, match="index_cache must be True, False, None or a folder, got 3"):
+        ReleaseSource(url, index_cache=3)
