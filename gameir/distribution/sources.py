@@ -91,6 +91,20 @@ class Source(Protocol):
         """
 
 
+class _RedirectKeepingMethod(urllib.request.HTTPRedirectHandler):
+    """Follow redirects as urllib does, but keep ``HEAD`` a ``HEAD`` (urllib turns it into a ``GET``,
+    which behind a CDN redirect, as on the Hugging Face Hub, would start sending the whole file)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and req.get_method() == "HEAD":
+            new.method = "HEAD"
+        return new
+
+
+_OPENER = urllib.request.build_opener(_RedirectKeepingMethod)
+
+
 class HTTPSource:
     """``http://`` / ``https://`` base URL, read with :mod:`urllib` and ``Range`` requests.
 
@@ -112,7 +126,7 @@ class HTTPSource:
         request = urllib.request.Request(self.describe(rel), headers={"User-Agent": USER_AGENT, **headers},
                                          method=method)
         try:
-            return urllib.request.urlopen(request, timeout=self.timeout_s)
+            return _OPENER.open(request, timeout=self.timeout_s)
         except urllib.error.HTTPError as exc:
             exc.close()
             where = self.describe(rel)

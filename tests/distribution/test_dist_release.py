@@ -20,6 +20,7 @@ from PIL import Image
 from gameir.cli.main import main
 from gameir.data import SRDataset
 from gameir.distribution.files import download_files
+from gameir.distribution.serve import DatasetRequestHandler
 from gameir.fileio import sha256_file
 from gameir.formats import ReleaseSource
 from gameir.formats.remote_file import READ_AHEAD_BYTES
@@ -310,3 +311,41 @@ def test_remote_index_is_cached_and_invalidated(convention, server_for, tmp_path
     assert len(server.requests) == rewalked
     with pytest.raises(TypeError, match="index_cache must be True, False, None or a folder, got 3"):
         ReleaseSource(url, index_cache=3)
+
+
+class _Redirecting(DatasetRequestHandler):
+    """Answers /moved/<name> with a 302 to /<name> (as the Hugging Face Hub sends tars to its CDN)."""
+
+    def _moved(self) -> bool:
+        self.server.methods.append((self.command, self.path))
+        self.server.ranges.append(self.headers.get("Range"))
+        if not self.path.startswith("/moved/"):
+            return False
+        self.send_response(302)
+        self.send_header("Location", self.path[len("/moved"):])
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
+    def do_GET(self) -> None:
+        if not self._moved():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._moved():
+            super().do_HEAD()
+
+
+def test_redirected_tar_urls_stream_and_download(convention, server_for, tmp_path):
+    root, members = convention
+    server = server_for(root, handler=_Redirecting)
+    server.methods, server.ranges = [], []
+    src = ReleaseSource([server.url + "moved/GameIR-SR-000.tar", server.url + "moved/GameIR-SR-001.tar"])
+    np.testing.assert_array_equal(src.read(0, "rgb", "hr", 3), members["GameIR-SR/Town05/spawn007/1440p/00000030.rgb.png"]["array"])
+    assert server.ranges and all(r is not None for r in server.ranges)  # Range survived the redirect
+    server.methods.clear()
+    report = download_files([server.url + "moved/GameIR-SR-000.tar"], tmp_path / "dl", quiet=True)
+    assert report.fetched == 1 and sha256_file(tmp_path / "dl/GameIR-SR-000.tar") == sha256_file(root / "GameIR-SR-000.tar")
+    # the size probe stays a HEAD after the redirect (urllib alone would turn it into a whole-file GET)
+    assert server.methods == [("HEAD", "/moved/GameIR-SR-000.tar"), ("HEAD", "/GameIR-SR-000.tar"),
+                              ("GET", "/moved/GameIR-SR-000.tar"), ("GET", "/GameIR-SR-000.tar")]
