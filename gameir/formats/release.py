@@ -102,14 +102,15 @@ class ReleaseSource(DataSource):
 
     Only member names and offsets are read at construction (for a URL: one range request per
     member header, or one request in all when the cached index is still valid), plus one PNG
-    header per clip, level and kind for the frame size. The index
-    is kept in the object, so ``DataLoader`` workers receive it with the pickled source.
+    header per clip, level and kind for the frame size. The index is kept in the object, so
+    ``DataLoader`` workers receive it with the pickled source.
 
     Raises:
         ValueError: no member matches the layout, a tar is compressed or not a tar, a PNG under
             ``GameIR-SR/`` does not follow the member pattern, a frame lacks a member, sizes
             differ within a clip, or a remote server does not support byte ranges.
         FileNotFoundError: a path does not exist, or a URL answers 404.
+        ConnectionError: a URL still fails after ``retries`` retries (the message names it).
     """
 
     def __init__(self, paths: str | os.PathLike | Sequence[str | os.PathLike], *, split: str = "",
