@@ -47,7 +47,7 @@ class NVSDataset(Dataset):
     Item (``mode="rig"``): ``source`` and ``target``, each a dict of ``rgb`` (V, 3, H, W) in
     [0, 1], other buffers (V, C, H, W) (normals world-space), ``K`` (V, 3, 3) pixels and ``c2w``
     (V, 4, 4) OpenGL camera-to-world, float64, and ``view`` (V,) int64; plus ``clip_id``,
-    ``frame``, ``scene_family``, ``weather``, ``split``, ``index``. Image modes return the
+    ``frame`` (position in the clip), ``frame_id`` (the shard's ``frame_index``), ``scene_family``, ``weather``, ``split``, ``index``. Image modes return the
     per-view entries without the V axis, and ``view``.
     """
 
@@ -145,7 +145,7 @@ class NVSDataset(Dataset):
         index = index % len(self)
         clip, frame, view = (int(x) for x in self._index[index])
         info = self.source.clips[clip]
-        meta = {**clip_metadata(info), "frame": frame, "index": index}
+        meta = {**clip_metadata(info), "frame": frame, "frame_id": self.source.frame_id(clip, frame), "index": index}
         if self.mode != "rig":
             return {**self._view(clip, frame, view), **meta}
         src, tgt = self._views[clip]

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from gameir.formats.release import RELEASE_ROOT, ReleaseSource
+from gameir.formats.remote_file import is_remote
 from gameir.formats.shard_source import ShardSource
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource
 from gameir.shards.format import SHARD_SUFFIX
@@ -60,7 +61,7 @@ def open_source(root: Root | None, split: str | None, source: str | DataSource =
         root: a dataset root with ``manifest.json`` (or the manifest file), a shard file, a list of
             shard files, or release tar shards / folders. ``None`` when ``source`` is an object.
         split: split name; for the release layout, a sub-folder ``root/<split>`` if it exists,
-            else ``None`` (every clip).
+            else ``None`` (every clip); release tar URLs all get the label ``split``.
         source: ``"auto"`` (decide from ``root``), ``"shards"``, ``"release"``, or a
             :class:`~gameir.formats.source.DataSource` instance (then ``root`` must be ``None``).
         max_open: bound on open files per process.
@@ -76,9 +77,14 @@ def open_source(root: Root | None, split: str | None, source: str | DataSource =
         raise ValueError(f"source must be one of {', '.join(SOURCE_KINDS)} or a DataSource, got {source!r}")
     if root is None:
         raise ValueError("root is required unless source is a DataSource object")
-    paths = [Path(root)] if isinstance(root, (str, os.PathLike)) else [Path(p) for p in root]
-    if not paths:
+    roots = [root] if isinstance(root, (str, os.PathLike)) else list(root)
+    if not roots:
         raise ValueError("root is an empty list of paths")
+    if any(is_remote(r) for r in roots):  # release tars by URL, read with range requests
+        if source == "shards":
+            raise ValueError(f"shards are read from local files; download them first ({', '.join(map(str, roots))})")
+        return ReleaseSource([os.fspath(r) for r in roots], split=split or "", max_open=max_open), split
+    paths = [Path(p) for p in roots]
     kind = source
     if kind == "auto":
         shards = all(p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists() for p in paths)

@@ -67,7 +67,8 @@ class SRDataset(Dataset):
         ``K`` (3, 3) LR-crop and ``K_hr`` (3, 3) HR-crop intrinsics and ``c2w`` (4, 4), float64,
         of the augmented crop (absent if the source has no cameras); ``crop`` (2,) LR corner
         (row, col); ``aug`` (3,) (hflip, vflip, transpose); ``clip_id``, ``frame`` (last frame of
-        the window), ``scene_family``, ``weather``, ``split`` and ``index``.
+        the window, its position in the clip), ``frame_id`` (that frame's own number: a shard's
+        ``frame_index``, the release's 8-digit frame number), ``scene_family``, ``weather``, ``split`` and ``index``.
 
     Raises:
         ValueError: unknown or empty split, a buffer the data lacks, a scale that does not match,
@@ -228,7 +229,7 @@ class SRDataset(Dataset):
             item[key] = steps[0][key] if self.frames == 1 else torch.stack([st[key] for st in steps])
         item["crop"] = torch.tensor([r0, c0], dtype=torch.int64)
         item["aug"] = torch.tensor(flags, dtype=torch.bool)
-        item.update(clip_metadata(info), frame=last, index=index)
+        item.update(clip_metadata(info), frame=last, frame_id=self.source.frame_id(clip, last), index=index)
         if self.frames > 1:
             item["frames"] = torch.arange(last - self.frames + 1, last + 1)
         return item

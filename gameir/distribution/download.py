@@ -7,6 +7,9 @@ received is fetched again. A finished transfer is checked against the manifest's
 always complete and verified. Verified shards are recorded in ``<root>/.gameir-verified.json``
 (path, size, mtime, SHA-256): a re-run skips them without reading them again.
 
+:func:`gameir.distribution.files.download_files` fetches a list of single files (the release's
+tar shards) through the same planning, fetching and verification code.
+
 Retry policy: connection errors, timeouts, HTTP 5xx/429 are retried with exponential backoff
 (``backoff_s * 2**k``, capped at 30 s); the count restarts whenever bytes arrive, so a flaky link
 that drops every few megabytes still finishes. HTTP 4xx fails the shard at once. A checksum
@@ -29,7 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gameir.distribution.sources import PermanentError, RangeError, Source, TransientError, open_source
+from gameir.distribution.sources import (
+    PermanentError,
+    RangeError,
+    Source,
+    TransientError,
+    open_source,
+    retry_transient,
+)
 from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
 from gameir.shards.manifest import MANIFEST_NAME, load_manifest, manifest_shards
 
@@ -57,8 +67,8 @@ class DownloadReport:
 
     Attributes:
         root: the local dataset root.
-        split: the split fetched.
-        shards: shards in the split.
+        split: the split fetched (``""`` for :func:`download_files`).
+        shards: shards in the split (files, for :func:`download_files`).
         skipped: shards already verified locally (not fetched).
         fetched: shards fetched (fully or the rest of a partial) and verified in this run.
         bytes_fetched: bytes received over the wire in this run.
@@ -80,11 +90,12 @@ class DownloadReport:
 
     def summary(self) -> str:
         """One line: counts, bytes, rate, failures."""
+        what, unit = (f"split {self.split!r}", "shards") if self.split else ("files", "files")
         if self.verify_only:
-            return (f"{self.root} split {self.split!r}: {self.shards} shards; {self.skipped} verified, "
+            return (f"{self.root} {what}: {self.shards} {unit}; {self.skipped} verified, "
                     f"{len(self.failures)} missing or corrupt")
         rate = self.bytes_fetched / self.seconds / 1e6 if self.seconds > 0 else 0.0
-        text = (f"{self.root} split {self.split!r}: {self.shards} shards ({self.bytes_total / 1e6:.1f} MB); "
+        text = (f"{self.root} {what}: {self.shards} {unit} ({self.bytes_total / 1e6:.1f} MB); "
                 f"{self.skipped} already verified, {self.fetched} fetched ({self.bytes_fetched / 1e6:.1f} MB in "
                 f"{self.seconds:.1f} s, {rate:.1f} MB/s)")
         return text + (f"; {len(self.failures)} FAILED" if self.failures else "; all verified")
@@ -119,19 +130,22 @@ class _VerifiedCache:
             self.entries = {}
 
     def is_verified(self, root: Path, entry: dict[str, Any]) -> bool:
-        """True if the final file exists unchanged since its hash was found equal to the manifest's."""
+        """True if the final file exists unchanged since its hash was found equal to the expected one
+        (any hash recorded, when ``entry["sha256"]`` is ``None``: the size was all there was to check)."""
         known = self.entries.get(entry["path"])
         try:
             stat = (root / entry["path"]).stat()
         except FileNotFoundError:
             return False
-        return (known is not None and known.get("sha256") == entry["sha256"] and stat.st_size == entry["bytes"]
+        sha_ok = known is not None and (known.get("sha256") == entry["sha256"] if entry["sha256"] else "sha256" in known)
+        return (sha_ok and stat.st_size == entry["bytes"]
                 and known.get("bytes") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns)
 
-    def record(self, root: Path, entry: dict[str, Any]) -> None:
+    def record(self, root: Path, entry: dict[str, Any], digest: str | None = None) -> None:
         stat = (root / entry["path"]).stat()
         with self.lock:
-            self.entries[entry["path"]] = {"sha256": entry["sha256"], "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            self.entries[entry["path"]] = {"sha256": digest or entry["sha256"], "bytes": stat.st_size,
+                                           "mtime_ns": stat.st_mtime_ns}
             atomic_write_json(self.path, self.entries)
 
     def forget(self, rel: str) -> None:
@@ -179,25 +193,31 @@ class _Fetcher:
     retries: int
     backoff_s: float
     stop: threading.Event = field(default_factory=threading.Event)
+    #: where the expected SHA-256 came from, for the mismatch message
+    checksum_from: str = "the manifest"
 
     def fetch(self, entry: dict[str, Any]) -> None:
-        """Fetch one shard into ``root`` and verify it; raise :class:`DownloadError` naming it."""
+        """Fetch one file into ``root`` and verify it; raise :class:`DownloadError` naming it.
+
+        ``entry``: ``path`` (relative to the source and to ``root``), ``bytes``, ``sha256`` (hex, or
+        ``None`` to check the size only).
+        """
         rel, expected_bytes, expected_sha = entry["path"], int(entry["bytes"]), entry["sha256"]
         final = self.root / rel
         partial = partial_path(final)
         final.parent.mkdir(parents=True, exist_ok=True)
         for attempt in (1, 2):  # a checksum mismatch earns one fetch from scratch
             digest = self._transfer(rel, partial, expected_bytes)
-            if digest == expected_sha:
+            if expected_sha is None or digest == expected_sha:
                 commit_partial(partial, final)
-                self.cache.record(self.root, entry)
+                self.cache.record(self.root, entry, digest)
                 return
             self.progress.rewind(partial.stat().st_size if partial.exists() else 0)
             partial.unlink(missing_ok=True)
             if attempt == 2:
-                raise DownloadError(f"{rel}: SHA-256 {digest} does not match the manifest's {expected_sha} "
+                raise DownloadError(f"{rel}: SHA-256 {digest} does not match {self.checksum_from}'s {expected_sha} "
                                     f"(fetched twice from {self.source.describe(rel)}); the published file is "
-                                    f"corrupt or the manifest is stale")
+                                    f"corrupt or {self.checksum_from} is stale")
 
     def _transfer(self, rel: str, partial: Path, expected_bytes: int) -> str:
         """Bring ``partial`` to ``expected_bytes`` bytes (resuming); return its hex SHA-256."""
@@ -287,16 +307,12 @@ def _hash_prefix(path: Path, nbytes: int, digest) -> None:
 
 
 def _fetch_manifest(source: Source, root: Path, retries: int, backoff_s: float) -> dict[str, Any]:
-    for k in range(retries + 1):
-        try:
-            data = source.read_all(MANIFEST_NAME)
-            break
-        except TransientError as exc:
-            if k == retries:
-                raise DownloadError(f"{MANIFEST_NAME}: gave up after {retries} retries: {exc}") from None
-            time.sleep(min(30.0, backoff_s * 2 ** k))
-        except PermanentError as exc:
-            raise DownloadError(f"{MANIFEST_NAME}: {exc}; is the URL the root of a GameIR dataset?") from None
+    try:
+        data = retry_transient(lambda: source.read_all(MANIFEST_NAME), retries=retries, backoff_s=backoff_s)
+    except TransientError as exc:
+        raise DownloadError(f"{MANIFEST_NAME}: gave up after {retries} retries: {exc}") from None
+    except PermanentError as exc:
+        raise DownloadError(f"{MANIFEST_NAME}: {exc}; is the URL the root of a GameIR dataset?") from None
     staged = partial_path(root / MANIFEST_NAME)
     atomic_write_bytes(staged, data)  # lands as manifest.json.partial until it validates
     try:
@@ -360,6 +376,19 @@ def download_split(
         report.seconds = time.monotonic() - start_time
         return report
 
+    todo, done_bytes, partial_bytes = _plan(root, entries, cache, report)
+    check_disk_space(root, sum(int(e["bytes"]) for e in todo) - partial_bytes,
+                     what=f"split {split!r} ({len(todo)} shards left)")
+    progress = _Progress(report.bytes_total, done_bytes + partial_bytes, quiet, desc=f"download {split}")
+    fetcher = _Fetcher(source, root, cache, progress, retries, backoff_s)
+    _run_pool([(fetcher, e) for e in todo], jobs, report, progress)
+    report.seconds = time.monotonic() - start_time
+    return report
+
+
+def _plan(root: Path, entries: list[dict[str, Any]], cache: _VerifiedCache,
+          report: DownloadReport) -> tuple[list[dict[str, Any]], int, int]:
+    """Entries still to fetch, bytes already verified, bytes already in partial files; counts skips."""
     todo, done_bytes, partial_bytes = [], 0, 0
     for entry in entries:
         if cache.is_verified(root, entry):
@@ -367,46 +396,49 @@ def download_split(
             done_bytes += int(entry["bytes"])
             continue
         final = root / entry["path"]
-        if final.exists() and final.stat().st_size == int(entry["bytes"]) and sha256_file(final) == entry["sha256"]:
-            cache.record(root, entry)  # verified by an earlier run or copied in by hand
-            report.skipped += 1
-            done_bytes += int(entry["bytes"])
-            continue
+        if final.exists() and final.stat().st_size == int(entry["bytes"]):
+            digest = sha256_file(final)
+            if entry["sha256"] is None or digest == entry["sha256"]:
+                cache.record(root, entry, digest)  # verified by an earlier run or copied in by hand
+                report.skipped += 1
+                done_bytes += int(entry["bytes"])
+                continue
         partial = partial_path(final)
         if partial.exists() and partial.stat().st_size <= int(entry["bytes"]):
             partial_bytes += partial.stat().st_size
         todo.append(entry)
-    needed = sum(int(e["bytes"]) for e in todo) - partial_bytes
-    check_disk_space(root, needed, what=f"split {split!r} ({len(todo)} shards left)")
+    return todo, done_bytes, partial_bytes
 
-    progress = _Progress(report.bytes_total, done_bytes + partial_bytes, quiet, desc=f"download {split}")
-    fetcher = _Fetcher(source, root, cache, progress, retries, backoff_s)
 
-    def run_one(entry: dict[str, Any]) -> tuple[str, str | None]:
+def _run_pool(work: list[tuple[_Fetcher, dict[str, Any]]], jobs: int, report: DownloadReport,
+              progress: _Progress) -> None:
+    """Fetch every ``(fetcher, entry)`` on ``jobs`` threads; fill ``report``; Ctrl-C stops them all."""
+
+    def run_one(item: tuple[_Fetcher, dict[str, Any]]) -> tuple[str, str | None]:
+        fetcher, entry = item
         try:
             fetcher.fetch(entry)
             return entry["path"], None
         except DownloadError as exc:
             return entry["path"], str(exc)
-        except OSError as exc:  # local disk errors (ENOSPC, permissions) name the shard too
+        except OSError as exc:  # local disk errors (ENOSPC, permissions) name the file too
             return entry["path"], f"{entry['path']}: {exc}"
 
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="gameir-download")
     try:
-        for rel, error in pool.map(run_one, todo):
+        for rel, error in pool.map(run_one, work):
             if error is None:
                 report.fetched += 1
             else:
                 report.failures[rel] = error
     except BaseException:  # Ctrl-C: let the workers stop at their next block; partial files stay for resume
-        fetcher.stop.set()
+        for fetcher, _ in work:
+            fetcher.stop.set()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         progress.close()
     report.bytes_fetched = progress.fetched
-    report.seconds = time.monotonic() - start_time
-    return report
 
 
 def _verify_local(root: Path, entries: list[dict[str, Any]], cache: _VerifiedCache, report: DownloadReport,
@@ -459,3 +491,4 @@ def download(
         raise DownloadError(f"{len(report.failures)} of {report.shards} shards of split {split!r} failed:\n  {lines}",
                             report.failures)
     return report.root
+

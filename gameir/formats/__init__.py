@@ -4,8 +4,24 @@ A source (:class:`DataSource`) lists clips and reads pixel windows and cameras; 
 :mod:`gameir.data` build samples from any source.
 """
 
-from gameir.formats.carla import CARLA_FAR_M, CARLA_MAX_CODE, decode_carla_depth, encode_carla_depth
-from gameir.formats.release import RELEASE_BUFFERS, RELEASE_LEVELS, RELEASE_ROOT, ReleaseSource, release_member
+from gameir.formats.carla import (
+    CARLA_FAR_M,
+    CARLA_MAX_CODE,
+    CARLA_TO_SEMANTIC,
+    decode_carla_depth,
+    decode_carla_semantic,
+    encode_carla_depth,
+    encode_carla_semantic,
+)
+from gameir.formats.release import (
+    RELEASE_BUFFERS,
+    RELEASE_KINDS,
+    RELEASE_LEVELS,
+    RELEASE_ROOT,
+    ReleaseSource,
+    release_member,
+)
+from gameir.formats.remote_file import RemoteFile, is_remote
 from gameir.formats.release_writer import (
     ReleaseFrame,
     encode_release_frame,
@@ -19,8 +35,10 @@ from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource, Handle
 __all__ = [
     "CARLA_FAR_M",
     "CARLA_MAX_CODE",
+    "CARLA_TO_SEMANTIC",
     "DEFAULT_MAX_OPEN",
     "RELEASE_BUFFERS",
+    "RELEASE_KINDS",
     "RELEASE_LEVELS",
     "RELEASE_ROOT",
     "ClipInfo",
@@ -28,10 +46,14 @@ __all__ = [
     "HandleCache",
     "ReleaseFrame",
     "ReleaseSource",
+    "RemoteFile",
     "ShardSource",
     "decode_carla_depth",
+    "decode_carla_semantic",
     "encode_carla_depth",
+    "encode_carla_semantic",
     "encode_release_frame",
+    "is_remote",
     "release_frames",
     "release_member",
     "write_release_folder",

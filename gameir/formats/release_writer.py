@@ -1,7 +1,8 @@
 """Write frames in the GameIR release layout: one uncompressed tar shard, or an extracted folder.
 
-Used by tests to generate release-style data and by exports: every frame becomes two PNG members,
-``<frame>.rgb.png`` (8-bit RGB) and ``<frame>.depth.png`` (CARLA 24-bit depth), under
+Used by tests to generate release-style data and by exports: every frame becomes two or three PNG
+members, ``<frame>.rgb.png`` (8-bit RGB), ``<frame>.depth.png`` (CARLA 24-bit depth) and, where
+the frame has a semantic buffer, ``<frame>.seg.png`` (CARLA tag in R, G = B = 0), under
 ``GameIR-SR/<scene>/<spawn>/<720p|1440p>/``.
 """
 
@@ -18,7 +19,7 @@ import cv2
 import numpy as np
 
 from gameir.fileio import atomic_write_bytes, atomic_writer
-from gameir.formats.carla import encode_carla_depth
+from gameir.formats.carla import encode_carla_depth, encode_carla_semantic
 from gameir.formats.release import RELEASE_LEVELS, release_member
 from gameir.formats.source import DataSource
 
@@ -36,6 +37,7 @@ class ReleaseFrame:
         resolution: ``"720p"`` or ``"1440p"``.
         rgb: (H, W, 3) uint8 sRGB.
         depth: (H, W) float metres along the optical axis, +inf for sky.
+        semantic: (H, W) uint8 GameIR ids (written as CARLA tags), or ``None`` for no ``seg`` member.
     """
 
     scene: str
@@ -44,6 +46,7 @@ class ReleaseFrame:
     resolution: str
     rgb: np.ndarray
     depth: np.ndarray
+    semantic: np.ndarray | None = None
 
 
 def _png(image: np.ndarray, where: str) -> bytes:
@@ -54,15 +57,21 @@ def _png(image: np.ndarray, where: str) -> bytes:
 
 
 def encode_release_frame(frame: ReleaseFrame) -> list[tuple[str, bytes]]:
-    """The two ``(member name, PNG bytes)`` of ``frame``: rgb then depth."""
+    """The ``(member name, PNG bytes)`` of ``frame``: rgb, depth, then seg if it has a semantic buffer."""
     rgb = np.asarray(frame.rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"{frame.scene}/{frame.spawn} frame {frame.frame}: rgb must be (H, W, 3) uint8, got {rgb.shape} {rgb.dtype}")
     if np.shape(frame.depth) != rgb.shape[:2]:
         raise ValueError(f"{frame.scene}/{frame.spawn} frame {frame.frame}: depth shape {np.shape(frame.depth)} "
                          f"differs from rgb {rgb.shape[:2]}")
+    images = [("rgb", rgb), ("depth", encode_carla_depth(frame.depth))]
+    if frame.semantic is not None:
+        if np.shape(frame.semantic) != rgb.shape[:2]:
+            raise ValueError(f"{frame.scene}/{frame.spawn} frame {frame.frame}: semantic shape {np.shape(frame.semantic)} "
+                             f"differs from rgb {rgb.shape[:2]}")
+        images.append(("seg", encode_carla_semantic(frame.semantic)))
     out = []
-    for kind, image in (("rgb", rgb), ("depth", encode_carla_depth(frame.depth))):
+    for kind, image in images:
         name = release_member(frame.scene, frame.spawn, frame.resolution, frame.frame, kind)
         out.append((name, _png(image, name)))
     return out
@@ -96,7 +105,7 @@ def write_release_folder(root: str | os.PathLike, frames: Iterable[ReleaseFrame]
 
 
 def release_frames(source: DataSource, clip: int, *, scene: str | None = None, spawn: str | None = None) -> Iterator[ReleaseFrame]:
-    """Every frame of an SR clip of ``source`` (levels ``lr`` and ``hr``, rgb and depth) as release frames.
+    """Every frame of an SR clip of ``source`` (levels ``lr`` and ``hr``; rgb, depth, semantic if present) as release frames.
 
     Args:
         source: any data source with levels ``"lr"`` and ``"hr"`` and buffers rgb and depth.
@@ -114,5 +123,6 @@ def release_frames(source: DataSource, clip: int, *, scene: str | None = None, s
         for resolution, level in RELEASE_LEVELS.items():
             if level not in info.sizes:
                 raise ValueError(f"{info.location}: clip {info.clip_id} has no level {level!r}; levels: {', '.join(info.sizes)}")
-            yield ReleaseFrame(scene, spawn, f, resolution, source.read(clip, "rgb", level, f),
-                               source.read(clip, "depth", level, f))
+            semantic = source.read(clip, "semantic", level, f) if "semantic" in info.buffers else None
+            yield ReleaseFrame(scene, spawn, source.frame_id(clip, f), resolution, source.read(clip, "rgb", level, f),
+                               source.read(clip, "depth", level, f), semantic)

@@ -31,6 +31,7 @@ class _OpenShard:
         self.reader.file  # open now so a bad file fails here, naming the path
         self._datasets: dict[tuple[str, str], Any] = {}
         self._cameras: dict[str, dict[str, np.ndarray]] = {}
+        self._frame_ids: np.ndarray | None = None
 
     def dataset(self, level: str, buffer: str):
         key = (level, buffer)
@@ -48,6 +49,12 @@ class _OpenShard:
         if cams is None:
             cams = self._cameras[level] = self.reader.cameras(level)
         return cams
+
+    def frame_ids(self) -> np.ndarray:
+        """``/frame_index`` (F,) int64, read once."""
+        if self._frame_ids is None:
+            self._frame_ids = self.reader.file["frame_index"][:]
+        return self._frame_ids
 
     def close(self) -> None:
         self._datasets.clear()
@@ -147,6 +154,10 @@ class ShardSource(DataSource):
         cams = self._handles.get(self.paths[clip]).cameras(level)
         index = (frame,) if view is None else (frame, view)
         return {"K": cams["K"][index], "c2w": cams["c2w"][index], "jitter_px": cams["jitter_px"][index]}
+
+    def frame_id(self, clip: int, frame: int) -> int:
+        """The shard's ``frame_index`` of frame ``frame`` (e.g. the release frame number it was imported from)."""
+        return int(self._handles.get(self.paths[clip]).frame_ids()[frame])
 
     def close(self) -> None:
         self._handles.close()

@@ -85,6 +85,14 @@ class DataSource:
         """``{"K": (3, 3), "c2w": (4, 4)}`` float64 of one frame at ``level``, or ``None`` if the format has none."""
         raise NotImplementedError
 
+    def frame_id(self, clip: int, frame: int) -> int:
+        """Number of frame index ``frame`` in the producer's own numbering (default: ``frame``).
+
+        The release layout's 8-digit frame number, a shard's ``frame_index``; datasets return it
+        as ``item["frame_id"]`` beside the position ``item["frame"]``.
+        """
+        return int(frame)
+
     def close(self) -> None:
         """Close every handle this process holds (they reopen on next use)."""
 

@@ -3,11 +3,14 @@
 Reading is :class:`gameir.formats.release.ReleaseSource`'s job (member index, PNG decode, CARLA
 24-bit depth to metres with the far-plane code as +inf); this module only writes what it reads:
 one shard per ``<scene>/<spawn>`` video at ``<to>/<split>/<scene>/<spawn>.h5`` with levels
-``lr`` (720p) and ``hr`` (1440p) and buffers ``rgb`` and ``depth``.
+``lr`` (720p) and ``hr`` (1440p) and buffers ``rgb``, ``depth`` and, where the clip has ``seg``
+members, ``semantic`` (CARLA tags mapped to GameIR ids). Release tars may be URLs: their members
+are read by range requests, without downloading the tars first.
 
 The release stores no cameras, so ``K`` is stored as zeros, ``c2w`` as the identity and
 ``time_s`` as the frame's position in the clip; the scene attribute says ``"cameras": "unknown"``
-and ``frame_index`` keeps the release's 8-digit frame number.
+and the per-frame ``frame_index`` keeps the release's 8-digit frame number (``item["frame_id"]``
+of the datasets reading the shard).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from gameir.formats.release import RELEASE_BUFFERS, ReleaseSource
+from gameir.formats.release import ReleaseSource
 from gameir.frame import Frame
 from gameir.shards.format import DEFAULT_CODEC, SHARD_SUFFIX, Codec
 from gameir.shards.manifest import rebuild_manifest
@@ -38,16 +41,18 @@ def import_release(
     split: str = "train",
     far_as_inf: bool = True,
     codec: Codec = DEFAULT_CODEC,
+    retries: int = 5,
     quiet: bool = True,
 ) -> dict[str, Any]:
     """Write one shard per release clip under ``to/<split>/`` and rebuild ``to/manifest.json``.
 
     Args:
-        paths: release ``.tar`` shards and/or folders (searched for tars and loose members).
+        paths: release ``.tar`` shards (paths or URLs) and/or folders (searched for tars and loose members).
         to: dataset root to create or extend.
         split: split of every imported clip.
         far_as_inf: store CARLA's far-plane depth code as +inf (sky), GameIR's "no geometry".
         codec: compression of the shards.
+        retries: retries of one range request to a tar URL after a transient error.
         quiet: no progress bar.
 
     Returns:
@@ -56,7 +61,9 @@ def import_release(
     if not _SPLIT_RE.match(split):
         raise ValueError(f"split must match {_SPLIT_RE.pattern}, got {split!r}")
     to = Path(to)
-    source = ReleaseSource(paths, split=split, far_as_inf=far_as_inf)
+    if retries < 0:
+        raise ValueError(f"retries must be >= 0, got {retries}")
+    source = ReleaseSource(paths, split=split, far_as_inf=far_as_inf, retries=retries)
     bar = None
     if not quiet:
         from tqdm import tqdm
@@ -78,13 +85,15 @@ def import_release(
             render = {"source": "gameir-release", "depth": "CARLA 24-bit RGB, far plane "
                       + ("stored as +inf" if far_as_inf else "kept as 1000 m"),
                       "scale": info.sizes["hr"][0] / info.sizes["lr"][0]}
-            with ShardWriter(out, levels=info.sizes, buffers=RELEASE_BUFFERS, clip_id=info.clip_id, split=split,
+            if "semantic" in info.buffers:
+                render["semantic"] = "CARLA 0.9.14+ tags from the R channel of <frame>.seg.png"
+            with ShardWriter(out, levels=info.sizes, buffers=info.buffers, clip_id=info.clip_id, split=split,
                              scene=scene, render=render, codec=codec) as writer:
                 for f in range(info.num_frames):
-                    frames = {level: Frame(buffers={b: source.read(clip, b, level, f) for b in RELEASE_BUFFERS},
+                    frames = {level: Frame(buffers={b: source.read(clip, b, level, f) for b in info.buffers},
                                            K=np.zeros((3, 3)), c2w=np.eye(4), time_s=float(f))
                               for level in info.sizes}
-                    writer.write_frame(frames, frame_index=source.frame_number(clip, f))
+                    writer.write_frame(frames, frame_index=source.frame_id(clip, f))
                     if bar is not None:
                         bar.update(1)
     finally:

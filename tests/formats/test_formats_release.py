@@ -13,16 +13,21 @@ from PIL import Image
 from gameir.data import SRDataset
 from gameir.formats import (
     CARLA_MAX_CODE,
+    CARLA_TO_SEMANTIC,
     ReleaseFrame,
     ReleaseSource,
     ShardSource,
     decode_carla_depth,
+    decode_carla_semantic,
     encode_carla_depth,
+    encode_carla_semantic,
     release_frames,
     release_member,
     write_release_folder,
     write_release_tar,
 )
+from gameir.interop.import_release import import_release
+from gameir.semantics import SEMANTIC_CLASSES
 from gameir.shards.synthetic import write_synthetic_dataset
 
 
@@ -89,7 +94,7 @@ def test_clip_spans_tars_and_folders(tmp_path):
     write_release_folder(tmp_path / "rel" / "extracted", c)
     src = ReleaseSource(tmp_path / "rel")
     assert [(x.clip_id, x.num_frames) for x in src.clips] == [("TownA/s0", 3), ("TownB/s1", 2)]
-    assert src.frame_number(0, 2) == 12
+    assert src.frame_number(0, 2) == src.frame_id(0, 2) == 12
     np.testing.assert_array_equal(src.read(0, "rgb", "lr", 2), b[0].rgb)
     np.testing.assert_array_equal(src.read(1, "rgb", "hr", 1), c[3].rgb)
 
@@ -124,10 +129,121 @@ def test_release_errors(tmp_path):
         tf.add(tmp_path / "ok.tar", arcname="GameIR-SR/T/s/720p/00000000.rgb.png")
     with pytest.raises(ValueError, match="not an uncompressed tar"):
         ReleaseSource(tmp_path / "x.tar.gz")
-    with pytest.raises(ValueError, match="no member matches GameIR-SR/<scene>"):
-        (tmp_path / "other").mkdir()
-        with tarfile.open(tmp_path / "other" / "a.tar", "w") as tf:
-            tf.add(tmp_path / "ok.tar", arcname="images/00000000.png")
+    (tmp_path / "other").mkdir()
+    with tarfile.open(tmp_path / "other" / "a.tar", "w") as tf:
+        tf.add(tmp_path / "ok.tar", arcname="images/00000000.png")
+    with pytest.raises(ValueError, match=r"other/a\.tar: none of its 1 members follows the release layout GameIR-SR/<scene>"):
         ReleaseSource(tmp_path / "other")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="empty: no member matches GameIR-SR/<scene>"):
+        ReleaseSource(tmp_path / "empty")
     with pytest.raises(ValueError, match="resolution must be one of 720p, 1440p"):
         release_member("T", "s", "4k", 0, "rgb")
+
+
+def _seg_clip(scene: str, spawn: str, frames: list[int], lr=(12, 16), seed=0) -> list[ReleaseFrame]:
+    rng = np.random.default_rng(seed)
+    out = _clip(scene, spawn, frames, lr=lr, seed=seed)
+    for frame in out:
+        frame.semantic = rng.integers(0, 29, frame.rgb.shape[:2], dtype=np.uint8)
+    return out
+
+
+def test_carla_semantic_tags_map_to_gameir_ids():
+    assert CARLA_TO_SEMANTIC == {i: i for i in range(29)}
+    assert SEMANTIC_CLASSES[CARLA_TO_SEMANTIC[14]][1] == "car" and SEMANTIC_CLASSES[CARLA_TO_SEMANTIC[24]][1] == "road_line"
+    ids = np.arange(29, dtype=np.uint8).reshape(1, 29)
+    rgb = encode_carla_semantic(ids)
+    assert rgb[..., 0].tolist() == ids.tolist() and not rgb[..., 1:].any()  # the tag in R, G = B = 0
+    np.testing.assert_array_equal(decode_carla_semantic(rgb), ids)
+    np.testing.assert_array_equal(decode_carla_semantic(ids), ids)  # a grey PNG is its own tag
+    rgba = np.concatenate([rgb, np.full_like(rgb[..., :1], 255)], axis=-1)
+    np.testing.assert_array_equal(decode_carla_semantic(rgba), ids)
+    bad = rgb.copy()
+    bad[0, :3, 0] = 31
+    bad[0, 5, 0] = 200
+    with pytest.raises(ValueError, match=r"frame 7: CARLA tags outside 0\.\.28 \(CARLA 0\.9\.14\+ numbering\): "
+                                         r"31 \(3 px\), 200 \(1 px\)"):
+        decode_carla_semantic(bad, "frame 7")
+    with pytest.raises(ValueError, match="must be 8-bit"):
+        decode_carla_semantic(ids.astype(np.uint16))
+    with pytest.raises(ValueError, match=r"semantic ids \[40\] have no CARLA tag"):
+        encode_carla_semantic(np.array([[40]], np.uint8))
+
+
+def test_seg_members_are_the_semantic_buffer(tmp_path):
+    frames = _seg_clip("Town03", "spawn1", [100, 110])
+    tar = write_release_tar(tmp_path / "a.tar", frames)
+    with tarfile.open(tar) as tf:
+        assert "GameIR-SR/Town03/spawn1/720p/00000110.seg.png" in tf.getnames() and len(tf.getnames()) == 12
+        png = tf.extractfile("GameIR-SR/Town03/spawn1/1440p/00000100.seg.png").read()
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png)))[..., 0], frames[1].semantic)  # tag in R
+    src = ReleaseSource(tar)
+    assert src.clips[0].buffers == ("rgb", "depth", "semantic")
+    np.testing.assert_array_equal(src.read(0, "semantic", "hr", 1), frames[3].semantic)
+    np.testing.assert_array_equal(src.read(0, "semantic", "lr", 0, rows=(2, 5), cols=(1, 9)), frames[0].semantic[2:5, 1:9])
+    assert src.member(0, "semantic", "lr", 1).endswith("a.tar: GameIR-SR/Town03/spawn1/720p/00000110.seg.png")
+    # a clip without seg members has no semantic buffer, and asking for it names what there is
+    plain = ReleaseSource(write_release_tar(tmp_path / "b.tar", _clip("T", "s", [0])))
+    assert plain.clips[0].buffers == ("rgb", "depth")
+    with pytest.raises(ValueError, match=r"clip T/s has no buffer 'semantic'; buffers: rgb, depth"):
+        plain.read(0, "semantic", "lr", 0)
+
+
+def test_seg_errors_name_the_member(tmp_path):
+    frames = _seg_clip("T", "s", [0, 10])
+    frames[3].semantic = None  # 1440p frame 10 without seg
+    write_release_tar(tmp_path / "gap" / "a.tar", frames)
+    with pytest.raises(ValueError, match=r"clip T/s: 1 frames lack 1440p seg \(first: GameIR-SR/T/s/1440p/00000010.seg.png\)"):
+        ReleaseSource(tmp_path / "gap")
+    frames = _seg_clip("T", "s", [0, 10])
+    write_release_folder(tmp_path / "tags", frames)
+    seg = tmp_path / "tags/GameIR-SR/T/s/720p/00000010.seg.png"
+    image = np.zeros((12, 16, 3), np.uint8)
+    image[0, 0, 0] = 29
+    Image.fromarray(image).save(seg)
+    src = ReleaseSource(tmp_path / "tags")
+    with pytest.raises(ValueError, match=r"720p/00000010\.seg\.png \(clip T/s frame 10\): CARLA tags outside 0\.\.28 .*29 \(1 px\)"):
+        src.read(0, "semantic", "lr", 1)
+    Image.fromarray(np.zeros((12, 16), np.uint16)).save(seg)
+    with pytest.raises(ValueError, match=r"00000010\.seg\.png \(clip T/s frame 10\): CARLA segmentation must be 8-bit"):
+        src.read(0, "semantic", "lr", 1)
+
+
+def test_import_keeps_seg_and_release_frame_numbers(tmp_path):
+    frames = _seg_clip("Town07", "spawn2", [40, 50, 60])
+    write_release_tar(tmp_path / "rel" / "000.tar", frames[:4])
+    write_release_tar(tmp_path / "rel" / "001.tar", frames[4:])
+    import_release(tmp_path / "rel", tmp_path / "ds", split="val")
+    shards = ShardSource.from_root(tmp_path / "ds")
+    assert shards.clips[0].buffers == ("rgb", "depth", "semantic")
+    assert [shards.frame_id(0, f) for f in range(3)] == [40, 50, 60]
+    np.testing.assert_array_equal(shards.read(0, "semantic", "hr", 2), frames[5].semantic)
+    ds = SRDataset(tmp_path / "ds", "val", gbuffers=("semantic",))
+    assert [(ds[i]["frame"], ds[i]["frame_id"]) for i in range(3)] == [(0, 40), (1, 50), (2, 60)]
+    # and back out: release_frames writes the release numbers, not the positions
+    out = write_release_tar(tmp_path / "again.tar", release_frames(shards, 0, scene="Town07", spawn="spawn2"))
+    again = ReleaseSource(out)
+    assert [again.frame_id(0, f) for f in range(3)] == [40, 50, 60]
+    np.testing.assert_array_equal(again.read(0, "semantic", "lr", 1), frames[2].semantic)
+
+
+def test_frame_id_defaults_to_position_and_is_the_shard_frame_index(synthetic_root):
+    shards = ShardSource.from_root(synthetic_root)
+    item = SRDataset(synthetic_root, "train")[2]
+    assert item["frame"] == 2 and item["frame_id"] == shards.frame_id(0, 2) == 2
+
+
+def test_remote_tar_over_an_fsspec_url(tmp_path):
+    import fsspec
+
+    frames = _seg_clip("T", "s", [5, 15])
+    tar = write_release_tar(tmp_path / "a.tar", frames)
+    fs = fsspec.filesystem("memory")
+    fs.pipe_file("/gameir-release-test/a.tar", tar.read_bytes())
+    src = ReleaseSource("memory://gameir-release-test/a.tar")
+    assert src.clips[0].location == "memory://gameir-release-test/a.tar"
+    np.testing.assert_array_equal(src.read(0, "rgb", "hr", 1), frames[3].rgb)
+    np.testing.assert_array_equal(src.read(0, "semantic", "lr", 0), frames[0].semantic)
+    with pytest.raises(FileNotFoundError, match=r"memory://gameir-release-test/b\.tar: cannot read .*no such file"):
+        ReleaseSource("memory://gameir-release-test/b.tar")

@@ -29,13 +29,14 @@ def test_release_import_keeps_pixels_and_depth(sr_dataset, tmp_path):
     for rel_clip, (shard, split) in enumerate([("test/Town01/s003.h5", "train"), ("test/Town02/s007.h5", "val")]):
         with ShardReader(tmp_path / "ds" / shard) as r:
             assert r.clip_id == release.clips[rel_clip].clip_id and r.scene["cameras"] == "unknown"
-            assert r.levels == ["lr", "hr"] and r.buffers == ["rgb", "depth"]
+            assert r.levels == ["lr", "hr"] and r.buffers == ["rgb", "depth", "semantic"]  # seg members round-trip
             assert r.file["frame_index"][:].tolist() == list(range(r.num_frames))
             for level in ("lr", "hr"):
                 for f in range(r.num_frames):
                     original_rgb = source.read(by_split[split], "rgb", level, f)
                     original_depth = source.read(by_split[split], "depth", level, f)
                     assert np.array_equal(r.read("rgb", level, f), original_rgb)
+                    assert np.array_equal(r.read("semantic", level, f), source.read(by_split[split], "semantic", level, f))
                     depth = r.read("depth", level, f)
                     assert np.array_equal(depth, release.read(rel_clip, "depth", level, f))
                     assert np.array_equal(np.isinf(depth), np.isinf(original_depth))
