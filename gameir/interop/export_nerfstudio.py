@@ -38,7 +38,7 @@ from gameir import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
 from gameir.interop.export_blender import blender_transforms, check_blender_intrinsics
 from gameir.interop.layout import write_png_bytes
-from gameir.interop.nvs_geometry import fit_ngp_cube, ply_bytes, unproject_depth
+from gameir.interop.nvs_geometry import depth_bounds, fit_ngp_cube, ply_bytes, unproject_depth
 from gameir.interop.staging import StagedFiles
 from gameir.interop.target import require_empty_target
 from gameir.shards.reader import ShardReader
@@ -224,9 +224,9 @@ def _export(reader: ShardReader, shard: object, out: Path, level: str, frame_ids
                     files.submit(out / entry["depth_file_path"], write_png_bytes, mm)
                 if geometry and im["split"] == "train":
                     depth_m = np.where(mm > 0, mm / 1000.0, np.inf)  # what the depth PNG tells a loader
-                    points, _ = unproject_depth(depth_m, im["K"], im["c2w"])
-                    if len(points):
-                        extremes += [points.min(axis=0), points.max(axis=0)]
+                    bounds = depth_bounds(depth_m, im["K"], im["c2w"])
+                    if bounds is not None:
+                        extremes.append(bounds)
                     points, (ii, jj) = unproject_depth(depth_m, im["K"], im["c2w"], stride)
                     cloud.append(points)
                     colours.append(rgb[ii, jj])

@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-__all__ = ["NGP_MAX_AABB_SCALE", "NGP_DEFAULT_SCALE", "NGP_DEFAULT_OFFSET", "unproject_depth", "fit_ngp_cube",
-           "ngp_position", "ply_bytes"]
+__all__ = ["NGP_MAX_AABB_SCALE", "NGP_DEFAULT_SCALE", "NGP_DEFAULT_OFFSET", "unproject_depth", "depth_bounds",
+           "fit_ngp_cube", "ngp_position", "ply_bytes"]
 
 NGP_MAX_AABB_SCALE = 128  # 1 << (NERF_CASCADES() - 1), NERF_CASCADES() = 8
 NGP_DEFAULT_SCALE = 0.33  # NERF_SCALE
@@ -42,6 +42,32 @@ def unproject_depth(depth_m: np.ndarray, K: np.ndarray, c2w: np.ndarray, stride:
     cam = np.stack([(jj + 0.5 - K[0, 2]) / K[0, 0] * z, -(ii + 0.5 - K[1, 2]) / K[1, 1] * z, -z], axis=1)
     c2w = np.asarray(c2w, dtype=np.float64)
     return cam @ c2w[:3, :3].T + c2w[:3, 3], (ii, jj)
+
+
+def depth_bounds(depth_m: np.ndarray, K: np.ndarray, c2w: np.ndarray) -> np.ndarray | None:
+    """Bounding box of the world points of every finite depth pixel, as :func:`unproject_depth` lifts them.
+
+    Computed axis by axis (``p_k = t_k + z * d_k`` with ``d_k`` the world ray of each pixel), which
+    is several times faster than lifting every pixel at full resolution.
+
+    Returns:
+        (2, 3) float64 ``[min, max]`` in metres, or None when no pixel has depth.
+    """
+    depth = np.asarray(depth_m, dtype=np.float64)
+    valid = np.isfinite(depth) & (depth > 0)
+    if not valid.any():
+        return None
+    h, w = depth.shape
+    x = (np.arange(w) + 0.5 - K[0, 2]) / K[0, 0]
+    y = -(np.arange(h) + 0.5 - K[1, 2]) / K[1, 1]
+    c2w = np.asarray(c2w, dtype=np.float64)
+    z = depth[valid]
+    bounds = np.empty((2, 3))
+    for k in range(3):
+        ray = (c2w[k, 0] * x)[None, :] + (c2w[k, 1] * y - c2w[k, 2])[:, None]
+        p = c2w[k, 3] + z * ray[valid]
+        bounds[:, k] = p.min(), p.max()
+    return bounds
 
 
 def fit_ngp_cube(camera_centres: np.ndarray, points: np.ndarray, margin: float = 0.9) -> dict[str, object]:

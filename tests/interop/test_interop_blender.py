@@ -18,7 +18,7 @@ import pytest
 
 from gameir.cli.main import main
 from gameir.interop.export_nerfstudio import export_nerfstudio, export_nerfstudio_per_frame
-from gameir.interop.nvs_geometry import fit_ngp_cube, ngp_position
+from gameir.interop.nvs_geometry import depth_bounds, fit_ngp_cube, ngp_position, unproject_depth
 from gameir.scene.camera import c2w_to_w2c_opencv
 from gameir.shards.reader import ShardReader
 
@@ -73,19 +73,18 @@ def test_3dgs_cameras_project_depth_back_onto_pixel_centres(nvs_shard, tmp_path)
     out = tmp_path / "ns"
     export_nerfstudio(nvs_shard, out)
     meta = _json(out / "transforms_train.json")
-    reader = ShardReader(nvs_shard)
-    for frame in meta["frames"] + _json(out / "transforms_test.json")["frames"]:
-        R, T, fx, fy = _gs_camera(meta, frame)
-        cam = reader.camera("hr", frame["frame"], view=frame["view"])
-        assert np.allclose(R.T, c2w_to_w2c_opencv(cam["c2w"])[:3, :3], atol=1e-12)
-        # world points from the shard's own camera and depth, independent of the exported pose
-        truth = {**meta, "fl_x": cam["K"][0, 0], "fl_y": cam["K"][1, 1], "cx": cam["K"][0, 2], "cy": cam["K"][1, 2]}
-        points, (ii, jj) = _lift_png(out, truth, {**frame, "transform_matrix": cam["c2w"]})
-        cam = points @ R + T  # 3DGS: world -> view is [R^T | T] (R stored transposed)
-        u = fx * cam[:, 0] / cam[:, 2] + meta["w"] / 2
-        v = fy * cam[:, 1] / cam[:, 2] + meta["h"] / 2
-        assert cam[:, 2].min() > 0 and np.abs(u - (jj + 0.5)).max() < 1e-6 and np.abs(v - (ii + 0.5)).max() < 1e-6
-    reader.close()
+    with ShardReader(nvs_shard) as reader:
+        for frame in meta["frames"] + _json(out / "transforms_test.json")["frames"]:
+            R, T, fx, fy = _gs_camera(meta, frame)
+            cam = reader.camera("hr", frame["frame"], view=frame["view"])
+            assert np.allclose(R.T, c2w_to_w2c_opencv(cam["c2w"])[:3, :3], atol=1e-12)
+            # world points from the shard's own camera and depth, independent of the exported pose
+            truth = {**meta, "fl_x": cam["K"][0, 0], "fl_y": cam["K"][1, 1], "cx": cam["K"][0, 2], "cy": cam["K"][1, 2]}
+            points, (ii, jj) = _lift_png(out, truth, {**frame, "transform_matrix": cam["c2w"]})
+            x = points @ R + T  # 3DGS: world -> view is [R^T | T] (R stored transposed)
+            u = fx * x[:, 0] / x[:, 2] + meta["w"] / 2
+            v = fy * x[:, 1] / x[:, 2] + meta["h"] / 2
+            assert x[:, 2].min() > 0 and np.abs(u - (jj + 0.5)).max() < 1e-6 and np.abs(v - (ii + 0.5)).max() < 1e-6
 
 
 def test_ply_points_lie_on_the_plane_with_their_pixel_colours(nvs_shard, tmp_path):
@@ -136,6 +135,15 @@ def test_fit_ngp_cube_values():
     assert far["aabb_scale"] == 128 and 1000 * far["scale"] <= 64  # scene capped at the largest cube
     with pytest.raises(ValueError, match="margin must be in"):
         fit_ngp_cube(np.zeros((1, 3)), np.zeros((0, 3)), margin=0)
+
+
+def test_depth_bounds_equal_the_lifted_points_extremes(nvs_shard):
+    with ShardReader(nvs_shard) as reader:
+        depth, cam = reader.read("depth", "hr", 1, view=2), reader.camera("hr", 1, view=2)
+    points, _ = unproject_depth(depth, cam["K"], cam["c2w"])
+    bounds = depth_bounds(depth, cam["K"], cam["c2w"])
+    assert np.isinf(depth).any() and np.allclose(bounds, [points.min(axis=0), points.max(axis=0)], rtol=0, atol=1e-9)
+    assert depth_bounds(np.full((4, 4), np.inf, np.float32), cam["K"], cam["c2w"]) is None
 
 
 def test_dynamic_rig_is_refused_or_exported_per_timestep(dynamic_nvs_shard, tmp_path):
