@@ -5,7 +5,7 @@
 # in docs/DISTRIBUTION.md, with N > 0 items whose LR/HR crops are aligned (HR crop = the exported
 # HR frame at scale x the LR corner that BasicSR drew); and that gameir.metrics PSNR / SSIM agree
 # with basicsr.metrics on the exported frames. Renders one 100-frame clip at 32x24 first.
-# Runs in a throw-away venv that reuses the installed torch; 2 min or less on a 2-core machine.
+# Runs in a throw-away venv that reuses the installed torch; about 2 min on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
