@@ -10,6 +10,7 @@ from gameir import __version__
 from gameir.fileio import atomic_write_json
 from gameir.interop.layout import BUFFER_FILES, buffer_dir, encode_buffer, frame_name, view_clip_name
 from gameir.interop.staging import StagedFiles
+from gameir.interop.target import require_empty_target
 from gameir.shards.manifest import MANIFEST_NAME, load_manifest, manifest_shards
 from gameir.shards.reader import ShardReader
 
@@ -90,7 +91,7 @@ def export_folders(source: str | os.PathLike, out: str | os.PathLike, *, split: 
 
     Args:
         source: dataset root with ``manifest.json``, or a single shard file.
-        out: export root.
+        out: export root; must not exist or be empty.
         split: only this split of a dataset root (default: every split).
         buffers: buffers to export (default: all of each shard's).
         quiet: no progress bar.
@@ -101,6 +102,7 @@ def export_folders(source: str | os.PathLike, out: str | os.PathLike, *, split: 
     shards = shard_paths(source, split)
     if not shards:
         raise ValueError(f"{source}: no shards to export" + (f" in split {split!r}" if split else ""))
+    require_empty_target(out)
     total = 0
     for shard in shards:
         with ShardReader(shard) as reader:

@@ -34,17 +34,36 @@ def plane_view(eye: np.ndarray, target: np.ndarray, h: int, w: int) -> Frame:
     return Frame(buffers={"rgb": rgb, "depth": depth}, K=K, c2w=c2w, time_s=0.0)
 
 
+def write_plane_rig(path: Path, scene: dict, frames: int = 2, jitter_px: float = 0.0) -> Path:
+    """An ``nvs`` shard: ``frames`` x 3 views of the plane, LR 24x32 and HR 48x64; each frame moves the rig 0.5 m.
+
+    ``jitter_px`` moves the principal point of frame 1 (as a jittered render would).
+    """
+    with ShardWriter(path, levels={"lr": (24, 32), "hr": (48, 64)}, buffers=("rgb", "depth"), kind="nvs",
+                     num_views=len(EYES), clip_id=path.stem, split="test", scene=scene) as writer:
+        for f in range(frames):
+            shift = np.array([0.5 * f, 0.0, 0.0])
+            views = {level: [plane_view(e + shift, TARGET + shift, h, w) for e in EYES]
+                     for level, (h, w) in (("lr", (24, 32)), ("hr", (48, 64)))}
+            if f == 1 and jitter_px:
+                for level_views in views.values():
+                    for view in level_views:
+                        view.K[0, 2] += jitter_px
+            writer.write_frame(views)
+    return path
+
+
 @pytest.fixture(scope="session")
 def nvs_shard(tmp_path_factory) -> Path:
     """An ``nvs`` shard: 2 frames x 3 views of the plane, LR 24x32 and HR 48x64; frame 1 moves the rig 0.5 m."""
-    path = tmp_path_factory.mktemp("nvs") / "rig-000.h5"
-    with ShardWriter(path, levels={"lr": (24, 32), "hr": (48, 64)}, buffers=("rgb", "depth"), kind="nvs",
-                     num_views=len(EYES), clip_id="rig-000", split="test", scene={"family": "plane"}) as writer:
-        for f in range(2):
-            shift = np.array([0.5 * f, 0.0, 0.0])
-            writer.write_frame({level: [plane_view(e + shift, TARGET + shift, h, w) for e in EYES]
-                                for level, (h, w) in (("lr", (24, 32)), ("hr", (48, 64)))})
-    return path
+    return write_plane_rig(tmp_path_factory.mktemp("nvs") / "rig-000.h5", {"family": "plane"})
+
+
+@pytest.fixture(scope="session")
+def dynamic_nvs_shard(tmp_path_factory) -> Path:
+    """As :func:`nvs_shard`, 3 frames, but the scene says its actors move (``dynamic: true``)."""
+    return write_plane_rig(tmp_path_factory.mktemp("nvs-dyn") / "rig-dyn.h5", {"family": "plane", "dynamic": True},
+                           frames=3)
 
 
 @pytest.fixture(scope="session")

@@ -123,3 +123,11 @@ def test_multiview_export_writes_one_folder_per_view(nvs_shard, tmp_path):
         for f in range(a.num_frames):
             assert np.array_equal(a.read("depth", "hr", f, view=1), b.read("depth", "hr", f))
             assert np.array_equal(a.camera("lr", f, view=1)["c2w"], b.camera("lr", f)["c2w"])
+
+
+def test_folder_export_refuses_a_folder_that_is_not_empty(sr_dataset, tmp_path):
+    out = tmp_path / "folders"
+    export_folders(sr_dataset, out, split="val")
+    with pytest.raises(FileExistsError, match=r"folders: export target exists and is not empty \(20 entries: HR, HR_basecolor, "
+                                              r"HR_depth, \.\.\.\); choose a new folder or remove this one first"):
+        export_folders(sr_dataset, out, split="train")
