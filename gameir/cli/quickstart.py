@@ -136,8 +136,8 @@ def _train(root: Path, seconds: float, run_dir: Path) -> bool:
           f"test PSNR {model['psnr']:.2f} dB vs bicubic {bicubic['psnr']:.2f} dB, "
           f"SSIM {model['ssim']:.4f} vs {bicubic['ssim']:.4f}")
     wins = [m.upper() for m in ("psnr", "ssim") if model[m] > bicubic[m]]
-    verdict = {2: "beats bicubic in PSNR and SSIM", 0: "does NOT beat bicubic in PSNR or SSIM"}.get(
-        len(wins), f"beats bicubic in {wins[0]} only")
+    verdict = ("does NOT beat bicubic in PSNR or SSIM" if not wins else "beats bicubic in PSNR and SSIM"
+               if len(wins) == 2 else f"beats bicubic in {wins[0]} only")
     print(f"   the model {verdict} ({_versus('model', model, bicubic)}) within this budget; "
           f"{run_dir / 'model.pt'}")
     if len(wins) < 2:
