@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any, Callable
 
 from gameir.pipeline.plan import ClipSpec
 from gameir.pipeline.presets import Preset
-from gameir.render import Renderer, render_pair
+from gameir.render import PairRenderer, Renderer
+from gameir.render.pair import auto_lod_bias
 from gameir.scene.camera import halton_jitter
 from gameir.shards.format import Codec
 from gameir.shards.writer import ShardWriter
@@ -28,15 +28,9 @@ def path_kind_for(camera: str, family: str) -> str:
 
 
 def lod_bias_for(preset: Preset) -> float:
-    """LR texture LOD bias: ``render.lod_bias``, or log2(LR/HR) = -log2(scale) when ``"auto"``."""
+    """LR texture LOD bias: ``render.lod_bias``, or :func:`gameir.render.pair.auto_lod_bias` when ``"auto"``."""
     bias = preset.section("render")["lod_bias"]
-    return -math.log2(preset.section("render")["scale"]) if bias == "auto" else float(bias)
-
-
-def _renderer(width: int, height: int, aa: str, preset: Preset, *, lod_bias: float, buffers, share=None) -> Renderer:
-    render = preset.section("render")
-    return Renderer(width, height, aa=aa, ssaa=render["ssaa"] if aa == "ssaa" else 1,
-                    msaa_samples=render["msaa"], lod_bias=lod_bias, buffers=buffers, share=share)
+    return auto_lod_bias(preset.section("render")["scale"]) if bias == "auto" else float(bias)
 
 
 class ClipRenderer:
@@ -54,16 +48,23 @@ class ClipRenderer:
         w, h = render["lr"]
         s = render["scale"]
         self.lr_size, self.hr_size = (w, h), (w * s, h * s)
-        self.hr = _renderer(w * s, h * s, render["aa_hr"], preset, lod_bias=0.0, buffers=self.buffers)
-        self.lr = None
+        ssaa = {level: render["ssaa"] if render[f"aa_{level}"] == "ssaa" else 1 for level in ("lr", "hr")}
+        self.pair: PairRenderer | None = None
+        self.lr: Renderer | None = None
         if preset.kind == "sr":
-            self.lr = _renderer(w, h, render["aa_lr"], preset, lod_bias=lod_bias_for(preset),
-                                buffers=self.buffers, share=self.hr)
+            self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
+                                     ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
+                                     buffers=self.buffers)
+            self.lr, self.hr = self.pair.lr, self.pair.hr
+        else:  # NVS: one level, views of a rig
+            self.hr = Renderer(w * s, h * s, aa=render["aa_hr"], ssaa=ssaa["hr"], msaa_samples=render["msaa"],
+                               buffers=self.buffers)
 
     def release(self) -> None:
-        if self.lr is not None:
-            self.lr.release()
-        self.hr.release()
+        if self.pair is not None:
+            self.pair.release()
+        else:
+            self.hr.release()
 
     def render_settings(self) -> dict[str, Any]:
         """JSON settings stored in every shard's ``render`` attribute."""
@@ -113,8 +114,7 @@ class ClipRenderer:
                 cam = cam_path.camera(i)
                 cam_lr = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
                 # One frustum, one instant, two native renders; HR is never jittered (clean target).
-                lr, hr = render_pair(world.scene, cam_lr, t, self.lr, self.hr, dt=1.0 / fps,
-                                     prev_camera=prev or cam_lr)
+                lr, hr = self.pair.render(world.scene, cam_lr, t, dt=1.0 / fps, prev_camera=prev or cam_lr)
                 writer.write_frame({"lr": lr, "hr": hr})
                 prev = cam_lr
                 if on_frame:

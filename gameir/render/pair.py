@@ -11,7 +11,12 @@ from gameir.render.renderer import Renderer
 from gameir.scene.camera import Camera
 from gameir.scene.scene import Scene
 
-__all__ = ["render_pair", "PairRenderer"]
+__all__ = ["render_pair", "PairRenderer", "auto_lod_bias"]
+
+
+def auto_lod_bias(scale: int) -> float:
+    """The LR texture LOD bias game upscalers recommend for a x``scale`` pair: log2(LR/HR) = -log2(scale)."""
+    return math.log2(1.0 / scale)
 
 
 def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, hr_renderer: Renderer, *,
@@ -57,15 +62,16 @@ class PairRenderer:
         scale: integer HR/LR factor (2 for the GameIR release's 960x720 -> 1920x1440).
         aa_lr, aa_hr: anti-aliasing modes (see :class:`Renderer`); the LR default "none" keeps
             the aliasing an upscaler must undo.
-        ssaa_hr: supersampling factor of HR (>= 2 implies ``aa_hr="ssaa"``).
+        ssaa_lr, ssaa_hr: supersampling factors (>= 2 implies ``aa_lr`` / ``aa_hr`` = "ssaa").
         msaa_samples: samples for "msaa" modes.
-        lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` = log2(1/scale).
+        lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` (:func:`auto_lod_bias`).
         hr_jitter: see :func:`render_pair`.
         anisotropy, shadow_map_size, buffers, ssao_radius: as :class:`Renderer` (both frames).
     """
 
     def __init__(self, lr_size: tuple[int, int] = (960, 720), scale: int = 2, *, aa_lr: str = "none",
-                 aa_hr: str = "none", ssaa_hr: int = 1, msaa_samples: int = 4, lod_bias_lr: float | str = 0.0,
+                 aa_hr: str = "none", ssaa_lr: int = 1, ssaa_hr: int = 1, msaa_samples: int = 4,
+                 lod_bias_lr: float | str = 0.0,
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0) -> None:
         if len(tuple(lr_size)) != 2:
@@ -73,14 +79,16 @@ class PairRenderer:
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
             raise ValueError(f"PairRenderer: scale must be a positive integer, got {scale!r}")
         if lod_bias_lr == "auto":
-            lod_bias_lr = math.log2(1.0 / scale)
+            lod_bias_lr = auto_lod_bias(scale)
         elif isinstance(lod_bias_lr, str):
             raise ValueError(f"PairRenderer: lod_bias_lr must be a number or 'auto', got {lod_bias_lr!r}")
+        if ssaa_lr > 1:
+            aa_lr = "ssaa"
         if ssaa_hr > 1:
             aa_hr = "ssaa"
         w, h = lr_size
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
-        self.lr = Renderer(w, h, aa=aa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
+        self.lr = Renderer(w, h, aa=aa_lr, ssaa=ssaa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
                            anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
                            ssao_radius=ssao_radius)
         try:
