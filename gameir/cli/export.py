@@ -1,4 +1,4 @@
-"""`gameir export folders|basicsr|nerfstudio ...`: write shards out as PNG/NPY folders, BasicSR datasets, or NVS datasets."""
+"""`gameir export folders|basicsr|gameir-release|nerfstudio ...`: shards out as PNG/NPY folders, BasicSR datasets, release tars, or NVS datasets."""
 
 from __future__ import annotations
 
@@ -54,6 +54,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     bsr.add_argument("--quiet", action="store_true", help="no progress bar")
     bsr.set_defaults(func=_basicsr)
 
+    rel = kinds.add_parser(
+        "gameir-release", help="GameIR-SR/<scene>/<spawn>/<720p|1440p>/<frame>.<rgb|depth|seg>.png tars, one per clip",
+        description="Export SR clips in the published GameIR release layout (docs/DISTRIBUTION.md): one uncompressed "
+                    "tar per clip, rgb PNG, depth in CARLA's 24-bit encoding, semantic tags in the R channel of "
+                    "<frame>.seg.png, the shards' own frame numbers. `gameir import gameir-release` reads them back.",
+        epilog="examples:\n  gameir export gameir-release data/tiny --split test --to exports/release\n"
+               "  gameir import gameir-release exports/release/*.tar --split test --to data/release",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rel.add_argument("source", help="dataset root (with manifest.json) or one SR shard")
+    rel.add_argument("--to", required=True, help="output folder (must not exist or be empty)")
+    rel.add_argument("--split", help="only this split of a dataset root")
+    rel.set_defaults(func=_release)
+
     ns = kinds.add_parser(
         "nerfstudio", help="transforms.json (nerfstudio), transforms_train/test.json (3DGS, instant-ngp), images, depths",
         description="Export one shard (multi-view rig or single camera) as one static scene: transforms.json for "
@@ -83,6 +96,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="one dataset per timestep in <to>/frame_<F:08d>/ (for dynamic scenes; needs a multi-view rig)")
     ns.add_argument("--quiet", action="store_true", help="no progress bar")
     ns.set_defaults(func=_nerfstudio)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from gameir.interop.export_release import export_release
+
+    summary = export_release(args.source, args.to, split=args.split)
+    print(f"wrote {len(summary['tars'])} release tar(s) ({summary['frames']} frames at 720p and 1440p) to {args.to}")
+    return 0
 
 
 def _folders(args: argparse.Namespace) -> int:
