@@ -6,7 +6,7 @@ import argparse
 import time
 
 
-from gameir.fileio import atomic_write_bytes
+from gameir.png import write_png
 
 __all__ = ["register", "run", "parse_size"]
 
@@ -80,12 +80,7 @@ def run(args: argparse.Namespace) -> int:
     title = (f"{args.world} seed {args.seed} {args.weather} {'static' if args.static else 'dynamic'} {kind} "
              f"frame {i}  {world.metadata['triangles']} tris  LR {w}x{h}  HR x{args.scale}")
     sheet = contact_sheet(lr, hr, tile_width=args.tile_width, title=title)
-    import cv2
-
-    ok, png = cv2.imencode(".png", sheet[..., ::-1])
-    if not ok:
-        raise ValueError(f"could not encode {args.out!r} as PNG")
-    atomic_write_bytes(args.out, png.tobytes())
+    write_png(args.out, sheet)
     if not args.quiet:
         print(f"wrote {args.out} ({sheet.shape[1]}x{sheet.shape[0]}): build {t1 - t0:.1f} s, "
               f"render LR+HR {t2 - t1:.1f} s")

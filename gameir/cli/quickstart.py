@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from gameir.cli.doctor import collect_facts
-from gameir.fileio import atomic_write_bytes
+from gameir.png import write_png
 
 __all__ = ["register", "run"]
 
@@ -38,7 +38,6 @@ def _preview(root: Path, out: Path) -> str:
     Frame 1, not 0: a clip's first frame has no previous camera pose, so its motion tile would show
     object motion only (docs/FORMAT.md).
     """
-    import cv2
 
     from gameir.preview import contact_sheet
     from gameir.shards.manifest import load_manifest, manifest_shards
@@ -49,8 +48,7 @@ def _preview(root: Path, out: Path) -> str:
         frame = min(1, reader.num_frames - 1)
         sheet = contact_sheet(reader.read_frame("lr", frame), reader.read_frame("hr", frame), tile_width=256,
                               title=f"{entry['clip_id']} frame {frame}")
-    ok, png = cv2.imencode(".png", cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
-    atomic_write_bytes(out, png.tobytes())
+    write_png(out, sheet)
     return f"{entry['clip_id']} frame {frame}"
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-from gameir.fileio import atomic_write_bytes
+from gameir.png import write_png
 from gameir.preview import label_tile
 
-__all__ = ["side_by_side", "error_map", "worst_crop", "write_png"]
+__all__ = ["side_by_side", "error_map", "worst_crop", "write_png"]  # write_png: gameir.png, re-exported
 
 
 def _u8(img: np.ndarray) -> np.ndarray:
@@ -83,11 +81,4 @@ def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.
     return sheet
 
 
-def write_png(path: str | os.PathLike, rgb: np.ndarray) -> Path:
-    """Write an (H, W, 3) uint8 RGB image as PNG, atomically; return the path."""
-    ok, png = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise ValueError(f"{path}: OpenCV could not encode a PNG of shape {rgb.shape}")
-    path = Path(path)
-    atomic_write_bytes(path, png.tobytes())
-    return path
+

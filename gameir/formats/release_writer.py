@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import cv2
 import numpy as np
 
 from gameir.fileio import atomic_write_bytes, atomic_writer
+from gameir.png import encode_png
 from gameir.formats.carla import encode_carla_depth, encode_carla_semantic
 from gameir.formats.release import RELEASE_LEVELS, release_member
 from gameir.formats.source import DataSource
@@ -50,10 +50,7 @@ class ReleaseFrame:
 
 
 def _png(image: np.ndarray, where: str) -> bytes:
-    ok, data = cv2.imencode(".png", np.ascontiguousarray(image[..., ::-1]), [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:  # pragma: no cover - OpenCV refuses only malformed arrays
-        raise ValueError(f"{where}: PNG encoding failed")
-    return data.tobytes()
+    return encode_png(image, compression=1, where=where)
 
 
 def encode_release_frame(frame: ReleaseFrame) -> list[tuple[str, bytes]]:

@@ -10,7 +10,6 @@ reads the tars back.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from gameir.formats.release_writer import release_frames, write_release_tar

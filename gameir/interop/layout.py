@@ -31,6 +31,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from gameir.png import encode_png
+
 from gameir.buffers import get_spec
 
 __all__ = ["BUFFER_FILES", "FRAME_DIGITS", "buffer_dir", "frame_name", "encode_buffer", "decode_buffer",
@@ -60,13 +62,8 @@ def view_clip_name(clip_id: str, view: int | None) -> str:
 
 
 def write_png_bytes(array: np.ndarray) -> bytes:
-    """PNG bytes of an (H, W) uint8/uint16 or (H, W, 3) uint8 RGB array (written as RGB, not BGR)."""
-    if array.ndim == 3:
-        array = cv2.cvtColor(array, cv2.COLOR_RGB2BGR)
-    ok, data = cv2.imencode(".png", array, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:
-        raise ValueError(f"could not encode a {array.shape} {array.dtype} array as PNG")
-    return data.tobytes()
+    """PNG bytes of an (H, W) uint8/uint16 or (H, W, 3) uint8 RGB array, fast zlib level 1."""
+    return encode_png(array, compression=1)
 
 
 def read_png(path: str | os.PathLike) -> np.ndarray:

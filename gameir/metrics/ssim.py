@@ -100,10 +100,6 @@ def _opencv_workers() -> int:
 def _ssim_opencv(pred: torch.Tensor, target: torch.Tensor, c1: float, c2: float,
                  with_cs: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """(N, C) float64 mean SSIM and mean contrast-structure (NaN unless ``with_cs``) per plane."""
-    try:
-        import cv2  # noqa: F401
-    except ImportError as e:  # pragma: no cover - opencv is a dependency
-        raise ImportError("ssim(backend='opencv') needs OpenCV: pip install opencv-python-headless") from e
     dt = np.float64 if pred.dtype == torch.float64 else np.float32
     n, c, h, w = pred.shape
     p_np = pred.detach().numpy()

@@ -14,6 +14,7 @@ import numpy as np
 
 from gameir import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
+from gameir.png import write_png
 from gameir.pipeline.presets import Preset
 from gameir.preview import label_tile
 from gameir.semantics import SEMANTIC_CLASSES
@@ -107,8 +108,7 @@ def write_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[st
     card = dataset_card(root, preset)
     atomic_write_json(root / "card.json", card)
     sheet = contact_sheet(root)
-    ok, png = cv2.imencode(".png", cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
-    atomic_write_bytes(root / "contact_sheet.png", png.tobytes())
+    write_png(root / "contact_sheet.png", sheet)
     lines = [f"# {card['name']}", "",
              f"GameIR dataset rendered with preset `{card['preset']}` (digest `{card['preset_digest']}`) by "
              f"gameir {card['software']['gameir']} on `{card['software']['gl_renderer']}`.", "",

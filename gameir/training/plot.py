@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gameir.fileio import atomic_writer
+from gameir.png import write_png
 
 __all__ = ["Panel", "draw_panels", "save_png"]
 
@@ -136,11 +136,5 @@ def draw_panels(panels: list[Panel], *, panel_size: tuple[int, int] = (480, 320)
 
 
 def save_png(path: str | os.PathLike, image_bgr: np.ndarray) -> Path:
-    """Encode a BGR uint8 image as PNG and write it atomically."""
-    ok, data = cv2.imencode(".png", image_bgr)
-    if not ok:
-        raise ValueError(f"{path}: OpenCV could not encode a {image_bgr.shape} image as PNG")
-    path = Path(path)
-    with atomic_writer(path) as fh:
-        fh.write(data.tobytes())
-    return path
+    """Write a BGR uint8 image (the panels are drawn with OpenCV) as PNG, atomically."""
+    return write_png(path, image_bgr[..., ::-1])
