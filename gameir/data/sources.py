@@ -31,6 +31,30 @@ def _looks_like_release(path: Path) -> bool:
     return path.is_dir() and any(next(path.glob(p), None) is not None for p in patterns)
 
 
+def _detect_kind(paths: list[Path]) -> str:
+    """``"shards"`` or ``"release"`` for existing ``paths``; ValueError saying what was looked for."""
+    def is_shards(p: Path) -> bool:
+        return p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists()
+
+    if all(is_shards(p) for p in paths):
+        return "shards"
+    if all(_looks_like_release(p) for p in paths):
+        return "release"
+    for p in paths:
+        if is_shards(p) or _looks_like_release(p):
+            continue
+        if p.is_dir() and next(p.rglob(f"*{SHARD_SUFFIX}"), None) is not None:
+            return "shards"  # shards without a manifest: ShardSource.from_root says how to build one
+        looked = (f"{MANIFEST_NAME}, shards (*{SHARD_SUFFIX}) and the release layout (*.tar or {RELEASE_ROOT}/, "
+                  "also one folder down)")
+        if p.is_dir():
+            raise ValueError(f"{p}: not a GameIR dataset: looked for {looked} and found none; give the dataset root "
+                             "(the folder holding manifest.json) or fetch one with `gameir download`")
+        raise ValueError(f"{p}: not a dataset file: expected a shard (*{SHARD_SUFFIX}), a {MANIFEST_NAME} or a "
+                         f"release tar (*.tar), got {p.suffix or 'a file without suffix'}")
+    raise ValueError(f"paths mix shards and release tars: {', '.join(map(str, paths))}; give one kind")
+
+
 def fetch_split(root: Root | None, split: str | None, url: str | os.PathLike | None) -> None:
     """``download=True`` of the datasets: fetch ``split`` of the dataset at ``url`` into ``root``.
 
@@ -79,10 +103,14 @@ def open_source(root: Root | None, split: str | None, source: str | DataSource =
     paths = [Path(root)] if isinstance(root, (str, os.PathLike)) else [Path(p) for p in root]
     if not paths:
         raise ValueError("root is an empty list of paths")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"{missing[0]}: no such file or directory"
+                                + (f" (and {len(missing) - 1} more of the {len(paths)} paths given)" if len(missing) > 1 else "")
+                                + "; give a dataset root, a manifest.json, shard files (*.h5) or release tars")
     kind = source
     if kind == "auto":
-        shards = all(p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists() for p in paths)
-        kind = "release" if not shards and all(_looks_like_release(p) for p in paths) else "shards"
+        kind = _detect_kind(paths)
     if kind == "release":
         if split is not None and len(paths) == 1 and (paths[0] / split).is_dir():
             return ReleaseSource(paths[0] / split, split=split, max_open=max_open), split
@@ -110,7 +138,13 @@ def select_clips(source: DataSource, split: str | None, kind: str) -> list[int]:
                          f"kind {'/'.join(kinds)}")
         return "; ".join(parts) or "no clips"
 
+    declared = source.split_names
+    if split is not None and declared is not None and split not in declared:
+        raise ValueError(f"no split {split!r} in {source.origin or 'the dataset'}; splits: "
+                         f"{', '.join(declared) or 'none'}")
     chosen = [i for i, c in enumerate(source.clips) if split is None or c.split == split]
+    if not chosen and split is not None and declared is None and split not in source.splits:
+        raise ValueError(f"no split {split!r} in {source.origin or 'the dataset'}; splits: {summary()}")
     if not chosen:
         raise ValueError(f"split {split!r} is empty; available splits: {summary()}")
     chosen = [i for i in chosen if source.clips[i].kind == kind]
