@@ -13,6 +13,7 @@ import torch
 from gameir.formats.release import RELEASE_ROOT, ReleaseSource
 from gameir.formats.shard_source import ShardSource
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource
+from gameir.shards.fetched import fetch_command, load_fetched
 from gameir.shards.format import SHARD_SUFFIX
 from gameir.shards.manifest import MANIFEST_NAME
 
@@ -147,10 +148,25 @@ def select_clips(source: DataSource, split: str | None, kind: str) -> list[int]:
         raise ValueError(f"no split {split!r} in {source.origin or 'the dataset'}; splits: {summary()}")
     if not chosen:
         raise ValueError(f"split {split!r} is empty; available splits: {summary()}")
+    if isinstance(source, ShardSource) and source.origin:
+        _check_first_shard(source, source.clips[chosen[0]], split)
     chosen = [i for i in chosen if source.clips[i].kind == kind]
     if not chosen:
         raise ValueError(f"split {split!r} has no {kind!r} clips; available splits: {summary()}")
     return chosen
+
+
+def _check_first_shard(source: ShardSource, info: ClipInfo, split: str | None) -> None:
+    """FileNotFoundError if the split's first shard is absent, with the download command if never fetched."""
+    if Path(info.location).exists():
+        return
+    root = Path(source.origin).parent
+    record = load_fetched(root)
+    if record is not None and info.split not in record["splits"]:
+        raise FileNotFoundError(f"{info.location}: split {info.split!r} was not downloaded into {root}; fetch it with "
+                                f"`{fetch_command(record, root, info.split)}` (or pass download=True, url=...)")
+    raise FileNotFoundError(f"{info.location}: listed in {source.origin} but missing; download or render it again "
+                            f"(`gameir verify {root}` lists every missing shard)")
 
 
 def clip_metadata(info: ClipInfo) -> dict[str, str]:

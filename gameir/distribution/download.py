@@ -31,6 +31,7 @@ from typing import Any
 
 from gameir.distribution.sources import PermanentError, RangeError, Source, TransientError, open_source
 from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
+from gameir.shards.fetched import record_fetched
 from gameir.shards.manifest import MANIFEST_NAME, load_manifest, manifest_shards
 
 __all__ = ["DownloadError", "DownloadReport", "VERIFIED_NAME", "download", "download_split",
@@ -359,6 +360,7 @@ def download_split(
         _verify_local(root, entries, cache, report, quiet)
         report.seconds = time.monotonic() - start_time
         return report
+    record_fetched(root, url, split)  # so verify/info tell splits never fetched from deleted ones
 
     todo, done_bytes, partial_bytes = [], 0, 0
     for entry in entries:
