@@ -12,13 +12,15 @@ chunked as :class:`gameir.shards.ShardWriter` writes them (float64, 64 frames pe
     python benchmarks/bench_checksums.py                  # 600 frames, 3000 random one-frame reads
     python benchmarks/bench_checksums.py --frames 3000 --reads 5000
 
-Prints one table (microseconds per operation, best of --repeats).
+Prints one table: microseconds per call, minimum and median, the three modes taking turns call by
+call (fair on a shared, busy machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -84,45 +86,51 @@ def read_all(f: h5py.File, mode: str, level: str) -> dict[str, np.ndarray]:
     return out
 
 
-def best(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def interleaved(ops: dict[str, "callable"], rounds: int) -> dict[str, tuple[float, float]]:
+    """(min, median) seconds per call of each op; the ops take turns call by call, so a busy moment
+    of a shared machine falls on every mode alike."""
+    times: dict[str, list[float]] = {mode: [] for mode in ops}
+    for _ in range(rounds):
+        for mode, op in ops.items():
+            start = time.perf_counter()
+            op()
+            times[mode].append(time.perf_counter() - start)
+    return {mode: (min(t), statistics.median(t)) for mode, t in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=600, help="frames per clip (default 600: 20 s at 30 fps)")
-    parser.add_argument("--reads", type=int, default=3000, help="random one-frame camera reads per measurement")
-    parser.add_argument("--repeats", type=int, default=5, help="best of this many runs")
+    parser.add_argument("--reads", type=int, default=3000, help="calls per read measurement")
+    parser.add_argument("--repeats", type=int, default=5, help="clips written per mode")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    frames_to_read = rng.integers(0, args.frames, args.reads)
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for mode in MODES:
-            path = Path(tmp) / f"{mode}.h5"
-            write_s = min(write(path, mode, args.frames, np.random.default_rng(1)) for _ in range(args.repeats))
-            with h5py.File(path, "r") as f:
-                one = best(lambda: [read_frame(f, mode, "lr", int(i)) for i in frames_to_read], args.repeats)
-                whole = best(lambda: [read_all(f, mode, lv) for lv in LEVELS for _ in range(20)], args.repeats)
+        paths = {mode: Path(tmp) / f"{mode}.h5" for mode in MODES}
+        writes = interleaved({m: (lambda m=m: write(paths[m], m, args.frames, np.random.default_rng(1))) for m in MODES},
+                             args.repeats)
+        files = {mode: h5py.File(path, "r") for mode, path in paths.items()}
+        frame = iter(rng.integers(0, args.frames, args.reads * len(MODES)).tolist())
+        one = interleaved({m: (lambda m=m: read_frame(files[m], m, "lr", next(frame))) for m in MODES}, args.reads)
+        whole = interleaved({m: (lambda m=m: read_all(files[m], m, "hr")) for m in MODES}, args.reads // 10)
+        for f in files.values():
+            f.close()
 
-            def cold() -> None:
-                for _ in range(50):
-                    with h5py.File(path, "r") as g:
-                        read_frame(g, mode, "lr", 0)
-                        read_all(g, mode, "hr")
+        def cold(mode: str) -> None:
+            with h5py.File(paths[mode], "r") as g:
+                read_frame(g, mode, "lr", 0)
+                read_all(g, mode, "hr")
 
-            rows.append((mode, write_s / args.frames * 1e6, one / args.reads * 1e6, whole / 40 * 1e6,
-                         best(cold, args.repeats) / 50 * 1e6, path.stat().st_size))
-    print(f"{args.frames} frames, 2 levels x (K, c2w, jitter_px) + time_s + frame_index; microseconds, best of {args.repeats}")
-    print("| check | write per frame | one-frame camera read | whole-level camera read | open + first reads | file bytes |")
+        opened = interleaved({m: (lambda m=m: cold(m)) for m in MODES}, args.reads // 10)
+        sizes = {mode: path.stat().st_size for mode, path in paths.items()}
+    print(f"{args.frames} frames, 2 levels x (K, c2w, jitter_px) + time_s + frame_index; microseconds per call, "
+          "min / median")
+    print("| check | write per frame | one-frame camera read | whole-level camera read | open + both reads | file bytes |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for mode, w, one, whole, cold_us, size in rows:
-        print(f"| {mode} | {w:.1f} | {one:.1f} | {whole:.1f} | {cold_us:.1f} | {size} |")
+    for mode in MODES:
+        w = writes[mode][0] / args.frames * 1e6, writes[mode][1] / args.frames * 1e6
+        cells = [f"{a * 1e6:.0f} / {b * 1e6:.0f}" for a, b in (one[mode], whole[mode], opened[mode])]
+        print(f"| {mode} | {w[0]:.0f} / {w[1]:.0f} | {' | '.join(cells)} | {sizes[mode]} |")
 
 
 if __name__ == "__main__":
