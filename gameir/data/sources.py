@@ -149,14 +149,14 @@ def select_clips(source: DataSource, split: str | None, kind: str) -> list[int]:
     if not chosen:
         raise ValueError(f"split {split!r} is empty; available splits: {summary()}")
     if isinstance(source, ShardSource) and source.origin:
-        _check_first_shard(source, source.clips[chosen[0]], split)
+        _check_first_shard(source, source.clips[chosen[0]])
     chosen = [i for i in chosen if source.clips[i].kind == kind]
     if not chosen:
         raise ValueError(f"split {split!r} has no {kind!r} clips; available splits: {summary()}")
     return chosen
 
 
-def _check_first_shard(source: ShardSource, info: ClipInfo, split: str | None) -> None:
+def _check_first_shard(source: ShardSource, info: ClipInfo) -> None:
     """FileNotFoundError if the split's first shard is absent, with the download command if never fetched."""
     if Path(info.location).exists():
         return
