@@ -148,16 +148,18 @@ class ShardReadError(OSError):
     """Stored bytes of a shard fail to decode (a corrupt chunk or checksum); names file, dataset, frame."""
 
 
-def read_failure(path: object, what: str, exc: BaseException) -> ShardReadError:
+def read_failure(path: object, what: str, exc: BaseException, *, suggest_verify: bool = True) -> ShardReadError:
     """A :class:`ShardReadError` for ``exc`` raised by h5py while reading ``what`` of the shard ``path``.
 
     Args:
         path: the shard file.
         what: the place, e.g. ``"buffer 'rgb' level 'hr' frame 3 rows 0..64 cols 0..64"``.
         exc: the error h5py raised (its text is kept in the message).
+        suggest_verify: end with the ``gameir verify`` command that lists every fault of the file
+            (off for the validator's own faults).
     """
-    return ShardReadError(f"{path}: cannot read {what}: the stored data is corrupt ({exc}); replace the file "
-                          f"(download or render it again); `gameir verify {path}` lists every fault")
+    text = f"{path}: cannot read {what}: the stored data is corrupt ({exc}); replace the file (download or render it again)"
+    return ShardReadError(text + (f"; `gameir verify {path}` lists every fault" if suggest_verify else ""))
 
 
 __all__ += ["ShardError", "ShardReadError", "read_failure"]

@@ -20,7 +20,8 @@ from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, Sha
 __all__ = ["ShardReader", "read_checked", "describe_read"]
 
 
-def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: str) -> np.ndarray:
+def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: str, *,
+                 suggest_verify: bool = True) -> np.ndarray:
     """``ds[index]``, turning h5py's bare decode errors into a :class:`ShardReadError` naming ``what``.
 
     Args:
@@ -28,6 +29,7 @@ def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: st
         ds: an open dataset of that file.
         index: what to read (anything h5py accepts).
         what: the place in words, e.g. ``"buffer 'rgb' level 'hr' frame 3"``.
+        suggest_verify: the message ends with the ``gameir verify`` command (see :func:`read_failure`).
 
     Raises:
         ShardReadError: a chunk failed to decode or its checksum did not match.
@@ -35,7 +37,7 @@ def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: st
     try:
         return ds[index]
     except (OSError, RuntimeError) as exc:  # h5py: "Can't synchronously read data (filter returned failure ...)"
-        raise read_failure(path, what, exc) from exc
+        raise read_failure(path, what, exc, suggest_verify=suggest_verify) from exc
 
 
 def describe_read(buffer: str, level: str, frame: int, view: int | None = None,

@@ -76,7 +76,7 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
             faults.append(f"{path}: dataset {name!r} missing or not of shape ({num_frames},)")
             continue
         try:
-            values = read_checked(path, f[name], slice(None), f"dataset {name!r}")
+            values = read_checked(path, f[name], slice(None), f"dataset {name!r}", suggest_verify=False)
         except ShardReadError as exc:
             faults.append(str(exc))
             continue
@@ -108,7 +108,7 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
             if check_values:  # decodes every chunk of every buffer: a corrupted chunk raises here
                 for i in range(num_frames):
                     try:
-                        values = read_checked(path, ds, i, describe_read(name, level, i))
+                        values = read_checked(path, ds, i, describe_read(name, level, i), suggest_verify=False)
                         check_buffer_values(name, values, f"{path}: level {level!r} frame {i}")
                     except (ShardError, ShardReadError) as exc:
                         faults.append(str(exc))
@@ -121,7 +121,7 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
                 faults.append(f"{path}: level {level!r} camera {name!r} missing or not of shape {lead + tail}")
                 continue
             try:
-                values = read_checked(path, ds, slice(None), f"camera {name!r} level {level!r}")
+                values = read_checked(path, ds, slice(None), f"camera {name!r} level {level!r}", suggest_verify=False)
             except ShardReadError as exc:
                 faults.append(str(exc))
                 continue

@@ -77,7 +77,9 @@ def verify_path(
                 continue
             digest = sha256_file(shard)
             if digest != entry["sha256"]:
-                faults.append(f"{shard}: SHA-256 {digest} does not match manifest {entry['sha256']}")
+                faults.append(f"{shard}: SHA-256 {digest} does not match manifest {entry['sha256']}; the file changed "
+                              f"after the manifest was written: download or render it again (or run `gameir manifest "
+                              f"rebuild {root}` if the change is intended)")
                 continue
             shard_faults = validate_shard(shard, check_values=check_values)
             faults.extend(shard_faults)

@@ -83,7 +83,7 @@ def test_a_flipped_byte_in_any_dataset_is_caught_by_verify_and_loaders(tiny_rend
         rebuild_manifest(root)
         assert main(["verify", str(root), "--quiet"]) == 1, dataset
         out = capsys.readouterr().out
-        assert re.search(rf"FAIL {named}", out), (dataset, out)
+        assert re.search(rf"FAIL {named} \(.*\); replace the file \(download or render it again\)$", out, re.M), (dataset, out)
 
         # the loaders raise ShardReadError (an OSError) naming the file and the place
         with pytest.raises(ShardReadError, match=named):
@@ -101,7 +101,8 @@ def test_crop_reads_name_rows_and_cols(tiny_rendered, tmp_path):
     flip_stored_byte(shard, "hr/depth")
     with pytest.raises(ShardReadError, match=rf"{re.escape(str(shard))}: cannot read buffer 'depth' level 'hr' "
                                              r"frame 0 rows 8\.\.40 cols 16\.\.48: the stored data is corrupt "
-                                             r"\(.*filter returned failure"):
+                                             r"\(.*filter returned failure.*\); replace the file \(download or render it "
+                                             rf"again\); `gameir verify {re.escape(str(shard))}` lists every fault$"):
         ShardReader(shard).read("depth", "hr", 0, rows=(8, 40), cols=(16, 48))
     ds = SRDataset(root, "train", lr_patch=16, gbuffers=("depth",), gbuffer_res="hr", seed=0)
     with pytest.raises(ShardReadError, match=rf"{re.escape(str(shard))}: cannot read buffer 'depth' level 'hr' "
@@ -147,5 +148,5 @@ def test_shards_without_checksums_still_read_and_verify(tiny_rendered, tmp_path)
     with ShardReader(shard) as reader:
         assert reader.camera("lr", 0)["K"][0, 0] != before["K"][0, 0, 0]
     faults, _ = verify_path(root)
-    assert faults == [f"{shard}: SHA-256 {faults[0].split()[2]} does not match manifest "
-                      f"{faults[0].split()[-1]}"] and "does not match manifest" in faults[0]
+    assert len(faults) == 1 and faults[0].startswith(f"{shard}: SHA-256 ") and "does not match manifest" in faults[0]
+    assert f"download or render it again (or run `gameir manifest rebuild {root}`" in faults[0]
