@@ -89,3 +89,22 @@ def test_unknown_split_names_the_manifest_and_the_splits(synthetic_root):
     with pytest.raises(ValueError, match=rf"no split 'dev' in {re.escape(str(synthetic_root / 'manifest.json'))}; "
                                          r"splits: test, train, val"):
         verify_path(synthetic_root, split="dev")
+
+
+def test_the_dataset_refuses_a_stale_level_size_or_buffer_list(synthetic_root):
+    manifest = _edit(synthetic_root, lambda m: m["splits"]["val"]["shards"][0]["levels"].__setitem__("hr", [96, 120]))
+    shard = synthetic_root / "val" / "synthetic-0001.h5"
+    with pytest.raises(ValueError, match=r"lr 48x64 and hr 96x120, not one integer scale"):
+        SRDataset(synthetic_root, "val")  # the manifest alone is already inconsistent
+    _edit(synthetic_root, lambda m: m["splits"]["val"]["shards"][0]["levels"].__setitem__("hr", [192, 256]))
+    ds = SRDataset(synthetic_root, "val", lr_patch=8, seed=0)
+    with pytest.raises(ShardError, match=rf"{re.escape(str(shard))}: {re.escape(manifest)} says "
+                                         r"splits\.val\.shards\[0\]\.levels = .*'hr': \(192, 256\).* but the shard has "
+                                         r".*'hr': \(96, 128\)"):
+        ds[0]
+    _edit(synthetic_root, lambda m: (m["splits"]["val"]["shards"][0]["levels"].__setitem__("hr", [96, 128]),
+                                     m["splits"]["val"]["shards"][0]["buffers"].append("albedo")))
+    ds = SRDataset(synthetic_root, "val", lr_patch=8, seed=0)
+    with pytest.raises(ShardError, match=rf"{re.escape(manifest)} lists buffer 'albedo' in splits\.val\.shards\[0\]"
+                                         r"\.buffers but the shard has only rgb, hdr, depth"):
+        ds[0]
