@@ -42,6 +42,8 @@ def test_verify_and_info_on_a_partial_download(server, tmp_path, capsys):
                 and f"is listed in manifest.json but was not downloaded; fetch it with "
                     f"`gameir download {server.url} --split {split} --to {dest}`" in captured.err), captured.err
     assert "train" not in captured.err
+    faults, warnings = verify_path(dest, split="val")  # asking for that split alone: the same warning, no fault
+    assert faults == [] and len(warnings) == 1 and "split 'val' (1 shards" in warnings[0]
 
     assert main(["info", str(dest)]) == 0
     captured = capsys.readouterr()
@@ -50,6 +52,10 @@ def test_verify_and_info_on_a_partial_download(server, tmp_path, capsys):
     assert "shard    " in captured.out and "/train/" in captured.out  # the example shard is one that is here
     assert f"split 'test' is listed in the manifest but was not downloaded; fetch it with `gameir download {server.url} " \
            f"--split test --to {dest}`" in captured.err
+
+    assert main(["info", str(dest), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert sorted(info["not_downloaded"]) == ["test", "val"] and info["splits"]["train"]["downloaded"] is True
 
     # what is there is still checked: a deleted train shard is a fault, naming it
     shard = next((dest / "train").glob("*.h5"))
