@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gameir.fileio import sha256_file
-from gameir.shards.fetched import not_downloaded
+from gameir.shards.fetched import fetch_command, load_fetched, not_downloaded
 from gameir.shards.manifest import MANIFEST_NAME, entry_metadata, find_shards, load_manifest, manifest_shards
 from gameir.shards.reader import ShardReader
 from gameir.shards.validate import validate_shard
@@ -49,6 +49,7 @@ def verify_path(
     manifest = load_manifest(root)
     manifest_shards(manifest, split, where=str(manifest_path))  # an unknown split: ValueError listing the splits
     absent = not_downloaded(root, manifest)
+    record = load_fetched(root)
     faults = check_split_totals(manifest, manifest_path, split)
     warnings = []
     for name, command in absent.items():
@@ -69,7 +70,8 @@ def verify_path(
             if progress:
                 progress(entry["path"])
             if not shard.exists():
-                faults.append(f"{shard}: listed in {MANIFEST_NAME} but missing")
+                resume = f"; fetch it again with `{fetch_command(record, root, name)}`" if record else ""
+                faults.append(f"{shard}: listed in {MANIFEST_NAME} but missing{resume}")
                 continue
             size = shard.stat().st_size
             if size != entry["bytes"]:

@@ -61,13 +61,14 @@ def test_verify_and_info_on_a_partial_download(server, tmp_path, capsys):
     shard = next((dest / "train").glob("*.h5"))
     shard.unlink()
     faults, warnings = verify_path(dest)
-    assert faults == [f"{shard}: listed in manifest.json but missing"] and len(warnings) == 2
+    resume = f"; fetch it again with `gameir download {server.url} --split train --to {dest}`"
+    assert faults == [f"{shard}: listed in manifest.json but missing{resume}"] and len(warnings) == 2
 
     # fetching val later: it is recorded, verified, and no longer warned about
     assert main(["download", server.url, "--split", "val", "--to", str(dest), "--quiet"]) == 0
     assert json.loads((dest / FETCHED_NAME).read_text())["splits"] == ["train", "val"]
     faults, warnings = verify_path(dest)
-    assert faults == [f"{shard}: listed in manifest.json but missing"]
+    assert faults == [f"{shard}: listed in manifest.json but missing{resume}"]
     assert len(warnings) == 1 and "split 'test'" in warnings[0]
 
 
@@ -76,7 +77,8 @@ def test_a_deleted_split_is_a_fault_not_a_missing_download(server, tmp_path, syn
     assert main(["download", server.url, "--split", "val", "--to", str(dest), "--quiet"]) == 0
     shutil.rmtree(dest / "val")  # downloaded, then deleted: the record names it
     faults, warnings = verify_path(dest, split="val")
-    assert faults == [f"{dest / 'val' / 'synthetic-0001.h5'}: listed in manifest.json but missing"] and warnings == []
+    assert faults == [f"{dest / 'val' / 'synthetic-0001.h5'}: listed in manifest.json but missing; fetch it again with "
+                      f"`gameir download {server.url} --split val --to {dest}`"] and warnings == []
     # a rendered (not downloaded) dataset has no record: a wholly missing split is a fault too
     local = tmp_path / "rendered"
     shutil.copytree(synthetic_root, local)
