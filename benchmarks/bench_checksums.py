@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import h5py
 import numpy as np
@@ -86,7 +87,7 @@ def read_all(f: h5py.File, mode: str, level: str) -> dict[str, np.ndarray]:
     return out
 
 
-def interleaved(ops: dict[str, "callable"], rounds: int) -> dict[str, tuple[float, float]]:
+def interleaved(ops: dict[str, Callable[[], object]], rounds: int) -> dict[str, tuple[float, float]]:
     """(min, median) seconds per call of each op; the ops take turns call by call, so a busy moment
     of a shared machine falls on every mode alike."""
     times: dict[str, list[float]] = {mode: [] for mode in ops}
