@@ -103,14 +103,12 @@ def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[st
     """Read ``root/manifest.json`` (or a manifest file path given as ``root``) and check its schema.
 
     Raises:
-        FileNotFoundError: ``root`` does not exist, or holds no manifest.
+        FileNotFoundError: no manifest at ``root``.
         ValueError: not JSON, not a GameIR manifest, a newer version, or a key of the wrong type or
             range (:func:`~gameir.shards.manifest_schema.check_manifest`: the message names the file
             and the key, e.g. ``splits.train.shards[3].bytes``).
     """
     path = Path(root)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or directory")
     if path.is_dir():
         path = path / name
     if not path.exists():
