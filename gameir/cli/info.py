@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 __all__ = ["register", "run"]
@@ -48,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
     if "splits" in info:
         print(f"dataset  {info['root']}  ({info['generator']}, manifest v{info['format_version']})")
         for name, s in info["splits"].items():
-            print(f"  {name:<8} {s['shards']:>5} shards {s['clips']:>5} clips {s['frames']:>7} frames {s['bytes'] / 1e6:>10.1f} MB")
+            note = "" if s["downloaded"] else "  (not downloaded)"
+            print(f"  {name:<8} {s['shards']:>5} shards {s['clips']:>5} clips {s['frames']:>7} frames "
+                  f"{s['bytes'] / 1e6:>10.1f} MB{note}")
         print(f"  {'total':<8} {info['frames']:>31} frames {info['bytes'] / 1e6:>10.1f} MB")
+        for name, command in info["not_downloaded"].items():
+            print(f"warning: split {name!r} is listed in the manifest but was not downloaded; fetch it with "
+                  f"`{command}`", file=sys.stderr)
         if info["example_shard"]:
             print()
             _print_shard(info["example_shard"])

@@ -52,6 +52,16 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, FileExistsError, ImportError) as exc:
         print(f"gameir {args.verb}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except OSError as exc:  # a corrupt shard read: ShardReadError names the file, buffer, level and frame
+        from gameir.shards.format import ShardReadError
+
+        if not isinstance(exc, ShardReadError):
+            raise
+        print(f"gameir {args.verb}: error: {exc}", file=sys.stderr)
+        return 2
     except RuntimeError as exc:
         from gameir.render.context import GLUnavailableError
 
@@ -59,9 +69,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"gameir {args.verb}: error: {exc}", file=sys.stderr)  # names what to install
         return 2
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return 0
     except KeyboardInterrupt:
         print(f"gameir {args.verb}: interrupted", file=sys.stderr)
         return 130

@@ -11,9 +11,12 @@ __all__ = ["register", "run"]
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "verify", help="check a dataset's shards against manifest checksums and the format",
-        description="Verify a dataset root (every shard's size and SHA-256 against manifest.json, then the "
-                    "format validator) or a single shard (validator only). Prints one line per fault naming "
-                    "the file; exits 1 if any.",
+        description="Verify a dataset root (every shard's size and SHA-256 against manifest.json, the format "
+                    "validator with every chunk and checksum decoded, and every metadata field of each manifest "
+                    "entry against the shard) or a single shard (validator only). Prints one line per fault "
+                    "naming the file; exits 1 if any. Splits that a `gameir download` copy never fetched are "
+                    "warnings naming the command that fetches them; a missing path or a malformed manifest is "
+                    "an error (exit 2).",
         epilog="examples:\n  gameir verify data/tiny\n  gameir verify data/tiny --split test\n"
                "  gameir verify data/tiny/train/town-000000-ClearNoon-dynamic.h5",
         formatter_class=argparse.RawDescriptionHelpFormatter)

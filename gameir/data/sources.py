@@ -14,6 +14,7 @@ from gameir.formats.release import RELEASE_ROOT, ReleaseSource
 from gameir.formats.remote_file import is_remote
 from gameir.formats.shard_source import ShardSource
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource
+from gameir.shards.fetched import fetch_command, load_fetched
 from gameir.shards.format import SHARD_SUFFIX
 from gameir.shards.manifest import MANIFEST_NAME
 
@@ -30,6 +31,30 @@ def _looks_like_release(path: Path) -> bool:
         return True
     patterns = ("*.tar", RELEASE_ROOT, "*/*.tar", f"*/{RELEASE_ROOT}")
     return path.is_dir() and any(next(path.glob(p), None) is not None for p in patterns)
+
+
+def _detect_kind(paths: list[Path]) -> str:
+    """``"shards"`` or ``"release"`` for existing ``paths``; ValueError saying what was looked for."""
+    def is_shards(p: Path) -> bool:
+        return p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists()
+
+    if all(is_shards(p) for p in paths):
+        return "shards"
+    if all(_looks_like_release(p) for p in paths):
+        return "release"
+    for p in paths:
+        if is_shards(p) or _looks_like_release(p):
+            continue
+        if p.is_dir() and next(p.rglob(f"*{SHARD_SUFFIX}"), None) is not None:
+            return "shards"  # shards without a manifest: ShardSource.from_root says how to build one
+        looked = (f"{MANIFEST_NAME}, shards (*{SHARD_SUFFIX}) and the release layout (*.tar or {RELEASE_ROOT}/, "
+                  "also one folder down)")
+        if p.is_dir():
+            raise ValueError(f"{p}: not a GameIR dataset: looked for {looked} and found none; give the dataset root "
+                             "(the folder holding manifest.json) or fetch one with `gameir download`")
+        raise ValueError(f"{p}: not a dataset file: expected a shard (*{SHARD_SUFFIX}), a {MANIFEST_NAME} or a "
+                         f"release tar (*.tar), got {p.suffix or 'a file without suffix'}")
+    raise ValueError(f"paths mix shards and release tars: {', '.join(map(str, paths))}; give one kind")
 
 
 def fetch_split(root: Root | None, split: str | None, url: str | os.PathLike | None) -> None:
@@ -85,10 +110,14 @@ def open_source(root: Root | None, split: str | None, source: str | DataSource =
             raise ValueError(f"shards are read from local files; download them first ({', '.join(map(str, roots))})")
         return ReleaseSource([os.fspath(r) for r in roots], split=split or "", max_open=max_open), split
     paths = [Path(p) for p in roots]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"{missing[0]}: no such file or directory"
+                                + (f" (and {len(missing) - 1} more of the {len(paths)} paths given)" if len(missing) > 1 else "")
+                                + "; give a dataset root, a manifest.json, shard files (*.h5) or release tars")
     kind = source
     if kind == "auto":
-        shards = all(p.suffix == SHARD_SUFFIX or p.name == MANIFEST_NAME or (p / MANIFEST_NAME).exists() for p in paths)
-        kind = "release" if not shards and all(_looks_like_release(p) for p in paths) else "shards"
+        kind = _detect_kind(paths)
     if kind == "release":
         if split is not None and len(paths) == 1 and (paths[0] / split).is_dir():
             return ReleaseSource(paths[0] / split, split=split, max_open=max_open), split
@@ -116,13 +145,34 @@ def select_clips(source: DataSource, split: str | None, kind: str) -> list[int]:
                          f"kind {'/'.join(kinds)}")
         return "; ".join(parts) or "no clips"
 
+    declared = source.split_names
+    if split is not None and declared is not None and split not in declared:
+        raise ValueError(f"no split {split!r} in {source.origin or 'the dataset'}; splits: "
+                         f"{', '.join(declared) or 'none'}")
     chosen = [i for i, c in enumerate(source.clips) if split is None or c.split == split]
+    if not chosen and split is not None and declared is None and split not in source.splits:
+        raise ValueError(f"no split {split!r} in {source.origin or 'the dataset'}; splits: {summary()}")
     if not chosen:
         raise ValueError(f"split {split!r} is empty; available splits: {summary()}")
+    if isinstance(source, ShardSource) and source.origin:
+        _check_first_shard(source, source.clips[chosen[0]])
     chosen = [i for i in chosen if source.clips[i].kind == kind]
     if not chosen:
         raise ValueError(f"split {split!r} has no {kind!r} clips; available splits: {summary()}")
     return chosen
+
+
+def _check_first_shard(source: ShardSource, info: ClipInfo) -> None:
+    """FileNotFoundError if the split's first shard is absent, with the download command if never fetched."""
+    if Path(info.location).exists():
+        return
+    root = Path(source.origin).parent
+    record = load_fetched(root)
+    if record is not None and info.split not in record["splits"]:
+        raise FileNotFoundError(f"{info.location}: split {info.split!r} was not downloaded into {root}; fetch it with "
+                                f"`{fetch_command(record, root, info.split)}` (or pass download=True, url=...)")
+    raise FileNotFoundError(f"{info.location}: listed in {source.origin} but missing; download or render it again "
+                            f"(`gameir verify {root}` lists every missing shard)")
 
 
 def clip_metadata(info: ClipInfo) -> dict[str, str]:

@@ -41,6 +41,7 @@ from gameir.distribution.sources import (
     retry_transient,
 )
 from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
+from gameir.shards.fetched import record_fetched
 from gameir.shards.manifest import MANIFEST_NAME, load_manifest, manifest_shards
 
 __all__ = ["DownloadError", "DownloadReport", "VERIFIED_NAME", "download", "download_split",
@@ -375,6 +376,7 @@ def download_split(
         _verify_local(root, entries, cache, report, quiet)
         report.seconds = time.monotonic() - start_time
         return report
+    record_fetched(root, url, split)  # so verify/info tell splits never fetched from deleted ones
 
     todo, done_bytes, partial_bytes = _plan(root, entries, cache, report)
     check_disk_space(root, sum(int(e["bytes"]) for e in todo) - partial_bytes,

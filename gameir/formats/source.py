@@ -59,9 +59,17 @@ class DataSource:
 
     Subclasses fill ``self.clips`` in ``__init__`` (without reading pixel data) and implement the
     two reads. Instances must be picklable without open handles (use :class:`HandleCache`).
+
+    Attributes:
+        clips: the clips, in index order.
+        origin: the file that describes the clips (e.g. a ``manifest.json``), for messages; ``""``.
+        split_names: every split the origin declares, also empty ones, in its order; ``None`` when
+            splits are only known from the clips.
     """
 
     clips: list[ClipInfo]
+    origin: str = ""
+    split_names: tuple[str, ...] | None = None
 
     def read(self, clip: int, buffer: str, level: str, frame: int, *, view: int | None = None,
              rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> np.ndarray:

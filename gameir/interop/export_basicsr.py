@@ -94,7 +94,7 @@ def export_basicsr(source: str | os.PathLike, out: str | os.PathLike, *, layout:
     try:
         for shard, clip, view, num_frames, (gh, gw) in plan:
             with ShardReader(shard) as reader, StagedFiles() as files:
-                frame_index = reader.file["frame_index"][:].tolist()
+                frame_index = reader.frame_indices().tolist()
                 for i in range(num_frames):
                     name = f"{clip}_{frame_index[i]:08d}.png" if layout == "paired" else f"{clip}/{i:08d}.png"
                     files.submit(out / "LR" / name, write_png_bytes, reader.read("rgb", lq_level, i, view=view))

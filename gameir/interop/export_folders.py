@@ -46,7 +46,7 @@ def cameras_json(reader: ShardReader, view: int | None) -> dict[str, Any]:
         "clip_id": reader.clip_id, "split": reader.split, "kind": reader.kind, "view": view,
         "num_views": reader.num_views, "scene": reader.scene, "render": reader.render_settings,
         "conventions": reader.meta.get("conventions", {}),
-        "frame_index": reader.file["frame_index"][:].tolist(), "time_s": reader.times().tolist(),
+        "frame_index": reader.frame_indices().tolist(), "time_s": reader.times().tolist(),
         "levels": levels,
     }
 
@@ -67,7 +67,7 @@ def export_shard_folders(shard: str | os.PathLike, out: str | os.PathLike, *, bu
         for name in names:
             if name not in reader.buffers:
                 raise ValueError(f"{shard}: no buffer {name!r}; buffers: {', '.join(reader.buffers)}")
-        frame_index = reader.file["frame_index"][:]
+        frame_index = reader.frame_indices()
         views: list[int | None] = list(range(reader.num_views)) if reader.num_views else [None]
         count = 0
         for view in views:

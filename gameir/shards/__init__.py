@@ -1,6 +1,6 @@
 """HDF5 shards (format v1, see docs/FORMAT.md): writer, lazy reader, validator, manifest, verify."""
 
-from gameir.shards.format import CODEC_NAMES, DEFAULT_CODEC, DEFAULT_TILE, FORMAT_VERSION, Codec, ShardError
+from gameir.shards.format import CODEC_NAMES, DEFAULT_CODEC, DEFAULT_TILE, FORMAT_VERSION, Codec, ShardError, ShardReadError
 from gameir.shards.manifest import (
     MANIFEST_NAME,
     build_manifest,
@@ -24,6 +24,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Codec",
     "ShardError",
+    "ShardReadError",
     "ShardReader",
     "ShardWriter",
     "build_manifest",

@@ -12,7 +12,9 @@ One HDF5 file holds one clip. Layout::
     /<level>/camera/c2w        (F, [V,] 4, 4) float64 camera-to-world, OpenGL axes, metres
     /<level>/camera/jitter_px  (F, [V,] 2) float64 sub-pixel projection offset (x, y), pixels
 
-``[V,]`` is present only for multi-view (``kind == "nvs"``) shards.
+``[V,]`` is present only for multi-view (``kind == "nvs"``) shards. ``time_s``, ``frame_index`` and
+the camera arrays carry HDF5's Fletcher-32 checksum per chunk (shards written before it was added
+have none and still read); buffer chunks are covered by their codec (gzip: zlib's Adler-32).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ __all__ = [
     "DEFAULT_CODEC",
     "DEFAULT_TILE",
     "CODEC_NAMES",
+    "SMALL_DATASET_FILTERS",
     "chunk_shape",
 ]
 
@@ -123,6 +126,11 @@ DEFAULT_CODEC = Codec("gzip", 1, True)
 DEFAULT_TILE = 128
 
 
+#: Filters of the small per-frame datasets (``time_s``, ``frame_index``, ``camera/*``): a Fletcher-32
+#: checksum per chunk, verified by HDF5 on every read (chosen by benchmarks/bench_checksums.py).
+SMALL_DATASET_FILTERS: dict[str, Any] = {"fletcher32": True}
+
+
 def chunk_shape(spec: BufferSpec, height: int, width: int, *, multiview: bool, tile: int = DEFAULT_TILE) -> tuple[int, ...]:
     """Chunk of a buffer dataset: one frame (and view), a ``tile`` x ``tile`` window, all channels."""
     if tile < 8:
@@ -136,4 +144,22 @@ class ShardError(ValueError):
     """A shard file is malformed, or input to a shard writer is invalid; the message names file and fault."""
 
 
-__all__.append("ShardError")
+class ShardReadError(OSError):
+    """Stored bytes of a shard fail to decode (a corrupt chunk or checksum); names file, dataset, frame."""
+
+
+def read_failure(path: object, what: str, exc: BaseException, *, suggest_verify: bool = True) -> ShardReadError:
+    """A :class:`ShardReadError` for ``exc`` raised by h5py while reading ``what`` of the shard ``path``.
+
+    Args:
+        path: the shard file.
+        what: the place, e.g. ``"buffer 'rgb' level 'hr' frame 3 rows 0..64 cols 0..64"``.
+        exc: the error h5py raised (its text is kept in the message).
+        suggest_verify: end with the ``gameir verify`` command that lists every fault of the file
+            (off for the validator's own faults).
+    """
+    text = f"{path}: cannot read {what}: the stored data is corrupt ({exc}); replace the file (download or render it again)"
+    return ShardReadError(text + (f"; `gameir verify {path}` lists every fault" if suggest_verify else ""))
+
+
+__all__ += ["ShardError", "ShardReadError", "read_failure"]

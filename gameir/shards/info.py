@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from gameir.shards.fetched import not_downloaded
 from gameir.shards.manifest import MANIFEST_NAME, load_manifest
 from gameir.shards.reader import ShardReader
 
@@ -45,18 +46,31 @@ def describe_shard(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def describe_dataset(root: str | os.PathLike) -> dict[str, Any]:
-    """Per-split counts and bytes from a dataset root's manifest, plus the first shard's layout."""
+    """Per-split counts and bytes from a dataset root's manifest, plus the layout of its first local shard.
+
+    Splits that a ``gameir download`` copy never fetched are listed in ``not_downloaded`` (split ->
+    the command that fetches it) and have ``"downloaded": False``; the example shard is the first
+    listed shard that is on disk (``None`` if none is).
+    """
     root = Path(root)
     manifest = load_manifest(root)
-    splits = {name: {k: body[k] for k in ("clips", "frames", "bytes")} | {"shards": len(body["shards"])}
+    absent = not_downloaded(root, manifest)
+    splits = {name: {k: body[k] for k in ("clips", "frames", "bytes") if k in body}
+              | {"shards": len(body["shards"]), "downloaded": name not in absent}
               for name, body in manifest["splits"].items()}
-    first = next((e for body in manifest["splits"].values() for e in body["shards"]), None)
+    for name, body in manifest["splits"].items():  # hand-written manifests may omit the totals
+        splits[name].setdefault("clips", sum(e.get("clips", 1) for e in body["shards"]))
+        splits[name].setdefault("frames", sum(e.get("frames", 0) for e in body["shards"]))
+        splits[name].setdefault("bytes", sum(e["bytes"] for e in body["shards"]))
+    first = next((e for name, body in manifest["splits"].items() if name not in absent
+                  for e in body["shards"] if (root / e["path"]).exists()), None)
     return {
         "root": str(root), "generator": manifest.get("generator"),
         "format_version": manifest.get("format_version"), "splits": splits,
         "bytes": sum(s["bytes"] for s in splits.values()),
         "frames": sum(s["frames"] for s in splits.values()),
         "example_shard": describe_shard(root / first["path"]) if first else None,
+        "not_downloaded": absent,
         "extra": manifest.get("extra", {}),
     }
 

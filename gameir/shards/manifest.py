@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from gameir import __version__
 from gameir.fileio import PARTIAL_SUFFIX, atomic_write_json, sha256_file
 from gameir.shards.format import FORMAT_VERSION, SHARD_SUFFIX, ShardError
+from gameir.shards.manifest_schema import check_manifest
 from gameir.shards.parts import PARTS_DIR, unfinished_renders
 from gameir.shards.reader import ShardReader
 
@@ -18,6 +19,7 @@ __all__ = [
     "MANIFEST_FORMAT",
     "MANIFEST_VERSION",
     "shard_entry",
+    "entry_metadata",
     "build_manifest",
     "write_manifest",
     "load_manifest",
@@ -40,22 +42,25 @@ def shard_entry(root: str | os.PathLike, shard: str | os.PathLike) -> dict[str, 
     """
     root, shard = Path(root), Path(shard)
     with ShardReader(shard) as reader:
-        levels = {level: list(reader.size(level)) for level in reader.levels}
-        entry = {
-            "path": shard.relative_to(root).as_posix(),
-            "bytes": shard.stat().st_size,
-            "sha256": sha256_file(shard),
-            "clip_id": reader.clip_id,
-            "split": reader.split,
-            "kind": reader.kind,
-            "clips": 1,
-            "frames": reader.num_frames,
-            "views": reader.num_views,
-            "levels": levels,
-            "buffers": reader.buffers,
-            "scene": reader.scene,
-        }
+        entry = {"path": shard.relative_to(root).as_posix(), "bytes": shard.stat().st_size,
+                 "sha256": sha256_file(shard)}
+        entry.update(entry_metadata(reader))
     return entry
+
+
+def entry_metadata(reader: ShardReader) -> dict[str, Any]:
+    """The metadata fields of a shard's manifest entry (all but path, bytes, sha256), from its attributes."""
+    return {
+        "clip_id": reader.clip_id,
+        "split": reader.split,
+        "kind": reader.kind,
+        "clips": 1,
+        "frames": reader.num_frames,
+        "views": reader.num_views,
+        "levels": {level: list(reader.size(level)) for level in reader.levels},
+        "buffers": reader.buffers,
+        "scene": reader.scene,
+    }
 
 
 def build_manifest(entries: Iterable[dict[str, Any]], *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -96,7 +101,14 @@ def write_manifest(root: str | os.PathLike, manifest: dict[str, Any], name: str 
 
 
 def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[str, Any]:
-    """Read and check ``root/manifest.json`` (or a manifest file path given as ``root``)."""
+    """Read ``root/manifest.json`` (or a manifest file path given as ``root``) and check its schema.
+
+    Raises:
+        FileNotFoundError: no manifest at ``root``.
+        ValueError: not JSON, not a GameIR manifest, a newer version, or a key of the wrong type or
+            range (:func:`~gameir.shards.manifest_schema.check_manifest`: the message names the file
+            and the key, e.g. ``splits.train.shards[3].bytes``).
+    """
     path = Path(root)
     if path.is_dir():
         path = path / name
@@ -118,26 +130,29 @@ def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[st
     except ValueError as exc:
         raise ValueError(f"{path}: not valid JSON ({exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        raise ValueError(f"{path}: not a GameIR manifest (format {manifest.get('format') if isinstance(manifest, dict) else None!r})")
-    if int(manifest.get("format_version", -1)) > MANIFEST_VERSION:
-        raise ValueError(f"{path}: manifest version {manifest['format_version']} is newer than this gameir reads; upgrade gameir")
-    for split, body in manifest.get("splits", {}).items():
-        for entry in body.get("shards", []):
-            for key in ("path", "bytes", "sha256", "clip_id"):
-                if key not in entry:
-                    raise ValueError(f"{path}: split {split!r} has a shard entry without {key!r}")
-            if Path(entry["path"]).is_absolute() or ".." in Path(entry["path"]).parts:
-                raise ValueError(f"{path}: shard path {entry['path']!r} must be relative and inside the dataset")
+        raise ValueError(f"{path}: not a GameIR manifest (format {manifest.get('format') if isinstance(manifest, dict) else None!r}, "
+                         f"expected {MANIFEST_FORMAT!r})")
+    version = manifest.get("format_version", MANIFEST_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > MANIFEST_VERSION:
+        raise ValueError(f"{path}: manifest version {version} is newer than this gameir reads ({MANIFEST_VERSION}); "
+                         "upgrade gameir")
+    check_manifest(manifest, path)
     return manifest
 
 
-def manifest_shards(manifest: dict[str, Any], split: str | None = None) -> list[dict[str, Any]]:
-    """Shard entries of ``split`` (all splits when ``None``); ValueError naming the splits if unknown."""
+def manifest_shards(manifest: dict[str, Any], split: str | None = None, *, where: str = "the manifest") -> list[dict[str, Any]]:
+    """Shard entries of ``split`` (all splits when ``None``); ValueError naming the splits if unknown.
+
+    Args:
+        manifest: a manifest dict (as :func:`load_manifest` returns).
+        split: split name, or ``None`` for every split.
+        where: the manifest's path (or a description), for the message.
+    """
     splits = manifest.get("splits", {})
     if split is None:
         return [e for body in splits.values() for e in body["shards"]]
     if split not in splits:
-        raise ValueError(f"no split {split!r} in the manifest; splits: {', '.join(splits) or 'none'}")
+        raise ValueError(f"no split {split!r} in {where}; splits: {', '.join(splits) or 'none'}")
     return list(splits[split]["shards"])
 
 

@@ -15,9 +15,42 @@ import h5py
 import numpy as np
 
 from gameir.frame import Frame
-from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, ShardError
+from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, ShardError, read_failure
 
-__all__ = ["ShardReader"]
+__all__ = ["ShardReader", "read_checked", "describe_read"]
+
+
+def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: str, *,
+                 suggest_verify: bool = True) -> np.ndarray:
+    """``ds[index]``, turning h5py's bare decode errors into a :class:`ShardReadError` naming ``what``.
+
+    Args:
+        path: the shard file, for the message.
+        ds: an open dataset of that file.
+        index: what to read (anything h5py accepts).
+        what: the place in words, e.g. ``"buffer 'rgb' level 'hr' frame 3"``.
+        suggest_verify: the message ends with the ``gameir verify`` command (see :func:`read_failure`).
+
+    Raises:
+        ShardReadError: a chunk failed to decode or its checksum did not match.
+    """
+    try:
+        return ds[index]
+    except (OSError, RuntimeError) as exc:  # h5py: "Can't synchronously read data (filter returned failure ...)"
+        raise read_failure(path, what, exc, suggest_verify=suggest_verify) from exc
+
+
+def describe_read(buffer: str, level: str, frame: int, view: int | None = None,
+                  rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None) -> str:
+    """``"buffer 'rgb' level 'hr' frame 3 view 1 rows 0..64 cols 32..96"`` (view, rows, cols when given)."""
+    text = f"buffer {buffer!r} level {level!r} frame {frame}"
+    if view is not None:
+        text += f" view {view}"
+    if rows is not None:
+        text += f" rows {rows[0]}..{rows[1]}"
+    if cols is not None:
+        text += f" cols {cols[0]}..{cols[1]}"
+    return text
 
 
 class ShardReader:
@@ -144,7 +177,11 @@ class ShardReader:
 
     def times(self) -> np.ndarray:
         """(F,) float64 scene time of each frame, seconds."""
-        return self.file["time_s"][:]
+        return read_checked(self.path, self.file["time_s"], slice(None), "dataset 'time_s'")
+
+    def frame_indices(self) -> np.ndarray:
+        """(F,) int64 frame number of each frame within the source clip."""
+        return read_checked(self.path, self.file["frame_index"], slice(None), "dataset 'frame_index'")
 
     # -- data ---------------------------------------------------------------------------------------
     def _level(self, level: str) -> h5py.Group:
@@ -186,6 +223,10 @@ class ShardReader:
         Returns:
             ``(h, w)`` or ``(h, w, C)`` array in the buffer's stored dtype; only the chunks that the
             window touches are read and decompressed.
+
+        Raises:
+            ShardReadError: (an ``OSError``) a chunk of the window does not decode; the message names
+                the file, buffer, level, frame and window.
         """
         group = self._level(level)
         if buffer not in group:
@@ -193,18 +234,27 @@ class ShardReader:
         h, w = self.size(level)
         r0, r1 = _window(rows, h, "rows", self.path)
         c0, c1 = _window(cols, w, "cols", self.path)
-        return group[buffer][self._index(frame, view) + (slice(r0, r1), slice(c0, c1))]
+        index = self._index(frame, view) + (slice(r0, r1), slice(c0, c1))
+        what = describe_read(buffer, level, frame, view, None if rows is None else (r0, r1), None if cols is None else (c0, c1))
+        return read_checked(self.path, group[buffer], index, what)
 
     def camera(self, level: str, frame: int, view: int | None = None) -> dict[str, np.ndarray]:
-        """``{"K": (3,3), "c2w": (4,4), "jitter_px": (2,)}`` float64 of one frame (and view)."""
+        """``{"K": (3,3), "c2w": (4,4), "jitter_px": (2,)}`` float64 of one frame (and view).
+
+        Raises:
+            ShardReadError: a camera chunk fails its checksum; the message names file, level, array, frame.
+        """
         cam = self._level(level)["camera"]
         idx = self._index(frame, view)
-        return {name: cam[name][idx] for name in CAMERA_ARRAYS}
+        where = f" frame {frame}" + ("" if view is None else f" view {view}")
+        return {name: read_checked(self.path, cam[name], idx, f"camera {name!r} level {level!r}{where}")
+                for name in CAMERA_ARRAYS}
 
     def cameras(self, level: str) -> dict[str, np.ndarray]:
         """Every frame's camera arrays at ``level``: ``K`` (F,[V,]3,3), ``c2w`` (F,[V,]4,4), ``jitter_px``."""
         cam = self._level(level)["camera"]
-        return {name: cam[name][:] for name in CAMERA_ARRAYS}
+        return {name: read_checked(self.path, cam[name], slice(None), f"camera {name!r} level {level!r}")
+                for name in CAMERA_ARRAYS}
 
     def read_frame(self, level: str, frame: int, *, view: int | None = None, buffers: list[str] | None = None) -> Frame:
         """Read every buffer (or ``buffers``) of one frame at ``level`` as a :class:`~gameir.frame.Frame`."""
@@ -213,7 +263,8 @@ class ShardReader:
         return Frame(
             buffers={name: self.read(name, level, frame, view=view) for name in names},
             K=cam["K"], c2w=cam["c2w"], jitter_px=cam["jitter_px"],
-            time_s=float(self.file["time_s"][frame]), settings=dict(self.render_settings),
+            time_s=float(read_checked(self.path, self.file["time_s"], frame, f"dataset 'time_s' frame {frame}")),
+            settings=dict(self.render_settings),
         )
 
 

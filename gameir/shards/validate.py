@@ -10,7 +10,8 @@ import h5py
 import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
-from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, KINDS, ShardError
+from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, KINDS, ShardError, ShardReadError
+from gameir.shards.reader import describe_read, read_checked
 from gameir.shards.writer import check_buffer_values
 
 __all__ = ["REQUIRED_ATTRS", "validate_shard"]
@@ -25,9 +26,10 @@ def validate_shard(path: str | os.PathLike, *, check_values: bool = True) -> lis
     Each fault is one line that starts with the file name. Checks: it opens as HDF5; every required
     attribute is present and well-formed; each declared level has every declared buffer with the
     shape and dtype of :mod:`gameir.buffers` and the declared frame (and view) count; camera arrays
-    have the right shapes and are finite; with ``check_values``, every chunk of every buffer
-    decodes (a corrupted chunk is a fault) and float buffers hold no NaN and no inf, except +inf
-    in ``depth``.
+    have the right shapes, pass their checksums and are finite; ``time_s`` and ``frame_index`` pass
+    theirs; with ``check_values``, every chunk of every buffer decodes (a corrupted chunk is a fault
+    naming the level, buffer and frame) and float buffers hold no NaN and no inf, except +inf in
+    ``depth``.
     """
     path = Path(path)
     try:
@@ -72,8 +74,14 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
     for name in ("time_s", "frame_index"):
         if name not in f or f[name].shape != (num_frames,):
             faults.append(f"{path}: dataset {name!r} missing or not of shape ({num_frames},)")
-    if "time_s" in f and not np.all(np.isfinite(f["time_s"][:])):
-        faults.append(f"{path}: time_s is not finite")
+            continue
+        try:
+            values = read_checked(path, f[name], slice(None), f"dataset {name!r}", suggest_verify=False)
+        except ShardReadError as exc:
+            faults.append(str(exc))
+            continue
+        if name == "time_s" and not np.all(np.isfinite(values)):
+            faults.append(f"{path}: time_s is not finite")
     for level in levels:
         if level not in f:
             faults.append(f"{path}: level group {level!r} missing")
@@ -100,8 +108,9 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
             if check_values:  # decodes every chunk of every buffer: a corrupted chunk raises here
                 for i in range(num_frames):
                     try:
-                        check_buffer_values(name, ds[i], f"{path}: level {level!r} frame {i}")
-                    except ShardError as exc:
+                        values = read_checked(path, ds, i, describe_read(name, level, i), suggest_verify=False)
+                        check_buffer_values(name, values, f"{path}: level {level!r} frame {i}")
+                    except (ShardError, ShardReadError) as exc:
                         faults.append(str(exc))
         if "camera" not in group:
             faults.append(f"{path}: level {level!r} camera group missing")
@@ -110,6 +119,12 @@ def _validate_open(path: Path, f: h5py.File, check_values: bool) -> list[str]:
             ds = group["camera"].get(name)
             if ds is None or ds.shape != lead + tail:
                 faults.append(f"{path}: level {level!r} camera {name!r} missing or not of shape {lead + tail}")
-            elif not np.all(np.isfinite(ds[:])):
+                continue
+            try:
+                values = read_checked(path, ds, slice(None), f"camera {name!r} level {level!r}", suggest_verify=False)
+            except ShardReadError as exc:
+                faults.append(str(exc))
+                continue
+            if not np.all(np.isfinite(values)):
                 faults.append(f"{path}: level {level!r} camera {name!r} is not finite")
     return faults

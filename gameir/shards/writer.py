@@ -25,6 +25,7 @@ from gameir.shards.format import (
     FORMAT_VERSION,
     KINDS,
     LEVEL_NAME_RE,
+    SMALL_DATASET_FILTERS,
     Codec,
     ShardError,
     chunk_shape,
@@ -165,8 +166,10 @@ class ShardWriter:
         attrs["scene"] = json.dumps(scene, sort_keys=True, allow_nan=False)
         attrs["render"] = json.dumps(render, sort_keys=True, allow_nan=False)
         attrs["conventions"] = json.dumps(CONVENTIONS, sort_keys=True)
-        f.create_dataset("time_s", shape=(0,), maxshape=(None,), dtype=np.float64, chunks=(1024,))
-        f.create_dataset("frame_index", shape=(0,), maxshape=(None,), dtype=np.int64, chunks=(1024,))
+        f.create_dataset("time_s", shape=(0,), maxshape=(None,), dtype=np.float64, chunks=(1024,),
+                         **SMALL_DATASET_FILTERS)
+        f.create_dataset("frame_index", shape=(0,), maxshape=(None,), dtype=np.int64, chunks=(1024,),
+                         **SMALL_DATASET_FILTERS)
         view = (self.num_views,) if self.kind == "nvs" else ()
         comp = codec.h5py_kwargs()
         for level, (h, w) in self.levels.items():
@@ -184,7 +187,7 @@ class ShardWriter:
             cam = group.create_group("camera")
             for name, tail in CAMERA_ARRAYS.items():
                 cam.create_dataset(name, shape=(0,) + view + tail, maxshape=(None,) + view + tail,
-                                   dtype=np.float64, chunks=(64,) + view + tail)
+                                   dtype=np.float64, chunks=(64,) + view + tail, **SMALL_DATASET_FILTERS)
 
     # -- frames -------------------------------------------------------------------------------
     def write_frame(self, frames: FrameSet, *, frame_index: int | None = None) -> None:
