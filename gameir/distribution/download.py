@@ -165,7 +165,7 @@ class _Progress:
         if not quiet:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=initial, unit="B", unit_scale=True, unit_divisor=1024,
+            self.bar = tqdm(total=total, initial=initial, unit="B", unit_scale=True,  # MB, as the summary line
                             desc=desc, dynamic_ncols=True)
 
     def add(self, n: int) -> None:

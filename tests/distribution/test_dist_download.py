@@ -236,3 +236,14 @@ def test_top_level_api_is_lazy():
     code = ("import sys, gameir; assert 'gameir.distribution' not in sys.modules; "
             "from gameir.distribution.download import download; assert gameir.download is download")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_progress_and_summary_speak_the_same_megabytes(capsys):
+    """The bar counts decimal MB like the summary line (it used to show MiB beside an MB total)."""
+    from gameir.distribution.download import _Progress
+
+    progress = _Progress(total=2_500_000, initial=0, quiet=False, desc="train")
+    progress.add(2_500_000)
+    progress.bar.close()
+    err = capsys.readouterr().err
+    assert "2.50M/2.50M" in err and "MiB" not in err and "Mi" not in err
