@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from gameir.cli.arglists import ints, names
+
 __all__ = ["register"]
 
 
@@ -11,9 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "export", help="export shards to PNG/NPY folders, BasicSR datasets, or nerfstudio / 3DGS / instant-ngp datasets",
         description="Write a dataset's frames out for other tools.",
-        epilog="examples:\n  gameir export folders data/gameir --split val --to exports/val\n"
-               "  gameir export basicsr data/gameir --split train --layout paired --to exports/bsr-train\n"
-               "  gameir export nerfstudio data/gameir/test/rig-0003.h5 --to exports/rig-0003 --test-views 5",
+        epilog="examples:\n  gameir export folders data/tiny --split val --to exports/val\n"
+               "  gameir export basicsr data/tiny --split train --layout paired --to exports/bsr-train\n"
+               "  gameir export nerfstudio data/tiny-nvs/test/nature-002001-CloudyNoon-static.h5 --to exports/ns --test-views 3",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds = parser.add_subparsers(dest="export_kind", metavar="FORMAT", required=True)
 
@@ -24,14 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "normal/motion/hdr .npy float16, semantic 8-bit PNG, instance 16-bit PNG, basecolor/material "
                     "RGB PNG; cameras and metadata as cameras/<clip>.json. `gameir import folders` reads it back "
                     "losslessly.",
-        epilog="examples:\n  gameir export folders data/gameir --to exports/all\n"
-               "  gameir export folders data/gameir --split val --buffers rgb depth --to exports/val\n"
-               "  gameir export folders data/gameir/train/town-0001.h5 --to exports/one",
+        epilog="examples:\n  gameir export folders data/tiny --to exports/all\n"
+               "  gameir export folders data/tiny --split val --buffers rgb,depth --to exports/val\n"
+               "  gameir export folders data/tiny/train/town-000000-ClearNoon-dynamic.h5 --to exports/one",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     folders.add_argument("source", help="dataset root (with manifest.json) or one shard")
     folders.add_argument("--to", required=True, help="output folder")
     folders.add_argument("--split", help="only this split of a dataset root")
-    folders.add_argument("--buffers", nargs="+", help="buffers to export (default: all)")
+    folders.add_argument("--buffers", type=names, help="comma-separated buffers to export (default: all)")
     folders.add_argument("--quiet", action="store_true", help="no progress bar")
     folders.set_defaults(func=_folders)
 
@@ -42,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "--layout reds: LR/<clip>/<i:08d>.png with i counted from 0 (REDSDataset, which needs 100 "
                     "frames per clip, and VideoTestDataset). meta_info.txt lists the GT files or clips with the "
                     "HR shape. docs/DISTRIBUTION.md has the option blocks.",
-        epilog="examples:\n  gameir export basicsr data/gameir --split train --to exports/bsr-train\n"
-               "  gameir export basicsr data/gameir --split val --layout reds --to exports/bsr-val-video",
+        epilog="examples:\n  gameir export basicsr data/tiny --split train --to exports/bsr-train\n"
+               "  gameir export basicsr data/tiny --split val --layout reds --to exports/bsr-val-video",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     bsr.add_argument("source", help="dataset root (with manifest.json) or one shard")
     bsr.add_argument("--to", required=True, help="output folder (must not exist or be empty)")
@@ -77,18 +79,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "scale, offset, depth_path, train views only in the train file); points3d.ply lifted from "
                     "the train views' depth. A dynamic scene is refused for more than one frame: use --frames F "
                     "or --per-frame.",
-        epilog="examples:\n  gameir export nerfstudio data/gameir/test/rig-0003.h5 --to ns/rig-0003\n"
-               "  gameir export nerfstudio rig.h5 --to ns/rig --level lr --frames 0 1 2 --test-views 0 3\n"
-               "  gameir export nerfstudio dynamic-rig.h5 --to ns/dyn --per-frame    # ns/dyn/frame_00000000/ ...\n"
-               "  ns-train nerfacto --data ns/rig-0003\n"
-               "  python train.py -s ns/rig-0003 --eval                          # 3D Gaussian Splatting\n"
-               "  instant-ngp ns/rig-0003/transforms_train.json                  # the file, not the folder",
+        epilog="examples:\n  gameir export nerfstudio data/tiny-nvs/test/nature-002001-CloudyNoon-static.h5 --to ns/nature\n"
+               "  gameir export nerfstudio data/tiny-nvs/test/nature-002001-CloudyNoon-static.h5 --to ns/n2 --frames 0,1 "
+               "--test-views 0,3\n"
+               "  gameir export nerfstudio data/tiny-nvs/test/town-002000-ClearNoon-dynamic.h5 --to ns/town --per-frame"
+               "   # ns/town/frame_00000000/ ...\n"
+               "  ns-train nerfacto --data ns/nature\n"
+               "  python train.py -s ns/nature --eval                          # 3D Gaussian Splatting\n"
+               "  instant-ngp ns/nature/transforms_train.json                  # the file, not the folder",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ns.add_argument("shard", help="one shard file")
     ns.add_argument("--to", required=True, help="output folder (must not exist or be empty)")
     ns.add_argument("--level", help="resolution level (default: hr if present)")
-    ns.add_argument("--frames", type=int, nargs="+", help="frame indices to export (default: all)")
-    ns.add_argument("--test-views", type=int, nargs="+", help="views held out (default: the last view)")
+    ns.add_argument("--frames", type=ints, help="comma-separated frame indices to export (default: all)")
+    ns.add_argument("--test-views", type=ints, help="comma-separated views held out (default: the last view)")
     ns.add_argument("--no-depth", action="store_true", help="do not write depth PNGs")
     ns.add_argument("--no-blender", action="store_true",
                     help="write only transforms.json (for jittered renders, whose principal point moves per frame)")
@@ -109,7 +113,8 @@ def _release(args: argparse.Namespace) -> int:
 def _folders(args: argparse.Namespace) -> int:
     from gameir.interop.export_folders import export_folders
 
-    summary = export_folders(args.source, args.to, split=args.split, buffers=args.buffers, quiet=args.quiet)
+    summary = export_folders(args.source, args.to, split=args.split, buffers=None if args.buffers is None else list(args.buffers),
+                             quiet=args.quiet)
     print(f"exported {summary['frames']} frames of {len(summary['clips'])} clips to {args.to}")
     return 0
 
@@ -127,7 +132,8 @@ def _basicsr(args: argparse.Namespace) -> int:
 def _nerfstudio(args: argparse.Namespace) -> int:
     from gameir.interop.export_nerfstudio import export_nerfstudio, export_nerfstudio_per_frame
 
-    options = dict(level=args.level, frames=args.frames, test_views=args.test_views, depth=not args.no_depth,
+    listed = {k: None if v is None else list(v) for k, v in (("frames", args.frames), ("test_views", args.test_views))}
+    options = dict(level=args.level, **listed, depth=not args.no_depth,
                    blender=not args.no_blender, quiet=args.quiet)
     files = "transforms.json" + ("" if args.no_blender else ", transforms_train.json, transforms_test.json")
     if args.per_frame:

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Convert another dataset layout into GameIR shards and a manifest.",
         epilog="examples:\n  gameir import folders exports/val --to data/reimported\n"
                "  gameir import folders DIV2K --lr DIV2K_train_LR_bicubic/X2 --hr DIV2K_train_HR --split train --to data/div2k\n"
-               "  gameir import gameir-release release/*.tar --split test --to data/gameir-release\n"
+               "  gameir import gameir-release exports/release/*.tar --split test --to data/release\n"
                "  gameir import gameir-release https://example.org/rel/GameIR-SR-000.tar --to data/gameir-release",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds = parser.add_subparsers(dest="import_kind", metavar="FORMAT", required=True)
