@@ -21,6 +21,7 @@ from gameir.formats.release import (
     ReleaseSource,
     release_member,
 )
+from gameir.formats.open import SOURCE_KINDS, open_source
 from gameir.formats.remote_file import RemoteFile, is_remote
 from gameir.formats.release_writer import (
     ReleaseFrame,
@@ -41,6 +42,7 @@ __all__ = [
     "RELEASE_KINDS",
     "RELEASE_LEVELS",
     "RELEASE_ROOT",
+    "SOURCE_KINDS",
     "ClipInfo",
     "DataSource",
     "HandleCache",
@@ -54,6 +56,7 @@ __all__ = [
     "encode_carla_semantic",
     "encode_release_frame",
     "is_remote",
+    "open_source",
     "release_frames",
     "release_member",
     "write_release_folder",
