@@ -11,12 +11,17 @@ import copy
 import hashlib
 import json
 import os
-import tomllib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gameir.buffers import BUFFER_NAMES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, published as the `tomli` backport before it joined the standard library
+    import tomli as tomllib
 
 __all__ = ["PRESET_DIRS", "Preset", "find_preset", "list_presets", "load_preset", "parse_override", "apply_overrides"]
 
