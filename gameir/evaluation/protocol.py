@@ -79,7 +79,7 @@ def find_protocol(name_or_path: str | os.PathLike) -> Path:
             message lists the shipped names and where they live.
     """
     path = Path(name_or_path)
-    if path.suffix == ".json" or path.exists() or len(path.parts) > 1:
+    if path.suffix == ".json" or path.is_file() or len(path.parts) > 1:
         return path
     shipped = PROTOCOL_DIR / f"{path.name}.json"
     if shipped.is_file():

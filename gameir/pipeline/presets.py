@@ -95,10 +95,15 @@ def list_presets() -> list[str]:
 
 
 def find_preset(name_or_path: str | os.PathLike) -> Path:
-    """Path of a preset given as a file path or a name in the preset directories."""
+    """Path of a preset given as a file path or a name in the preset directories.
+
+    A bare name is a name even when a directory of that name exists here (``gameir render tiny
+    --out tiny`` resumes); it is read as a path when it ends in ``.toml``, has a directory part, or
+    is an existing file.
+    """
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        if not path.exists():
+    if path.suffix == ".toml" or len(path.parts) > 1 or path.is_file():
+        if not path.is_file():
             raise FileNotFoundError(f"{path}: no such preset file")
         return path
     for d in preset_dirs():

@@ -108,3 +108,16 @@ def test_cli_renders_a_preset_from_gameir_presets(tmp_path):
     assert run.stdout.startswith("mini: rendered 1 clip(s)")
     assert verify_path(out) == ([], [])
     assert load_manifest(out)["splits"]["test"]["shards"][0]["levels"] == {"lr": [24, 32], "hr": [48, 64]}
+
+
+def test_a_directory_named_like_a_preset_does_not_hide_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("GAMEIR_PRESETS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tiny").mkdir()  # e.g. the dataset of an earlier `gameir render tiny --out tiny`
+    assert find_preset("tiny") == PRESET_DIRS[0] / "tiny.toml"
+    (tmp_path / "mine.toml").write_text(MINI_PRESET, encoding="utf-8")
+    assert find_preset("mine.toml") == Path("mine.toml") and load_preset("mine.toml").name == "mini"
+    with pytest.raises(FileNotFoundError, match=r"presets/nope: no such preset file"):
+        find_preset("presets/nope")
+    with pytest.raises(FileNotFoundError, match=r"nope\.toml: no such preset file"):
+        find_preset("nope.toml")
