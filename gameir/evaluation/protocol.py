@@ -10,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from gameir import __version__
+from gameir.evaluation.protocol_files import find_protocol
 
-__all__ = ["PROTOCOL_DIR", "Protocol", "TASKS", "dataset_identity", "find_protocol", "list_protocols", "load_protocol",
-           "protocol_line"]
+__all__ = ["Protocol", "TASKS", "dataset_identity", "load_protocol", "protocol_line"]
 
 TASKS = ("sr", "nvs")
 
-#: The protocol files that ship inside the package (package data): ``gameir/protocols/NAME.json``.
-PROTOCOL_DIR = Path(__file__).resolve().parents[1] / "protocols"
-
-#: Keys a protocol file (gameir/protocols/*.json) may set.
+#: Keys a protocol file (eval/protocols/*.json) may set.
 _FILE_KEYS = {"name", "task", "split", "scale", "y_channel", "crop_border", "holdout", "temporal"}
 
 
@@ -66,38 +63,14 @@ class Protocol:
         return d
 
 
-def list_protocols() -> list[str]:
-    """Names of the protocols shipped in the package (``gameir eval --protocol NAME``)."""
-    return sorted(p.stem for p in PROTOCOL_DIR.glob("*.json"))
-
-
-def find_protocol(name_or_path: str | os.PathLike) -> Path:
-    """Path of a protocol given as a file path or as the name of a shipped protocol.
-
-    Raises:
-        ValueError: a bare name that is neither an existing file nor a shipped protocol; the
-            message lists the shipped names and where they live.
-    """
-    path = Path(name_or_path)
-    if path.suffix == ".json" or path.is_file() or len(path.parts) > 1:
-        return path
-    shipped = PROTOCOL_DIR / f"{path.name}.json"
-    if shipped.is_file():
-        return shipped
-    raise ValueError(f"unknown protocol {str(name_or_path)!r}; shipped protocols (in {PROTOCOL_DIR}): "
-                     f"{', '.join(list_protocols()) or 'none'}; or give the path of a protocol .json file")
-
-
 def load_protocol(path: str | os.PathLike) -> dict[str, Any]:
     """Read a protocol file (JSON object with keys among ``name, task, split, scale, y_channel,
     crop_border, holdout, temporal``); return its settings as a dict for the ``evaluate_*`` calls.
 
-    ``path`` may also be the name of a shipped protocol (:func:`list_protocols`).
-
     Raises:
         ValueError: the file is not a JSON object or has an unknown key (named).
     """
-    path = find_protocol(path)
+    path = find_protocol(path)  # a shipped protocol's name, or a file
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

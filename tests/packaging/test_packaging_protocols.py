@@ -11,7 +11,8 @@ import pytest
 
 import gameir
 from gameir.cli.main import main
-from gameir.evaluation.protocol import PROTOCOL_DIR, find_protocol, list_protocols, load_protocol
+from gameir.evaluation.protocol import load_protocol
+from gameir.evaluation.protocol_files import PROTOCOL_DIR, find_protocol, list_protocols
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = ["gameir-nvs-holdout-1-3", "gameir-sr-x2", "gameir-sr-x2-y"]
