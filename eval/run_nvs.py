@@ -1,6 +1,6 @@
 """Score the NVS baselines (and any other methods) on one split with one protocol, side by side.
 
-    python eval/run_nvs.py --data data/tiny-nvs --protocol eval/protocols/gameir-nvs-holdout-1-3.json \
+    python eval/run_nvs.py --data data/tiny-nvs --protocol gameir-nvs-holdout-1-3 \
         --methods nearest-view,warp,folder:renders/ --out runs/nvs
 
 Same library call as `gameir eval nvs` (gameir.evaluation.evaluate_nvs); one row per method.
@@ -19,7 +19,8 @@ from gameir.evaluation import evaluate_nvs, load_protocol, protocol_line
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="dataset root with nvs clips")
-    parser.add_argument("--protocol", default=str(Path(__file__).parent / "protocols" / "gameir-nvs-holdout-1-3.json"))
+    parser.add_argument("--protocol", default="gameir-nvs-holdout-1-3",
+                        help="shipped protocol name or protocol .json file (default: %(default)s)")
     parser.add_argument("--methods", default="nearest-view,warp", help="comma-separated --method values")
     parser.add_argument("--out", help="output folder (one sub-folder per method)")
     parser.add_argument("--device", default="auto")

@@ -1,6 +1,6 @@
 """Score several SR methods on one split with one protocol and print them side by side.
 
-    python eval/run_sr.py --data data/gameir-sr --protocol eval/protocols/gameir-sr-x2.json \
+    python eval/run_sr.py --data data/gameir-sr --protocol gameir-sr-x2 \
         --methods nearest,bicubic,lanczos,gbuffer-jbu --out runs/sr
 
 Each method's full reports (frames.csv, summary.json, report.md, worst/) go to OUT/<method>/;
@@ -21,7 +21,8 @@ from gameir.evaluation import evaluate_sr, load_protocol, protocol_line
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="dataset root")
-    parser.add_argument("--protocol", default=str(Path(__file__).parent / "protocols" / "gameir-sr-x2.json"))
+    parser.add_argument("--protocol", default="gameir-sr-x2",
+                        help="shipped protocol name or protocol .json file (default: %(default)s)")
     parser.add_argument("--methods", default="nearest,bilinear,bicubic,lanczos,gbuffer-jbu",
                         help="comma-separated --method values (default: %(default)s)")
     parser.add_argument("--out", help="output folder (one sub-folder per method)")

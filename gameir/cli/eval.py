@@ -13,7 +13,7 @@ _SR_EPILOG = """examples:
   gameir eval sr --data data/gameir-sr --method torchscript:model.pt --device cuda --tile 512 --amp --temporal --out runs/m
   gameir eval sr --data data/gameir-sr --method python:my_pkg.models:make_model --out runs/mine
   gameir eval sr --data data/gameir-sr --method folder:preds/ --out runs/external   # preds/<clip_id>/<frame:08d>.png
-  gameir eval sr --data data/gameir-sr --protocol eval/protocols/gameir-sr-x2.json --method bicubic
+  gameir eval sr --data data/gameir-sr --protocol gameir-sr-x2 --method bicubic   # a shipped protocol
   torchrun --nproc_per_node 4 -m gameir eval sr --data data/gameir-sr --method bicubic --out runs/bicubic
 methods: nearest, bilinear, bicubic, lanczos, gbuffer-jbu, python:pkg.module:factory, torchscript:FILE, folder:DIR
 (input contracts and report layout: docs/EVALUATION.md)"""
@@ -40,7 +40,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, help="dataset root (manifest.json), shard files' folder or release layout")
     p.add_argument("--split", default=None, help="split to score (default: the protocol's, else test)")
     p.add_argument("--method", required=True, help="what to score (see below)")
-    p.add_argument("--protocol", help="protocol JSON (eval/protocols/*.json) fixing split, scale, crop, Y, ...")
+    p.add_argument("--protocol", help="shipped protocol name (gameir-sr-x2, ...; an unknown name lists them) or a protocol .json file, "
+                        "fixing split, scale, crop, Y, ...")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:K (default: %(default)s)")
     p.add_argument("--y-channel", action="store_true", default=None, help="metrics on BT.601 luma instead of RGB")
     p.add_argument("--crop-border", type=int, default=None, help="pixels cropped per side (SR default: the scale; NVS: 0)")

@@ -6,7 +6,7 @@ import argparse
 import shlex
 import sys
 
-from gameir.pipeline.presets import list_presets, load_preset
+from gameir.pipeline.presets import describe_preset_dirs, list_presets, load_preset
 
 __all__ = ["register", "run"]
 
@@ -24,9 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                "  gameir render gameir-sr --out data/gameir-sr --clips 2 --split test --workers 2\n"
                "  gameir render gameir-sr --out data/gameir-sr --num-shards 100 --shard-index 7\n"
                "  gameir render tiny --out data/t --override clips.frames=8 --override render.lr=[96,72]\n"
-               f"presets: {', '.join(list_presets())}",
+               f"presets: {', '.join(list_presets())}\n"
+               f"{describe_preset_dirs()}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("preset", help="preset name or path to a .toml file")
+    parser.add_argument("preset", help="preset name (looked up as below) or path to a .toml file")
     parser.add_argument("--out", required=True, help="dataset root to write")
     parser.add_argument("--clips", type=int, help="render only the first N clips of each split")
     parser.add_argument("--split", help="render only this split")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gameir import __version__
+from gameir.evaluation.protocol_files import find_protocol
 
 __all__ = ["Protocol", "PROTOCOL_KEYS", "TASKS", "check_settings", "dataset_identity", "load_protocol",
            "protocol_line"]
@@ -36,7 +37,7 @@ class _Key:
     tasks: tuple[str, ...] = TASKS
 
 
-#: Keys a protocol file (eval/protocols/*.json) may set, and the values each accepts.
+#: Keys a protocol file (gameir/protocols/*.json, or a file of your own) may set, and the values each accepts.
 PROTOCOL_KEYS: dict[str, _Key] = {
     "name": _Key("a non-empty string", lambda v: isinstance(v, str), _nonempty_str),
     "task": _Key("one of 'sr', 'nvs'", lambda v: isinstance(v, str), lambda v: v in TASKS),
@@ -165,7 +166,7 @@ def load_protocol(path: str | os.PathLike, task: str | None = None) -> dict[str,
             other task, or a value of the wrong type or out of range; the message names the file,
             the key, what it must be and what was found.
     """
-    path = Path(path)
+    path = find_protocol(path)  # a shipped protocol's name, or a file
     try:
         data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
     except (OSError, ValueError) as exc:

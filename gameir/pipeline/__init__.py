@@ -1,7 +1,7 @@
 """Dataset builder: presets -> clip plan -> worlds rendered natively at LR/HR -> shards + manifest."""
 
 from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_from_env
-from gameir.pipeline.presets import Preset, list_presets, load_preset
+from gameir.pipeline.presets import Preset, list_presets, load_preset, preset_dirs
 
 __all__ = [
     "ClipSpec",
@@ -10,6 +10,7 @@ __all__ = [
     "load_preset",
     "partition",
     "plan_clips",
+    "preset_dirs",
     "render_dataset",
     "shard_index_from_env",
 ]

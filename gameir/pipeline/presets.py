@@ -1,4 +1,4 @@
-"""Render presets: TOML files (render_scripts/presets/*.toml) parsed into a checked `Preset`.
+"""Render presets: TOML files (shipped in gameir/presets/*.toml) parsed into a checked `Preset`.
 
 A preset says what a split looks like (sizes, AA, buffers, clip length, families, weathers,
 camera, split sizes and seeds); :mod:`gameir.pipeline.plan` turns it into a deterministic list of
@@ -11,18 +11,23 @@ import copy
 import hashlib
 import json
 import os
-import tomllib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gameir.buffers import BUFFER_NAMES
 
-__all__ = ["PRESET_DIRS", "Preset", "find_preset", "list_presets", "load_preset", "parse_override", "apply_overrides"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, published as the `tomli` backport before it joined the standard library
+    import tomli as tomllib
 
-#: Where preset names are looked up: $GAMEIR_PRESETS (os.pathsep-separated), then the checkout's
-#: render_scripts/presets/.
-PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[2] / "render_scripts" / "presets",)
+__all__ = ["PRESET_DIRS", "Preset", "find_preset", "list_presets", "load_preset", "parse_override", "apply_overrides",
+           "preset_dirs", "describe_preset_dirs"]
+
+#: The presets that ship inside the package (package data, present in every install).
+PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[1] / "presets",)
 
 KINDS = ("sr", "nvs")
 AA_MODES = ("none", "fxaa", "msaa", "ssaa")
@@ -71,28 +76,42 @@ class Preset:
         return hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _preset_dirs() -> list[Path]:
+def preset_dirs() -> list[Path]:
+    """Where preset names are looked up, first match wins: the directories in ``$GAMEIR_PRESETS``
+    (``os.pathsep``-separated, in order), then the presets shipped in the package."""
     extra = [Path(p) for p in os.environ.get("GAMEIR_PRESETS", "").split(os.pathsep) if p]
     return extra + list(PRESET_DIRS)
 
 
+def describe_preset_dirs() -> str:
+    """One line naming the preset directories in lookup order (for help texts and errors)."""
+    parts = [f"{d}{'' if d.is_dir() else ' (missing)'}" for d in preset_dirs()]
+    return f"presets are looked up in: {', '.join(parts)} ($GAMEIR_PRESETS adds directories before the shipped ones)"
+
+
 def list_presets() -> list[str]:
     """Names of the presets found in the preset directories."""
-    return sorted({p.stem for d in _preset_dirs() if d.is_dir() for p in d.glob("*.toml")})
+    return sorted({p.stem for d in preset_dirs() if d.is_dir() for p in d.glob("*.toml")})
 
 
 def find_preset(name_or_path: str | os.PathLike) -> Path:
-    """Path of a preset given as a file path or a name in the preset directories."""
+    """Path of a preset given as a file path or a name in the preset directories.
+
+    A bare name is a name even when a directory of that name exists here (``gameir render tiny
+    --out tiny`` resumes); it is read as a path when it ends in ``.toml``, has a directory part, or
+    is an existing file.
+    """
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        if not path.exists():
+    if path.suffix == ".toml" or len(path.parts) > 1 or path.is_file():
+        if not path.is_file():
             raise FileNotFoundError(f"{path}: no such preset file")
         return path
-    for d in _preset_dirs():
+    for d in preset_dirs():
         candidate = d / f"{name_or_path}.toml"
         if candidate.exists():
             return candidate
-    raise ValueError(f"unknown preset {str(name_or_path)!r}; known presets: {', '.join(list_presets()) or 'none'}")
+    raise ValueError(f"unknown preset {str(name_or_path)!r}; known presets: {', '.join(list_presets()) or 'none'}; "
+                     f"{describe_preset_dirs()}")
 
 
 def parse_override(text: str) -> tuple[str, str, Any]:

@@ -12,7 +12,7 @@ from gameir.cli.main import main
 from gameir.evaluation import Protocol, evaluate_nvs, evaluate_sr, load_protocol
 from gameir.evaluation.protocol import PROTOCOL_KEYS
 
-PROTOCOLS = Path(__file__).resolve().parents[2] / "eval" / "protocols"
+PROTOCOLS = Path(__file__).resolve().parents[2] / "gameir" / "protocols"
 
 
 def _cli(capsys, *argv: str) -> tuple[int, str]:

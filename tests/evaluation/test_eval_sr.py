@@ -186,14 +186,14 @@ def test_cli_sr_with_protocol_file(synthetic_root, tmp_path, capsys):
 
     from gameir.cli.main import main
 
-    protocols = Path(__file__).resolve().parents[2] / "eval" / "protocols"
+    protocols = Path(__file__).resolve().parents[2] / "gameir" / "protocols"
     rc = main(["eval", "sr", "--data", str(synthetic_root), "--protocol", str(protocols / "gameir-sr-x2-y.json"),
                "--method", "bicubic", "--out", str(tmp_path), "--worst", "1", "--quiet"])
     out = capsys.readouterr().out
     assert rc == 0
     assert out.startswith("Protocol: protocol gameir-sr-x2-y; task sr; split test; x2; metrics on Y (BT.601, 0..255); crop 2 px")
     assert "warp MSE (pred)" in out and f"wrote {tmp_path / 'report.md'}" in out
-    rc = main(["eval", "sr", "--data", str(synthetic_root), "--protocol", str(protocols / "gameir-sr-x2.json"),
+    rc = main(["eval", "sr", "--data", str(synthetic_root), "--protocol", "gameir-sr-x2",  # a shipped name
                "--crop-border", "0", "--method", "bicubic", "--quiet"])
     assert rc == 0 and "protocol gameir-sr-x2 modified (crop_border)" in capsys.readouterr().out
     rc = main(["eval", "nvs", "--data", str(synthetic_root), "--protocol", str(protocols / "gameir-sr-x2.json"),
