@@ -18,6 +18,21 @@ class GLUnavailableError(RuntimeError):
     """No usable headless OpenGL 3.3+ context could be created."""
 
 
+def _import_triton_first() -> None:
+    """Import triton, where installed, before Mesa's llvmpipe brings its own LLVM into the process.
+
+    PyTorch's PyPI builds (the CUDA ones, also used on CPU-only machines) ship triton with another
+    LLVM; imported after an llvmpipe context exists, it crashes the process (SIGSEGV, measured with
+    torch 2.13.0+cu130 and Mesa 22.3). torch imports triton lazily, for example when the first
+    optimizer is built, so a process that rendered and then trained (``gameir quickstart``) died.
+    Importing it first is safe; without triton this costs one module lookup.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("triton") is not None:
+        import triton  # noqa: F401
+
+
 def create_context(require: int = 330) -> Any:
     """Create a standalone headless moderngl context through EGL.
 
@@ -28,13 +43,12 @@ def create_context(require: int = 330) -> Any:
         A ``moderngl.Context``; the caller releases it.
 
     Raises:
-        GLUnavailableError: moderngl is missing, EGL could not be loaded, or the context is too old;
-            the message names what to install.
+        GLUnavailableError: EGL could not be loaded, or the context is too old; the message names
+            what to install.
     """
-    try:
-        import moderngl
-    except ImportError as exc:  # pragma: no cover - moderngl is a hard dependency
-        raise GLUnavailableError(f"moderngl is not installed ({exc}); `pip install moderngl`") from exc
+    import moderngl
+
+    _import_triton_first()
     try:
         return moderngl.create_standalone_context(require=require, backend="egl")
     except Exception as exc:  # moderngl/glcontext raise plain Exception subclasses
