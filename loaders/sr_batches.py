@@ -5,9 +5,9 @@ training loop would consume the data (shuffle, workers, persistent workers, set_
 
 Examples:
     gameir quickstart --out /tmp/gq     # a small dataset with every buffer at LR and HR
-    python loaders/sr_batches.py /tmp/gq/synthetic --split train --lr-patch 16 --gbuffers depth normal motion
+    python loaders/sr_batches.py data/tiny --split train --lr-patch 16 --gbuffers depth,normal,motion
     python loaders/sr_batches.py /data/gameir-sr --lr-patch 128 --frames 3 --num-workers 2 --epochs 2
-    python loaders/sr_batches.py /data/GameIR-release --split "" --gbuffers depth   # release tars
+    python loaders/sr_batches.py /data/GameIR-release --split "" --gbuffers depth,semantic   # release tars
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import time
 import torch
 from torch.utils.data import DataLoader
 
+from gameir.cli.arglists import names
 from gameir.data import SRDataset
 
 
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", help="dataset root (manifest.json), shard files' folder, or release tars/folder")
     parser.add_argument("--split", default="train", help="split name; '' for every clip (default: %(default)s)")
     parser.add_argument("--lr-patch", type=int, default=None, help="LR crop edge in pixels (default: full frames)")
-    parser.add_argument("--gbuffers", nargs="*", default=["depth", "normal", "basecolor"])
+    parser.add_argument("--gbuffers", type=lambda t: names(t) if t else (), default=("depth", "normal", "basecolor"),
+                        help="comma-separated G-buffers after RGB (default: depth,normal,basecolor; '' for none)")
     parser.add_argument("--gbuffer-res", default="lr", choices=("lr", "hr"))
     parser.add_argument("--frames", type=int, default=1, help="window length for temporal models")
     parser.add_argument("--batch-size", type=int, default=8)
