@@ -22,7 +22,7 @@ from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_fr
 from gameir.pipeline.presets import Preset
 from gameir.shards.manifest import shard_entry
 from gameir.shards.merge import merge_parts
-from gameir.shards.parts import load_part, new_part, part_path, save_part, unfinished_renders
+from gameir.shards.parts import load_part, load_renders, new_part, part_path, save_part, unfinished_renders
 from gameir.shards.validate import validate_shard
 
 __all__ = ["RenderInterrupted", "RunSummary", "render_dataset", "resolve_sharding"]
@@ -160,6 +160,12 @@ def render_dataset(
     mine = partition(clips, n, index)
     plan = {"preset": preset.name, "digest": preset.digest(), "split": split, "max_clips": max_clips,
             "num_clips": len(clips), "kind": preset.kind}
+    for named in load_renders(root, allow_empty=True).values():  # refuse before rendering, not at the merge
+        name, other = named[0][0], named[0][1]["plan"]
+        if (other.get("preset"), other.get("digest")) != (plan["preset"], plan["digest"]):
+            raise ValueError(f"{root}: holds a render of {other.get('preset')} with plan digest {other.get('digest')} "
+                             f"({name}); this one ({preset.name}, plan digest {plan['digest']}) would mix two plans in "
+                             "one dataset root: render it into another --out")
     ppath = part_path(root, n, index, split=split, max_clips=max_clips)
     legacy = part_path(root, n, index)  # before 0.2, a selection's part had the plain name
     if ppath != legacy and not ppath.exists() and legacy.exists() and load_part(legacy)["plan"] == plan:
@@ -186,10 +192,12 @@ def render_dataset(
     start = time.perf_counter()
     bar = tqdm(total=len(todo) * frames_per_clip, unit="frame", disable=quiet or not todo, dynamic_ncols=True,
                desc=f"{preset.name} job {index}/{n}: {len(todo)} clip(s)")
-    pool = None
+    pool = manager = None
     try:
         ctx = mp.get_context("spawn")
-        queue = ctx.Manager().Queue() if workers > 1 else _LocalQueue(bar)
+        if workers > 1:
+            manager = ctx.Manager()
+        queue = manager.Queue() if manager is not None else _LocalQueue(bar)
         if workers == 1:
             _init_worker(preset, queue)
             results = (_work((spec, str(root))) for spec in todo)
@@ -209,13 +217,16 @@ def render_dataset(
         if pool is not None:
             pool.close()
             pool.join()
+            pool = None
             ticker.stop()
     except KeyboardInterrupt:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
         raise RenderInterrupted(ppath, done=len(part["shards"]), total=len(mine)) from None
     finally:
+        if pool is not None:  # after an error too: no worker or manager process outlives the call
+            pool.terminate()
+            pool.join()
+        if manager is not None:
+            manager.shutdown()
         bar.close()
         if workers == 1 and "renderer" in _WORKER:
             _WORKER.pop("renderer").release()

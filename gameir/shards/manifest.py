@@ -117,7 +117,10 @@ def load_manifest(root: str | os.PathLike, name: str = MANIFEST_NAME) -> dict[st
     if not path.exists():
         if not path.parent.is_dir():
             raise FileNotFoundError(f"{path.parent}: no such dataset folder")
-        unfinished = unfinished_renders(path.parent)
+        try:
+            unfinished = unfinished_renders(path.parent)
+        except ValueError as exc:  # the part files themselves disagree (mixed plans, a job twice)
+            raise FileNotFoundError(f"{path}: no manifest yet, and {exc}") from exc
         if unfinished:
             raise FileNotFoundError(f"{path}: no manifest yet: {unfinished[0]}")
         if (path.parent / PARTS_DIR).is_dir():

@@ -102,7 +102,7 @@ def load_renders(root: Path, *, allow_empty: bool = False) -> dict[tuple, list[t
 
 
 def render_problem(root: Path, named_parts: list[tuple[str, dict[str, Any]]]) -> str | None:
-    """Why one render cannot be merged yet (gap, overlap, unfinished clips), or None."""
+    """Why one render cannot be merged (a gap or unfinished clips: not yet; an overlap: not at all), or None."""
     parts = [part for _, part in named_parts]
     plan, num_shards = parts[0]["plan"], parts[0]["num_shards"]
     what = _describe(plan, num_shards)
@@ -115,14 +115,14 @@ def render_problem(root: Path, named_parts: list[tuple[str, dict[str, Any]]]) ->
     for part in parts:
         for clip in part["assigned"]:
             if clip in owner:
-                raise ValueError(f"{root}: overlap: clip {clip!r} is assigned to jobs {owner[clip]} and "
-                                 f"{part['shard_index']} in {what}")
+                return (f"{root}: overlap: clip {clip!r} is assigned to jobs {owner[clip]} and "
+                        f"{part['shard_index']} in {what}")
             owner[clip] = part["shard_index"]
         done = {e["clip_id"] for e in part["shards"]}
         stray = done - set(part["assigned"])
         if stray:
-            raise ValueError(f"{root}: overlap: job {part['shard_index']} rendered clips it was not assigned "
-                             f"in {what}: {sorted(stray)[:5]}")
+            return (f"{root}: overlap: job {part['shard_index']} rendered clips it was not assigned "
+                    f"in {what}: {sorted(stray)[:5]}")
         unfinished = [c for c in part["assigned"] if c not in done]
         if unfinished:
             rerun = f" with --shard-index {part['shard_index']}" if num_shards > 1 else ""

@@ -186,3 +186,17 @@ def test_a_part_file_of_the_former_name_is_taken_over(tiny_root, tmp_path, capsy
     assert main(["render", "tiny", "--clips", "1", "--quiet", "--out", str(out)]) == 0
     assert "rendered 0 clip(s), skipped 3 finished" in capsys.readouterr().out
     assert sorted(p.name for p in (out / "parts").iterdir()) == ["part-first1-00000-of-00001.json"]
+
+
+def test_another_plan_is_refused_before_anything_is_rendered(tiny_root, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "taken"
+    shutil.copytree(tiny_root, out)
+    before = shard_hashes(out)
+    assert main(["render", "tiny", "--split", "test", "--quiet", "--out", str(out), "--override", "clips.frames=2"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: holds a render of tiny with plan digest" in err and "would mix two plans" in err
+    assert "render it into another --out" in err
+    assert shard_hashes(out) == before and sorted(p.name for p in (out / "parts").iterdir()) == \
+        ["part-first1-00000-of-00001.json"]
