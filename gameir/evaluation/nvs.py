@@ -204,5 +204,5 @@ def _worst_picture(predict: NVSPredict, ds: NVSDataset, rec: dict[str, Any], dev
     title = f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  ({spec})"
     pic = side_by_side([(f"nearest source view {int(src['view'][near])}", _hwc(src["rgb"][near])),
                         ("prediction", p), ("ground truth", g)], p, g, title=title)
-    path = folder / f"{rec['clip_id']}_v{rec['view']:02d}_{rec['frame']:08d}.png"
+    path = folder / f"{rec['clip_id'].replace('/', '_')}_v{rec['view']:02d}_{rec['frame']:08d}.png"
     return write_png(path, pic)

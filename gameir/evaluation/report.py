@@ -129,7 +129,7 @@ def clear_outputs(out: str | os.PathLike) -> list[Path]:
         return []
     stale = [out / name for name in REPORT_FILES + (FAILED_MARKER,)]
     if (out / WORST_DIR).is_dir():
-        stale += sorted((out / WORST_DIR).glob("*.png"))
+        stale += sorted((out / WORST_DIR).rglob("*.png"))  # also pictures of earlier versions in sub-folders
     removed = []
     for path in stale:
         if path.is_file() or path.is_symlink():

@@ -227,7 +227,7 @@ def _worst_picture(runner: _Runner, rec: dict[str, Any], folder: Path) -> Path:
     title = f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  ({runner.method.name})"
     pic = side_by_side([("LR (nearest)", hwc[0]), ("prediction", hwc[1]), ("ground truth", hwc[2])], hwc[1], hwc[2],
                        title=title)
-    path = folder / f"{rec['index']:06d}_{rec['clip_id']}_{rec['frame']:08d}.png"
+    path = folder / f"{rec['index']:06d}_{rec['clip_id'].replace('/', '_')}_{rec['frame']:08d}.png"  # release ids: scene/spawn
     return write_png(path, pic)
 
 

@@ -30,6 +30,10 @@ CARLA_TO_SEMANTIC: dict[int, int] = {tag: tag for tag, _, _ in SEMANTIC_CLASSES}
 _TAG_LUT = np.full(256, -1, np.int16)
 for _tag, _id in CARLA_TO_SEMANTIC.items():
     _TAG_LUT[_tag] = _id
+#: GameIR id -> CARLA tag (-1: none), the inverse of _TAG_LUT
+_ID_LUT = np.full(256, -1, np.int16)
+for _tag, _id in CARLA_TO_SEMANTIC.items():
+    _ID_LUT[_id] = _tag
 
 
 def decode_carla_depth(rgb: np.ndarray, *, far_as_inf: bool = True) -> np.ndarray:
@@ -106,11 +110,7 @@ def encode_carla_semantic(semantic: np.ndarray) -> np.ndarray:
     semantic = np.asarray(semantic)
     if semantic.ndim != 2 or semantic.dtype != np.uint8:
         raise ValueError(f"semantic must be (H, W) uint8 ids, got {semantic.shape} {semantic.dtype}")
-    inverse = {v: k for k, v in CARLA_TO_SEMANTIC.items()}
-    lut = np.full(256, -1, np.int16)
-    for i, tag in inverse.items():
-        lut[i] = tag
-    tags = lut[semantic]
+    tags = _ID_LUT[semantic]
     if (tags < 0).any():
         raise ValueError(f"semantic ids {sorted(set(np.unique(semantic[tags < 0]).tolist()))} have no CARLA tag")
     out = np.zeros(semantic.shape + (3,), np.uint8)

@@ -238,7 +238,6 @@ class ReleaseSource(DataSource):
         """The release's 8-digit frame number of frame index ``frame`` of clip ``clip``."""
         return self._frame_numbers[clip][frame]
 
-    frame_number = frame_id  # the earlier name
 
     def member(self, clip: int, buffer: str, level: str, frame: int) -> str:
         """``"<tar or folder>: <member name>"`` holding one buffer of one frame (for messages)."""

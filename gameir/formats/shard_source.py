@@ -41,7 +41,7 @@ class _OpenShard:
         if expected is not None:
             _check_against_manifest(self.reader, *expected)
         self._datasets: dict[tuple[str, str], Any] = {}
-        self._cameras: dict[str, dict[str, np.ndarray]] = {}
+        self._cameras: dict[str, dict[str, np.ndarray] | None] = {}  # None: a chunk is corrupt
         self._frame_ids: np.ndarray | None = None
 
     def dataset(self, level: str, buffer: str):
@@ -55,11 +55,15 @@ class _OpenShard:
             ds = self._datasets[key] = group[buffer]
         return ds
 
-    def cameras(self, level: str) -> dict[str, np.ndarray]:
-        cams = self._cameras.get(level)
-        if cams is None:
-            cams = self._cameras[level] = self.reader.cameras(level)
-        return cams
+    def cameras(self, level: str) -> dict[str, np.ndarray] | None:
+        """Every camera of ``level``, read once; None if one of their chunks is corrupt (then read
+        frame by frame, so that only the frames in the bad chunk fail)."""
+        if level not in self._cameras:
+            try:
+                self._cameras[level] = self.reader.cameras(level)
+            except ShardReadError:
+                self._cameras[level] = None
+        return self._cameras[level]
 
     def frame_ids(self) -> np.ndarray:
         """``/frame_index`` (F,) int64, read once."""
@@ -199,9 +203,8 @@ class ShardSource(DataSource):
         naming the file, camera array, level and frame.
         """
         shard = self._handles.get(self.paths[clip])
-        try:
-            cams = shard.cameras(level)
-        except ShardReadError:
+        cams = shard.cameras(level)
+        if cams is None:
             return shard.reader.camera(level, frame, view)
         index = (frame,) if view is None else (frame, view)
         return {"K": cams["K"][index], "c2w": cams["c2w"][index], "jitter_px": cams["jitter_px"][index]}

@@ -37,12 +37,14 @@ def export_release(source: str | os.PathLike, out: str | os.PathLike, *, split: 
     """
     out = require_empty_target(out)
     paths = shard_paths(source, split)
+    if not paths:
+        raise ValueError(f"{source}: no shards to export" + (f" in split {split!r}" if split else ""))
     src = ShardSource.from_paths(paths)
     tars, frames = [], 0
     for clip, info in enumerate(src.clips):
-        if info.num_views:
-            raise ValueError(f"{info.location}: a multi-view clip ({info.num_views} views); the release layout "
-                             "holds SR clips (720p/1440p) only")
+        if info.num_views or info.kind != "sr":
+            raise ValueError(f"{info.location}: a multi-view clip ({info.num_views} views, kind {info.kind!r}); the "
+                             "release layout holds SR clips (720p/1440p) only")
         out.mkdir(parents=True, exist_ok=True)
         name = f"GameIR-SR-{info.clip_id.replace('/', '_')}.tar"
         write_release_tar(out / name, release_frames(src, clip))

@@ -6,6 +6,8 @@ be pickled into DataLoader workers (the handle itself is never pickled).
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -33,11 +35,39 @@ def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: st
 
     Raises:
         ShardReadError: a chunk failed to decode or its checksum did not match.
+        ImportError: the dataset's compression filter is not available in this process (a plugin
+            codec such as blosc2 without ``import hdf5plugin``): the file is fine, the reader is not.
     """
     try:
         return ds[index]
     except (OSError, RuntimeError) as exc:  # h5py: "Can't synchronously read data (filter returned failure ...)"
+        missing = _missing_filters(ds)
+        if missing:
+            raise ImportError(f"{path}: {what} is compressed with HDF5 filter(s) {', '.join(missing)}, which this "
+                              "Python cannot decode; `pip install hdf5plugin` (GameIR imports it when installed) "
+                              "and read again: the file itself is not at fault") from exc
         raise read_failure(path, what, exc, suggest_verify=suggest_verify) from exc
+
+
+@functools.lru_cache(maxsize=1)
+def register_plugin_codecs() -> bool:
+    """Import ``hdf5plugin`` when it is installed, so shards written with its codecs (``blosc2-*``)
+    read without the user importing it first; True if it was. Without it this is one module lookup."""
+    if importlib.util.find_spec("hdf5plugin") is None:
+        return False
+    import hdf5plugin  # noqa: F401  (registers its filters with HDF5)
+    return True
+
+
+def _missing_filters(ds: Any) -> list[str]:
+    """Names (or ids) of the dataset's HDF5 filters that are not registered in this process."""
+    try:
+        plist = ds.id.get_create_plist()
+        filters = [plist.get_filter(i) for i in range(plist.get_nfilters())]
+    except Exception:  # pragma: no cover - an unreadable property list: report as corruption
+        return []
+    return [f"{name.decode(errors='replace') or code} ({code})" for code, _, _, name in filters
+            if not h5py.h5z.filter_avail(code)]
 
 
 def describe_read(buffer: str, level: str, frame: int, view: int | None = None,
@@ -81,6 +111,7 @@ class ShardReader:
             if not self.path.exists():
                 raise FileNotFoundError(f"{self.path}: no such shard")
             try:
+                register_plugin_codecs()
                 self._file = h5py.File(self.path, "r", rdcc_nbytes=self._rdcc_nbytes)
             except OSError as exc:
                 raise ShardError(f"{self.path}: not a readable HDF5 file ({exc})") from exc

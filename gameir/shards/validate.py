@@ -11,7 +11,7 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.shards.format import CAMERA_ARRAYS, FORMAT_NAME, FORMAT_VERSION, KINDS, ShardError, ShardReadError
-from gameir.shards.reader import describe_read, read_checked
+from gameir.shards.reader import describe_read, read_checked, register_plugin_codecs
 from gameir.shards.writer import check_buffer_values
 
 __all__ = ["REQUIRED_ATTRS", "validate_shard"]
@@ -33,6 +33,7 @@ def validate_shard(path: str | os.PathLike, *, check_values: bool = True) -> lis
     """
     path = Path(path)
     try:
+        register_plugin_codecs()
         f = h5py.File(path, "r")
     except (OSError, ValueError) as exc:
         return [f"{path}: cannot be opened as HDF5 ({exc.__class__.__name__}: {exc})"]

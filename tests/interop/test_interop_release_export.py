@@ -39,7 +39,7 @@ def test_export_refuses_multi_view_shards_and_a_used_folder(synthetic_root, tmp_
                      clip_id="rig", split="test") as writer:
         writer.write_frame({"hr": [synthetic_frame(16, 16, buffers=("rgb", "depth")) for _ in range(2)]})
     assert main(["export", "gameir-release", str(rig), "--to", str(tmp_path / "out")]) == 2
-    assert f"{rig}: a multi-view clip (2 views); the release layout holds SR clips" in capsys.readouterr().err
+    assert f"{rig}: a multi-view clip (2 views, kind 'nvs'); the release layout holds SR clips" in capsys.readouterr().err
     used = tmp_path / "used"
     used.mkdir()
     (used / "keep.txt").write_text("x")

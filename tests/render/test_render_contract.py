@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from gameir.buffers import get_spec
 from gameir.render import contract
 from gameir.render.constants import glsl_defines
 from gameir.render.programs import shader_source
@@ -41,4 +40,3 @@ def test_sub_framebuffer_outputs_follow_the_table(program, names):
     source = shader_source(program, "FRAGMENT_SHADER")
     declared = re.findall(r"layout\(location = (\d+)\) out \w+ o_(\w+);", source)
     assert [(int(i), n) for i, n in declared if n != "color"] == list(enumerate(names))  # o_color: FORWARD variant
-    assert all(get_spec(n) for n in names if n in {a.buffer for a in contract.GBUFFER})

@@ -166,3 +166,22 @@ def test_cli_reports_a_corrupt_chunk_as_one_line_naming_the_shard(tiny_rendered,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("gameir export: error: ") and str(shard) in err[0]
     assert "'rgb'" in err[0] and "hr" in err[0]
+
+
+def test_a_codec_this_python_cannot_decode_is_not_called_corruption(tmp_path):
+    """A chunk of a plugin codec (here filter 32026, blosc2) with no plugin loaded: ImportError naming the
+    filter and the fix, not "the stored data is corrupt"."""
+    from gameir.shards.reader import read_checked
+
+    if h5py.h5z.filter_avail(32026):
+        pytest.skip("the blosc2 filter is registered in this process (hdf5plugin imported)")
+    path = tmp_path / "plugin.h5"
+    with h5py.File(path, "w") as f:
+        ds = f.create_dataset("x", shape=(4, 4), chunks=(4, 4), dtype="u1", compression=32026,
+                              allow_unknown_filter=True)
+        ds.id.write_direct_chunk((0, 0), b"\0" * 16)
+    with h5py.File(path, "r") as f, pytest.raises(ImportError) as info:
+        read_checked(path, f["x"], slice(None), "dataset 'x'")
+    message = str(info.value)
+    assert f"{path}: dataset 'x' is compressed with HDF5 filter(s)" in message and "(32026)" in message
+    assert "pip install hdf5plugin" in message and "not at fault" in message
