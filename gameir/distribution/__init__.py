@@ -3,7 +3,7 @@
 from gameir.distribution.download import DownloadError, DownloadReport, check_disk_space, download, download_split
 from gameir.distribution.files import download_files
 from gameir.distribution.serve import DatasetHTTPServer, DatasetRequestHandler, make_server, parse_range
-from gameir.distribution.sources import PermanentError, TransientError, open_source
+from gameir.transport import PermanentError, TransientError, open_url
 
 __all__ = [
     "DatasetHTTPServer",
@@ -17,6 +17,6 @@ __all__ = [
     "download_files",
     "download_split",
     "make_server",
-    "open_source",
+    "open_url",
     "parse_range",
 ]

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gameir.distribution.sources import (
+from gameir.transport import (
     PermanentError,
     RangeError,
     Source,
     TransientError,
-    open_source,
+    open_url,
     retry_transient,
 )
 from gameir.fileio import atomic_write_bytes, atomic_write_json, commit_partial, partial_path, sha256_file
@@ -366,7 +366,7 @@ def download_split(
     root = Path(to) if to is not None else default_root(url)
     root.mkdir(parents=True, exist_ok=True)
     start_time = time.monotonic()
-    source = open_source(url, timeout_s=timeout_s)
+    source = open_url(url, timeout_s=timeout_s)
     manifest = _fetch_manifest(source, root, retries, backoff_s)
     entries = manifest_shards(manifest, split)
     report = DownloadReport(root=root, split=split, shards=len(entries),

@@ -25,7 +25,7 @@ from gameir.distribution.download import (
     _VerifiedCache,
     check_disk_space,
 )
-from gameir.distribution.sources import PermanentError, Source, TransientError, open_file_url, retry_transient
+from gameir.transport import PermanentError, Source, TransientError, open_file_url, retry_transient
 
 __all__ = ["download_files", "parse_url_list", "parse_sha256sums"]
 

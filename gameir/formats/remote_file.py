@@ -1,11 +1,11 @@
 """A read-only, seekable file over byte-range requests: a remote tar read in place.
 
 :class:`RemoteFile` gives :mod:`tarfile` and the release reader the ``seek``/``read``/``tell`` they
-use on a local file, for any URL :func:`gameir.distribution.sources.open_file_url` understands
+use on a local file, for any URL :func:`gameir.transport.open_file_url` understands
 (``http(s)://`` with ``Range`` requests, ``file://``, fsspec URLs). Small reads (tar headers, PNG
 headers) are served from one read-ahead block, so walking a tar's headers costs at most one request
 per member; a larger read (a whole member) is one request of exactly its bytes. Transient failures are
-retried with :func:`~gameir.distribution.sources.retry_transient`; what cannot be retried becomes
+retried with :func:`~gameir.transport.retry_transient`; what cannot be retried becomes
 a built-in exception that names the URL.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 
-from gameir.distribution.sources import (
+from gameir.transport import (
     PermanentError,
     RangeError,
     RangeUnsupportedError,

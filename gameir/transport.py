@@ -24,7 +24,7 @@ from typing import BinaryIO, Callable, Protocol, TypeVar
 
 from gameir import __version__
 
-__all__ = ["Source", "TransientError", "PermanentError", "RangeError", "RangeUnsupportedError", "open_source",
+__all__ = ["Source", "TransientError", "PermanentError", "RangeError", "RangeUnsupportedError", "open_url",
            "open_file_url", "retry_transient"]
 
 USER_AGENT = f"gameir/{__version__}"
@@ -286,7 +286,7 @@ class FsspecSource:
             raise TransientError(f"{self.describe(rel)}: {exc}") from None
 
 
-def open_source(url: str | os.PathLike, *, timeout_s: float = 30.0) -> Source:
+def open_url(url: str | os.PathLike, *, timeout_s: float = 30.0) -> Source:
     """The :class:`Source` for a dataset base ``url`` (a trailing ``manifest.json`` is dropped).
 
     Args:
