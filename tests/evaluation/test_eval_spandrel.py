@@ -154,3 +154,16 @@ def test_list_methods_names_spandrel_architectures():
     for arch in ("ESRGAN", "RCAN", "SwinIR", "SPAN", "Compact"):
         assert arch in line
     assert "bicubic" in proc.stdout and "torchscript:FILE" in proc.stdout
+
+
+def test_run_sr_script_scores_a_spandrel_checkpoint_beside_bicubic(tiny_sr, tmp_path):
+    from pathlib import Path
+
+    _, path = _save(tmp_path, "Compact")
+    script = Path(__file__).resolve().parents[2] / "eval" / "run_sr.py"
+    proc = subprocess.run([sys.executable, str(script), "--data", str(tiny_sr), "--methods", f"bicubic,spandrel:{path}",
+                           "--max-frames", "1"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "| method | PSNR (dB) | SSIM | FLIP |" in proc.stdout
+    row = next(ln for ln in proc.stdout.splitlines() if ln.startswith(f"| spandrel:{path}"))
+    assert 0 < float(row.split("|")[4]) < 1  # the FLIP column
