@@ -131,23 +131,26 @@ class SpandrelModel:
 
 
 def _pick_dtype(descriptor: Any, device: torch.device, precision: str) -> torch.dtype:
-    if precision == "fp32" or device.type != "cuda":
-        if precision in ("fp16", "bf16") and device.type != "cuda":
+    if precision not in ("auto", "fp32", "fp16", "bf16"):
+        raise ValueError(f"precision must be one of auto, fp32, fp16, bf16, got {precision!r}")
+    if device.type != "cuda":
+        if precision in ("fp16", "bf16"):
             raise ValueError(f"precision {precision!r} needs a CUDA device, got {device}")
+        return torch.float32
+    name = descriptor.architecture.name
+    if precision == "fp32":
         return torch.float32
     if precision == "fp16":
         if not descriptor.supports_half:
-            raise ValueError(f"{descriptor.architecture.name} does not support float16 (spandrel); use bf16 or fp32")
+            raise ValueError(f"{name} does not support float16 (spandrel); use bf16 or fp32")
         return torch.float16
     if precision == "bf16":
         if not descriptor.supports_bfloat16:
-            raise ValueError(f"{descriptor.architecture.name} does not support bfloat16 (spandrel); use fp32")
+            raise ValueError(f"{name} does not support bfloat16 (spandrel); use fp32")
         return torch.bfloat16
-    if precision == "auto":
-        if descriptor.supports_half:
-            return torch.float16
-        return torch.bfloat16 if descriptor.supports_bfloat16 else torch.float32
-    raise ValueError(f"precision must be one of auto, fp32, fp16, bf16, got {precision!r}")
+    if descriptor.supports_half:
+        return torch.float16
+    return torch.bfloat16 if descriptor.supports_bfloat16 else torch.float32
 
 
 def load_spandrel(path: str | os.PathLike, *, scale: int | None, device: torch.device | str = "cpu",

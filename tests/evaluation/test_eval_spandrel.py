@@ -167,3 +167,23 @@ def test_run_sr_script_scores_a_spandrel_checkpoint_beside_bicubic(tiny_sr, tmp_
     assert "| method | PSNR (dB) | SSIM | FLIP |" in proc.stdout
     row = next(ln for ln in proc.stdout.splitlines() if ln.startswith(f"| spandrel:{path}"))
     assert 0 < float(row.split("|")[4]) < 1  # the FLIP column
+
+
+def test_inference_dtype_follows_spandrel_support_flags(tmp_path):
+    """float32 on the CPU; on CUDA float16 where spandrel says so (ESRGAN), else bfloat16 (RCAN)."""
+    from gameir.models.spandrel_io import _pick_dtype
+
+    _, esrgan = _save(tmp_path, "ESRGAN")
+    _, rcan = _save(tmp_path, "RCAN")
+    e = spandrel.ModelLoader().load_from_file(str(esrgan))
+    r = spandrel.ModelLoader().load_from_file(str(rcan))
+    cuda = torch.device("cuda")  # a device object only: nothing runs on it
+    assert _pick_dtype(e, CPU, "auto") == torch.float32 and _pick_dtype(r, CPU, "auto") == torch.float32
+    assert _pick_dtype(e, cuda, "auto") == torch.float16 and _pick_dtype(r, cuda, "auto") == torch.bfloat16
+    assert _pick_dtype(r, cuda, "fp32") == torch.float32
+    with pytest.raises(ValueError, match="RCAN does not support float16 \\(spandrel\\); use bf16 or fp32"):
+        _pick_dtype(r, cuda, "fp16")
+    with pytest.raises(ValueError, match="precision 'fp16' needs a CUDA device, got cpu"):
+        _pick_dtype(e, CPU, "fp16")
+    with pytest.raises(ValueError, match="precision must be one of auto, fp32, fp16, bf16, got 'int8'"):
+        _pick_dtype(e, cuda, "int8")
