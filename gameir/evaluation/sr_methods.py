@@ -134,9 +134,7 @@ def _spandrel(spec: str, scale: int, device: torch.device) -> SRMethod:
 def list_sr_methods() -> list[tuple[str, str]]:
     """``(method, what it is)`` for everything ``--method`` accepts here (spandrel's architectures
     when spandrel imports)."""
-    from gameir.baselines import UPSCALE_METHODS as _up
-
-    rows = [(m, "classic upscaler (OpenCV)") for m in _up]
+    rows = [(m, "classic upscaler (OpenCV)") for m in UPSCALE_METHODS]
     rows.append(("gbuffer-jbu", "joint bilateral upsampling guided by HR depth, normals, basecolor"))
     rows += [("python:pkg.module:factory", "factory() returns a module taking the batched input dict"),
              ("torchscript:FILE", "gameir.models.export_torchscript file (loaders/train_sr.py --arch compact)"),
