@@ -29,12 +29,14 @@ from torch import nn
 
 from gameir.models.spandrel_io import import_spandrel, load_spandrel
 
-__all__ = ["ARCHS", "GBUFFER_ARCHS", "build_standard", "widen_first_conv", "first_conv_name", "save_state_dict"]
+__all__ = ["ARCHS", "GBUFFER_ARCHS", "HALF_ARCHS", "build_standard", "widen_first_conv", "first_conv_name", "save_state_dict"]
 
 #: ``--arch`` values of ``loaders/train_sr.py``.
 ARCHS = ("compact", "rrdb-small", "rcan-small", "swinir-light")
 #: Architectures that take G-buffer channels after RGB.
 GBUFFER_ARCHS = ("compact", "rrdb-small")
+#: Architectures that may run in float16 (spandrel's ``supports_half``: not RCAN, not SwinIR).
+HALF_ARCHS = ("compact", "rrdb-small")
 
 # spandrel architecture id and the state-dict prefix of the convolution that sees the input.
 _SPANDREL = {"rrdb-small": ("ESRGAN", "model.0"), "rcan-small": ("RCAN", "head.0"),

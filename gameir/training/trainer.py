@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from gameir.baselines import upscale
 from gameir.models import SRConfig, TemporalSR, build_model, count_parameters, export_torchscript, run_sequence
-from gameir.models.standard import ARCHS, GBUFFER_ARCHS, build_standard, save_state_dict
+from gameir.models.standard import ARCHS, GBUFFER_ARCHS, HALF_ARCHS, build_standard, save_state_dict
 from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.degrade import LR_SOURCES
@@ -68,7 +68,8 @@ class TrainConfig:
         ckpt_every: write checkpoint.pt every N steps (and at the end).
         log_every: log the mean loss every N steps.
         device: ``auto`` (CUDA if available), ``cpu`` or ``cuda``.
-        amp: float16 autocast + GradScaler when on CUDA (never on CPU).
+        amp: float16 autocast + GradScaler when on CUDA (never on CPU; never for ``rcan-small`` and
+            ``swinir-light``, which spandrel marks as not supporting float16).
         augment: random flips/transposes of training crops.
         train_split, val_split: split names.
         prefetch: batches read ahead by the loader thread.
@@ -190,7 +191,8 @@ class Trainer:
                                            weight_decay=c.weight_decay)
         self.total_steps = c.steps
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
-        self.use_amp = bool(c.amp and self.device.type == "cuda")
+        # float16 autocast only where spandrel says the architecture tolerates half precision
+        self.use_amp = bool(c.amp and self.device.type == "cuda" and c.arch in HALF_ARCHS)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.use_amp)
         self.batches = StepBatches(self.train_set, c.batch_size, c.seed, prefetch=c.prefetch)
         self.log = RunLog(self.out / "log.csv")

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from gameir.models.spandrel_io import import_spandrel, load_spandrel, write_sidecar
-from gameir.models.standard import ARCHS, build_standard, save_state_dict, widen_first_conv
+from gameir.models.standard import ARCHS, HALF_ARCHS, build_standard, save_state_dict, widen_first_conv
 
 
 def _spandrel_error() -> str | None:
@@ -48,6 +48,7 @@ def test_built_models_round_trip_through_spandrel(tmp_path, arch):
     with torch.no_grad():
         direct = model(x.clone()).clamp(0, 1)
     assert loaded.info["input_channels"] == 3 + n_aux
+    assert loaded.descriptor.supports_half == (arch in HALF_ARCHS)  # the trainer's AMP choice follows spandrel
     assert torch.allclose(loaded(x), direct, atol=1e-6, rtol=0)
 
 
