@@ -42,9 +42,11 @@ def import_spandrel() -> Any:
     except ImportError as exc:
         raise ImportError(f"the spandrel: method and --arch need spandrel ({exc}); {_INSTALL}") from exc
     except RuntimeError as exc:  # torchvision's C++ ops do not load against this torch build
+        cpu_hint = "+cpu" in torch.__version__ or not torch.backends.cuda.is_built()
+        fix = ("pip install --force-reinstall --no-deps torchvision --index-url https://download.pytorch.org/whl/cpu"
+               if cpu_hint else "pip install --force-reinstall --no-deps torchvision (the release paired with this torch)")
         raise ImportError(f"spandrel could not be imported because torchvision does not match torch "
-                          f"{torch.__version__} ({exc}); install the torchvision release built for this torch "
-                          f"(same CPU/CUDA variant)") from exc
+                          f"{torch.__version__} ({exc}); install the torchvision built for this torch: {fix}") from exc
     return spandrel
 
 

@@ -10,7 +10,12 @@ import sys
 import pytest
 import torch
 
-spandrel = pytest.importorskip("spandrel", reason="spandrel (pip install 'gameir[sr]') and a torchvision matching torch")
+from gameir.models.spandrel_io import import_spandrel  # noqa: E402
+
+try:  # import_spandrel also turns a torchvision that does not match torch (a RuntimeError) into ImportError
+    spandrel = import_spandrel()
+except ImportError as exc:
+    pytest.skip(str(exc), allow_module_level=True)
 
 from spandrel.architectures.Compact import Compact  # noqa: E402
 from spandrel.architectures.ESRGAN import ESRGAN  # noqa: E402
