@@ -53,9 +53,21 @@ _TONE_CURVES = {
 
 
 def _matmul3(x: torch.Tensor, m: tuple[tuple[float, ...], ...]) -> torch.Tensor:
-    """(N, 3, H, W) colours times a 3x3 matrix, per pixel."""
-    mt = torch.tensor(m, dtype=x.dtype, device=x.device)
-    return torch.einsum("ij,njhw->nihw", mt, x)
+    """(N, 3, H, W) colours times a 3x3 matrix, per pixel, as element-wise multiply-adds (the same
+    result whatever the thread count, unlike a BLAS call, so distributed means stay exact)."""
+    c0, c1, c2 = x.unbind(1)
+    return torch.stack([r[0] * c0 + r[1] * c1 + r[2] * c2 for r in m], 1)
+
+
+def _pow(x: torch.Tensor, exponent: float | torch.Tensor) -> torch.Tensor:
+    """``x ** exponent``. On the CPU through numpy: torch's threaded ``pow`` rounds elements at
+    its thread-chunk edges differently, so the result (and a distributed run's exact means) would
+    depend on the thread count."""
+    if x.device.type != "cpu":
+        return torch.pow(x, exponent)
+    base = x.detach().numpy()
+    e = exponent.detach().numpy() if isinstance(exponent, torch.Tensor) else base.dtype.type(exponent)
+    return torch.from_numpy(np.power(base, e, dtype=base.dtype))
 
 
 def _vec3(v: tuple[float, float, float], like: torch.Tensor) -> torch.Tensor:
@@ -63,7 +75,7 @@ def _vec3(v: tuple[float, float, float], like: torch.Tensor) -> torch.Tensor:
 
 
 def _srgb_to_linear(x: torch.Tensor) -> torch.Tensor:
-    return torch.where(x <= 0.04045, x / 12.92, torch.pow((x + 0.055) / 1.055, 2.4))
+    return torch.where(x <= 0.04045, x / 12.92, _pow((x + 0.055) / 1.055, 2.4))
 
 
 def _linear_to_ycxcz(rgb: torch.Tensor) -> torch.Tensor:
@@ -83,7 +95,7 @@ def _linear_to_hunt_lab(rgb: torch.Tensor) -> torch.Tensor:
     """Linear RGB -> CIELab (D65) with the Hunt adjustment of a and b (``0.01 L a``, ``0.01 L b``)."""
     delta = 6.0 / 29.0
     xyz = _matmul3(rgb, _RGB2XYZ) * _vec3(_INV_ILLUMINANT, rgb)
-    f = torch.where(xyz > delta ** 3, torch.pow(xyz.clamp_min(0.0), 1.0 / 3.0),
+    f = torch.where(xyz > delta ** 3, _pow(xyz.clamp_min(0.0), 1.0 / 3.0),
                     xyz / (3.0 * delta * delta) + 4.0 / 29.0)
     fx, fy, fz = f.unbind(1)
     lum = 116.0 * fy - 16.0
@@ -174,7 +186,7 @@ def _ldr_flip_linear(ref: torch.Tensor, test: torch.Tensor, ppd: float) -> torch
     lab = _linear_to_hunt_lab(_ycxcz_to_linear(ycxcz).clamp(0.0, 1.0))
     cmax = _max_colour_distance()
     pccmax = _PC * cmax
-    colour = torch.pow(_hyab(lab[:n], lab[n:]), _QC)
+    colour = _pow(_hyab(lab[:n], lab[n:]), _QC)
     colour = torch.where(colour < pccmax, colour * (_PT / pccmax),
                          _PT + ((colour - pccmax) / (cmax - pccmax)) * (1.0 - _PT))
     # Feature pipeline: edges (1st derivative) and points (2nd derivative) of normalised luminance.
@@ -183,9 +195,8 @@ def _ldr_flip_linear(ref: torch.Tensor, test: torch.Tensor, ppd: float) -> torch
     res = _separable(y.expand(-1, 4, -1, -1).contiguous(), [dg, ddg, g, g], [g, g, dg, ddg])  # dx, ddx, dy, ddy
     edge = torch.sqrt(res[:, 0] ** 2 + res[:, 2] ** 2)
     point = torch.sqrt(res[:, 1] ** 2 + res[:, 3] ** 2)
-    feature = torch.pow(torch.maximum((edge[:n] - edge[n:]).abs(), (point[:n] - point[n:]).abs())
-                        / math.sqrt(2.0), _QF)
-    return torch.pow(colour, 1.0 - feature)
+    feature = _pow(torch.maximum((edge[:n] - edge[n:]).abs(), (point[:n] - point[n:]).abs()) / math.sqrt(2.0), _QF)
+    return _pow(colour, 1.0 - feature)
 
 
 def _prepare(pred: torch.Tensor, target: torch.Tensor, data_range: float, crop_border: int, name: str,
