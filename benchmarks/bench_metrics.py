@@ -8,6 +8,7 @@ Run:
     python benchmarks/bench_metrics.py            # needs: pip install torchmetrics (benchmark only)
     python benchmarks/bench_metrics.py --repeats 5 --threads 2
     python benchmarks/bench_metrics.py --baselines   # also time the SR / NVS baselines at 1920x1440
+    python benchmarks/bench_metrics.py --flip        # also FLIP: ours vs flip-evaluator (NVIDIA's reference)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import torch
 from skimage import data
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from gameir.metrics import psnr, ssim
+from gameir.metrics import flip_map, psnr, ssim
 
 H, W = 1440, 1920
 
@@ -67,6 +68,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
     ap.add_argument("--baselines", action="store_true",
                     help="also time gameir.baselines (bicubic, joint bilateral, warp) on one HR frame")
+    ap.add_argument("--flip", action="store_true",
+                    help="also LDR-FLIP per 1920x1440 pair: gameir vs flip-evaluator (pip install flip-evaluator)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -118,6 +121,24 @@ def main() -> None:
         print(fmt.format(*r))
     if args.baselines:
         bench_baselines(args.repeats)
+    if args.flip:
+        bench_flip(pred, target, args.repeats)
+
+
+def bench_flip(pred: torch.Tensor, target: torch.Tensor, repeats: int) -> None:
+    """Seconds per 1920x1440 pair and largest difference of gameir's LDR-FLIP from flip-evaluator's."""
+    import flip_evaluator
+
+    print()
+    print("pair | flip-evaluator s | gameir s | speed ratio | mean FLIP (ref) | |d mean| | max |d| per pixel")
+    print("--- | ---: | ---: | ---: | ---: | ---: | ---:")
+    for i in range(pred.shape[0]):
+        p = np.ascontiguousarray(pred[i].permute(1, 2, 0).numpy())
+        t = np.ascontiguousarray(target[i].permute(1, 2, 0).numpy())
+        t_ref, (ref_map, ref_mean, _) = best_time(lambda: flip_evaluator.evaluate(t, p, "LDR", applyMagma=False), repeats)
+        t_ours, ours = best_time(lambda: flip_map(pred[i:i + 1], target[i:i + 1], 1.0)[0].numpy(), repeats)
+        print(f"{i} | {t_ref:.2f} | {t_ours:.2f} | {t_ref / t_ours:.1f}x | {ref_mean:.6f} | "
+              f"{abs(float(ours.mean(dtype=np.float64)) - ref_mean):.1e} | {np.abs(ours - ref_map[..., 0]).max():.1e}")
 
 
 def bench_baselines(repeats: int) -> None:

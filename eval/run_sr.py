@@ -2,9 +2,10 @@
 
     python eval/run_sr.py --data data/gameir-sr --protocol gameir-sr-x2 \
         --methods nearest,bicubic,lanczos,gbuffer-jbu --out runs/sr
+    python eval/run_sr.py --data data/gameir-sr --methods bicubic,spandrel:RealESRGAN_x2plus.pth
 
 Each method's full reports (frames.csv, summary.json, report.md, worst/) go to OUT/<method>/;
-the printed table has one row per method (overall PSNR / SSIM, and the warping errors when the
+the printed table has one row per method (overall PSNR / SSIM / FLIP, and the warping errors when the
 protocol sets temporal). Same library call as `gameir eval sr` (gameir.evaluation.evaluate_sr).
 """
 
@@ -40,13 +41,14 @@ def main() -> int:
         summary = evaluate_sr(args.data, split, method, device=args.device, out=out, max_frames=args.max_frames,
                               protocol_name=name, quiet=False, **proto)
         o, t = summary["overall"], summary.get("optional", {}).get("overall", {})
-        rows.append((method, o["psnr"], o["ssim"], t.get("warp_mse"), t.get("warp_mse_gt"), o["count"],
+        rows.append((method, o["psnr"], o["ssim"], o["flip"], t.get("warp_mse"), t.get("warp_mse_gt"), o["count"],
                      summary["images_per_s"]))
     print(protocol_line(summary["protocol"], summary["dataset"]))
-    print("\n| method | PSNR (dB) | SSIM | warp MSE (pred) | warp MSE (GT) | frames | frames/s |\n|---|---:|---:|---:|---:|---:|---:|")
-    for m, p, s, w, wg, n, fps in rows:
+    print("\n| method | PSNR (dB) | SSIM | FLIP | warp MSE (pred) | warp MSE (GT) | frames | frames/s |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|")
+    for m, p, s, f, w, wg, n, fps in rows:
         fmt = lambda v: "-" if v is None else f"{v:.3e}"
-        print(f"| {m} | {p:.3f} | {s:.4f} | {fmt(w)} | {fmt(wg)} | {n} | {fps:.2f} |")
+        print(f"| {m} | {p:.3f} | {s:.4f} | {f:.4f} | {fmt(w)} | {fmt(wg)} | {n} | {fps:.2f} |")
     return 0
 
 

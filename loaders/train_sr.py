@@ -1,8 +1,10 @@
 #!/usr/bin/env python
-"""Train a GameIR SR model (optionally with G-buffer inputs) and export it to TorchScript.
+"""Train a GameIR SR model (optionally with G-buffer inputs): CompactSR or a standard architecture.
 
-Writes RUN/model.pt (TorchScript, input contract in docs/TRAINING.md), RUN/log.csv,
-RUN/summary.json, RUN/curves.png and RUN/checkpoint.pt (for --resume).
+Writes RUN/model.pt (TorchScript, --arch compact) or RUN/model.pth + RUN/model.pth.json (a state
+dict spandrel loads, and its G-buffer sidecar; --arch rrdb-small, rcan-small, swinir-light),
+RUN/log.csv, RUN/summary.json, RUN/curves.png and RUN/checkpoint.pt (for --resume). Input
+contract: docs/TRAINING.md.
 
 Examples:
     gameir render tiny --out data/tiny
@@ -11,6 +13,8 @@ Examples:
         --steps 300 --out runs/tiny-gbuf
     python loaders/train_sr.py --data data/tiny --lr-source bicubic --steps 300 --out runs/tiny-bicubic
     python loaders/train_sr.py --data data/tiny --steps 600 --out runs/tiny-rgb --resume
+    python loaders/train_sr.py --data data/tiny --arch rrdb-small --gbuffers depth,normal --steps 300 --out runs/rrdb
+    gameir eval sr --data data/tiny --method spandrel:runs/rrdb/model.pth
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import json
 import shlex
 import sys
 
+from gameir.models.standard import ARCHS
 from gameir.training import DEVICES, LR_SOURCES, TrainConfig, Trainer, TrainingInterrupted
 
 
@@ -39,6 +44,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--warmup", type=int, default=None, help="warm-up steps (default min(100, steps/20))")
     p.add_argument("--model", default="compact", choices=("compact", "temporal"))
+    p.add_argument("--arch", default="compact", help=f"single-frame network: {', '.join(ARCHS)} "
+                   "(default: %(default)s; the others are spandrel's classes, docs/TRAINING.md)")
+    p.add_argument("--pretrained", default=None, help="RGB .pth/.safetensors of the same --arch and scale to start "
+                   "from (G-buffer channels added with zero weights)")
     p.add_argument("--n-feats", type=int, default=32, help="feature channels")
     p.add_argument("--n-blocks", type=int, default=5, help="residual blocks")
     p.add_argument("--frames", type=int, default=3, help="training window for --model temporal")
@@ -66,12 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         config = TrainConfig(
             data=a.data, out=a.out, gbuffers=gbuffers, lr_source=a.lr_source, steps=a.steps,
             batch_size=a.batch_size, lr_patch=a.patch, learning_rate=a.lr, weight_decay=a.weight_decay,
-            warmup_steps=a.warmup, seed=a.seed, model=a.model, n_feats=a.n_feats, n_blocks=a.n_blocks,
+            warmup_steps=a.warmup, seed=a.seed, model=a.model, arch=a.arch, pretrained=a.pretrained,
+            n_feats=a.n_feats, n_blocks=a.n_blocks,
             frames=a.frames, val_every=a.val_every, val_frames=a.val_frames, ckpt_every=a.ckpt_every,
             log_every=a.log_every, device=a.device, amp=not a.no_amp, augment=not a.no_augment,
             threads=a.threads, quiet=a.quiet)
         summary = Trainer(config).run(resume=a.resume, stop_at=a.stop_at)
-    except ValueError as exc:
+    except (ValueError, TypeError, FileNotFoundError, ImportError) as exc:
         print(f"train_sr: error: {exc}", file=sys.stderr)
         return 2
     except TrainingInterrupted as stop:

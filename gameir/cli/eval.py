@@ -12,10 +12,13 @@ _SR_EPILOG = """examples:
   gameir eval sr --data data/gameir-sr --method gbuffer-jbu --y-channel --crop-border 2 --out runs/jbu
   gameir eval sr --data data/gameir-sr --method torchscript:model.pt --device cuda --tile 512 --amp --temporal --out runs/m
   gameir eval sr --data data/gameir-sr --method python:my_pkg.models:make_model --out runs/mine
+  gameir eval sr --data data/gameir-sr --method spandrel:RealESRGAN_x2plus.pth --device cuda --tile 256 --out runs/esrgan
   gameir eval sr --data data/gameir-sr --method folder:preds/ --out runs/external   # preds/<clip_id>/<frame:08d>.png
+  gameir eval sr --list-methods
   gameir eval sr --data data/gameir-sr --protocol gameir-sr-x2 --method bicubic   # a shipped protocol
   torchrun --nproc_per_node 4 -m gameir eval sr --data data/gameir-sr --method bicubic --out runs/bicubic
-methods: nearest, bilinear, bicubic, lanczos, gbuffer-jbu, python:pkg.module:factory, torchscript:FILE, folder:DIR
+methods: nearest, bilinear, bicubic, lanczos, gbuffer-jbu, python:pkg.module:factory, torchscript:FILE,
+spandrel:FILE (.pth/.safetensors), folder:DIR; `--list-methods` names them with spandrel's architectures
 (input contracts and report layout: docs/EVALUATION.md)"""
 
 _NVS_EPILOG = """examples:
@@ -34,6 +37,21 @@ def parse_views(text: str) -> tuple[int, ...]:
     if not views:
         raise ValueError("--holdout needs at least one view index")
     return views
+
+
+class _ListSRMethods(argparse.Action):
+    """``--list-methods``: print what ``--method`` accepts and exit (like ``--help``, before required flags)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from gameir.evaluation.sr_methods import list_sr_methods
+
+        for method, what in list_sr_methods():
+            print(f"{method:28s} {what}")
+        parser.exit(0)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -66,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "overall, per world family, per weather and static vs dynamic.",
                           epilog=_SR_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(sr)
+    sr.add_argument("--list-methods", action=_ListSRMethods, help="list the available methods and exit")
     sr.add_argument("--scale", type=int, default=None, help="expected scale (checked against the data)")
     sr.add_argument("--tile", type=int, default=None, help="LR tile size for tiled inference (default: whole frames)")
     sr.add_argument("--tile-overlap", type=int, default=16, help="LR pixels of context per tile side (default: %(default)s)")

@@ -25,13 +25,14 @@ from gameir.evaluation.protocol import Protocol, check_settings, dataset_identit
 from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
 from gameir.evaluation.summary import motion_group, summarize_records, worst_records
 from gameir.evaluation.user_methods import call_method, load_factory
-from gameir.metrics import psnr, ssim
+from gameir.metrics import flip, flip_map, psnr, ssim
 
 __all__ = ["evaluate_nvs", "resolve_nvs_method", "NVS_BUILTINS", "NVS_CSV_COLUMNS"]
 
 NVS_BUILTINS = ("nearest-view", "warp")
-NVS_METRICS = ("psnr", "ssim")
-NVS_CSV_COLUMNS = ("index", "clip_id", "frame", "view", "scene_family", "weather", "motion", "psnr", "ssim")
+NVS_METRICS = ("psnr", "ssim", "flip")
+NVS_CSV_COLUMNS = ("index", "clip_id", "frame", "view", "scene_family", "weather", "motion", "psnr", "ssim",
+                   "flip")
 
 #: predict(rig) -> (T, 3, H, W) float in [0, 1]; rig = {"source": {...}, "target": {...}, "hw": (H, W), ...}
 NVSPredict = Callable[[dict[str, Any]], torch.Tensor]
@@ -151,7 +152,8 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
                             "scene_family": item["scene_family"], "weather": item["weather"],
                             "motion": motion_group(scenes[item["clip_id"]]),
                             "psnr": float(psnr(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-                            "ssim": float(ssim(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0])})
+                            "ssim": float(ssim(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0]),
+                            "flip": float(flip(p, g, 1.0, crop_border=crop)[0])})
             n_images += 1
         bar.update(1)
     bar.close()
@@ -201,8 +203,9 @@ def _worst_picture(predict: NVSPredict, ds: NVSDataset, rec: dict[str, Any], dev
     src = item["source"]
     near = nearest_views([c.numpy() for c in src["c2w"]], item["target"]["c2w"][j].numpy(), 1)[0]
     p, g = _hwc(preds[j]), _hwc(gt[j])
-    title = f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  ({spec})"
+    title = f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  FLIP {rec['flip']:.4f}  ({spec})"
     pic = side_by_side([(f"nearest source view {int(src['view'][near])}", _hwc(src["rgb"][near])),
-                        ("prediction", p), ("ground truth", g)], p, g, title=title)
+                        ("prediction", p), ("ground truth", g)], p, g, title=title,
+                       flip_err=flip_map(preds[j], gt[j], 1.0)[0].cpu().numpy())
     path = folder / f"{rec['clip_id'].replace('/', '_')}_v{rec['view']:02d}_{rec['frame']:08d}.png"
     return write_png(path, pic)

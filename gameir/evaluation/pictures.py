@@ -9,7 +9,7 @@ import numpy as np
 from gameir.png import write_png
 from gameir.preview import label_tile
 
-__all__ = ["side_by_side", "error_map", "worst_crop", "write_png"]  # write_png: gameir.png, re-exported
+__all__ = ["side_by_side", "error_map", "flip_colour_map", "worst_crop", "write_png"]  # write_png: gameir.png
 
 
 def _u8(img: np.ndarray) -> np.ndarray:
@@ -31,6 +31,12 @@ def error_map(pred: np.ndarray, gt: np.ndarray, max_err: float = 0.1) -> np.ndar
     return cv2.applyColorMap((x * 255).astype(np.uint8), cv2.COLORMAP_INFERNO)[..., ::-1].copy()
 
 
+def flip_colour_map(flip_err: np.ndarray) -> np.ndarray:
+    """A FLIP error map (H, W) float in [0, 1] as a MAGMA colour map (FLIP's own convention), (H, W, 3) uint8 RGB."""
+    x = np.clip(np.asarray(flip_err, np.float32), 0.0, 1.0)
+    return cv2.applyColorMap(np.rint(x * 255).astype(np.uint8), cv2.COLORMAP_MAGMA)[..., ::-1].copy()
+
+
 def worst_crop(pred: np.ndarray, gt: np.ndarray, size: tuple[int, int]) -> tuple[int, int]:
     """Top-left (row, col) of the ``size`` window with the largest mean absolute error."""
     ch, cw = size
@@ -43,8 +49,9 @@ def worst_crop(pred: np.ndarray, gt: np.ndarray, size: tuple[int, int]) -> tuple
 
 
 def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.ndarray, *, title: str = "",
-                 panel_width: int = 480, zoom_fraction: float = 0.25, max_err: float = 0.1) -> np.ndarray:
-    """Labelled picture: the given panels, then the error map; below, each zoomed on the worst region.
+                 panel_width: int = 480, zoom_fraction: float = 0.25, max_err: float = 0.1,
+                 flip_err: np.ndarray | None = None) -> np.ndarray:
+    """Labelled picture: the given panels, then the error map(s); below, each zoomed on the worst region.
 
     Args:
         panels: ``(label, (H, W, 3) float image in [0, 1])`` shown left to right, all at the ground
@@ -54,6 +61,8 @@ def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.
         panel_width: width of each panel in the picture, pixels.
         zoom_fraction: crop side as a fraction of the frame side.
         max_err: mean absolute error shown as the top of the colour map.
+        flip_err: optional (H, W) per-pixel FLIP in [0, 1] (:func:`gameir.metrics.flip_map`),
+            drawn as a last panel with the MAGMA map (black 0, white 1).
 
     Returns:
         (rows, cols, 3) uint8 RGB.
@@ -63,6 +72,10 @@ def side_by_side(panels: list[tuple[str, np.ndarray]], pred: np.ndarray, gt: np.
     ch, cw = min(ch, h), min(cw, w)
     r0, c0 = worst_crop(pred, gt, (ch, cw))
     images = [(label, _u8(img)) for label, img in panels] + [(f"|error| (0..{max_err:g})", error_map(pred, gt, max_err))]
+    if flip_err is not None:
+        if tuple(flip_err.shape) != (h, w):
+            raise ValueError(f"side_by_side: flip_err has shape {tuple(flip_err.shape)}, expected {(h, w)}")
+        images.append(("FLIP (0..1)", flip_colour_map(flip_err)))
     pw = int(panel_width)
     ph = max(1, round(pw * h / w))
     top, bottom = [], []

@@ -26,7 +26,7 @@ FAILED_MARKER = "FAILED"
 #: Sub-folder of the worst-frame pictures.
 WORST_DIR = "worst"
 
-_LABELS = {"psnr": "PSNR (dB)", "ssim": "SSIM", "warp_mse": "warp MSE (pred)",
+_LABELS = {"psnr": "PSNR (dB)", "ssim": "SSIM", "flip": "FLIP (LDR, lower is better)", "warp_mse": "warp MSE (pred)",
            "warp_mse_gt": "warp MSE (GT)", "count": "images"}
 
 
@@ -54,7 +54,7 @@ def _fmt(metric: str, value: Any) -> str:
         return "inf" if v > 0 else "-inf"
     if metric.startswith("psnr"):
         return f"{v:.3f}"
-    if metric.startswith("ssim"):
+    if metric.startswith("ssim") or metric == "flip":
         return f"{v:.4f}"
     return f"{v:.3e}"
 

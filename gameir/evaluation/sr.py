@@ -24,14 +24,14 @@ from gameir.evaluation.summary import motion_group, summarize_records, worst_rec
 from gameir.evaluation.temporal import MASK_DOC, temporal_errors, temporal_mask
 from gameir.evaluation.tiling import predict_tiled
 from gameir.evaluation.user_methods import call_method
-from gameir.metrics import psnr, ssim
+from gameir.metrics import flip, flip_map, psnr, ssim
 
 __all__ = ["evaluate_sr", "SR_METRICS", "SR_CSV_COLUMNS"]
 
-SR_METRICS = ("psnr", "ssim")
+SR_METRICS = ("psnr", "ssim", "flip")
 _TEMPORAL = ("warp_mse", "warp_mse_gt")
 SR_CSV_COLUMNS = ("index", "clip_id", "frame", "scene_family", "weather", "motion", "psnr", "ssim",
-                  "warp_mse", "warp_mse_gt", "warp_pixels")
+                  "flip", "warp_mse", "warp_mse_gt", "warp_pixels")
 #: Method kinds whose code is ours: their exceptions propagate as they are (folder: names missing files).
 _OWN_KINDS = ("builtin", "folder")
 
@@ -181,7 +181,8 @@ def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, o
                "scene_family": item["scene_family"], "weather": item["weather"],
                "motion": motion_group(ds.source.clips[clip].scene),
                "psnr": float(psnr(pred, gt, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-               "ssim": float(ssim(pred, gt, 1.0, crop_border=crop, y_channel=y_channel)[0])}
+               "ssim": float(ssim(pred, gt, 1.0, crop_border=crop, y_channel=y_channel)[0]),
+               "flip": float(flip(pred, gt, 1.0, crop_border=crop)[0])}
         if temporal:
             rec.update(warp_mse=None, warp_mse_gt=None, warp_pixels=None)
             if frame > 0:
@@ -224,9 +225,10 @@ def _worst_picture(runner: _Runner, rec: dict[str, Any], folder: Path) -> Path:
     s = runner.ds.scale
     lr_up = item["lr"].repeat_interleave(s, dim=1).repeat_interleave(s, dim=2)
     hwc = [t.detach().cpu().squeeze(0).permute(1, 2, 0).numpy() for t in (lr_up.unsqueeze(0), pred, gt)]
-    title = f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  ({runner.method.name})"
+    title = (f"{rec['key']}  PSNR {rec['psnr']:.2f} dB  SSIM {rec['ssim']:.4f}  FLIP {rec['flip']:.4f}  "
+             f"({runner.method.name})")
     pic = side_by_side([("LR (nearest)", hwc[0]), ("prediction", hwc[1]), ("ground truth", hwc[2])], hwc[1], hwc[2],
-                       title=title)
+                       title=title, flip_err=flip_map(pred, gt, 1.0)[0].cpu().numpy())
     path = folder / f"{rec['index']:06d}_{rec['clip_id'].replace('/', '_')}_{rec['frame']:08d}.png"  # release ids: scene/spawn
     return write_png(path, pic)
 

@@ -1,4 +1,5 @@
-"""What `gameir eval sr --method M` runs: built-in baselines, Python factories, TorchScript, PNG folders.
+"""What `gameir eval sr --method M` runs: built-in baselines, Python factories, TorchScript, spandrel
+checkpoints, PNG folders.
 
 Every method turns one batched input dict (an :class:`gameir.data.SRDataset` item with a leading
 batch axis, ``hr`` removed) into a (N, 3, s*h, s*w) prediction in [0, 1].
@@ -17,11 +18,12 @@ from gameir.data.normalize import AUX_CHANNELS
 from gameir.evaluation.predictions import prediction_path, read_png_prediction
 from gameir.evaluation.user_methods import describe_exception, load_factory
 
-__all__ = ["SRMethod", "SR_BUILTINS", "SR_METHOD_KINDS", "resolve_sr_method", "buffers_for_channels"]
+__all__ = ["SRMethod", "SR_BUILTINS", "SR_METHOD_KINDS", "resolve_sr_method", "buffers_for_channels",
+           "list_sr_methods"]
 
 #: Built-in SR baselines: the four classic upscalers and G-buffer joint bilateral upsampling.
 SR_BUILTINS = tuple(UPSCALE_METHODS) + ("gbuffer-jbu",)
-SR_METHOD_KINDS = ("python:pkg.module:factory", "torchscript:model.pt", "folder:DIR")
+SR_METHOD_KINDS = ("python:pkg.module:factory", "torchscript:model.pt", "spandrel:model.pth", "folder:DIR")
 
 _JBU_GUIDES = ("depth", "normal", "basecolor")
 
@@ -113,6 +115,36 @@ def _torchscript(spec: str, device: torch.device) -> SRMethod:
                     info={"kind": "torchscript", "path": str(path), "config": config, "metadata": metadata})
 
 
+def _spandrel(spec: str, scale: int, device: torch.device) -> SRMethod:
+    from gameir.models.spandrel_io import load_spandrel
+
+    path = Path(spec[len("spandrel:"):])
+    model = load_spandrel(path, scale=scale, device=device)
+    gbuffers = buffers_for_channels(model.aux_channels, str(path)) if model.aux_channels else ()
+    return SRMethod(spec, lambda b: model(_model_input(b)), gbuffers=gbuffers,
+                    depth_mode=model.sidecar.get("depth_mode", "inverse"), info=model.info)
+
+
+def list_sr_methods() -> list[tuple[str, str]]:
+    """``(method, what it is)`` for everything ``--method`` accepts here (spandrel's architectures
+    when spandrel imports)."""
+    rows = [(m, "classic upscaler (OpenCV)") for m in UPSCALE_METHODS]
+    rows.append(("gbuffer-jbu", "joint bilateral upsampling guided by HR depth, normals, basecolor"))
+    rows += [("python:pkg.module:factory", "factory() returns a module taking the batched input dict"),
+             ("torchscript:FILE", "gameir.models.export_torchscript file (loaders/train_sr.py --arch compact)"),
+             ("folder:DIR", "PNG predictions DIR/<clip_id>/<frame:08d>.png")]
+    try:
+        from gameir.models.spandrel_io import import_spandrel
+
+        spandrel = import_spandrel()
+        arches = sorted(a.architecture.name for a in spandrel.MAIN_REGISTRY.architectures())
+        rows.append(("spandrel:FILE", f"a .pth/.safetensors checkpoint, spandrel {spandrel.__version__}: "
+                                      + ", ".join(arches)))
+    except ImportError as exc:
+        rows.append(("spandrel:FILE", f"unavailable: {exc}"))
+    return rows
+
+
 def _folder(spec: str, scale: int) -> SRMethod:
     folder = Path(spec[len("folder:"):])
     if not folder.is_dir():
@@ -135,6 +167,8 @@ def resolve_sr_method(spec: str, *, scale: int, device: torch.device) -> SRMetho
             attribute, or ``config.aux_channels``, names the G-buffers to load);
             ``torchscript:model.pt`` (a :func:`gameir.models.export_torchscript` file: input
             ``cat([lr, lr_aux])`` (N, 3 + A, h, w), aux channels from its ``config.json``);
+            ``spandrel:model.pth`` (any .pth/.safetensors checkpoint spandrel recognises; input
+            ``cat([lr, lr_aux])`` with the aux channels of its ``model.pth.json`` sidecar, or RGB);
             ``folder:DIR`` (PNG files ``DIR/<clip_id>/<frame:08d>.png``).
         scale: SR factor.
         device: where models run.
@@ -145,6 +179,8 @@ def resolve_sr_method(spec: str, *, scale: int, device: torch.device) -> SRMetho
         return _python(spec, device)
     elif spec.startswith("torchscript:"):
         return _torchscript(spec, device)
+    elif spec.startswith("spandrel:"):
+        return _spandrel(spec, scale, device)
     elif spec.startswith("folder:"):
         return _folder(spec, scale)
     else:

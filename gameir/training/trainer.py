@@ -1,8 +1,10 @@
 """The SR training loop: AdamW + cosine schedule, L1 loss, AMP on CUDA, validation, checkpoints.
 
 A run directory holds ``checkpoint.pt`` (resumable state, :mod:`gameir.training.checkpoint`),
-``log.csv`` (:mod:`gameir.training.runlog`), and at the end ``model.pt`` (TorchScript,
-:func:`gameir.models.export_torchscript`), ``summary.json`` and ``curves.png``. docs/TRAINING.md
+``log.csv`` (:mod:`gameir.training.runlog`), and at the end the model (``model.pt``, TorchScript,
+:func:`gameir.models.export_torchscript`, for ``--arch compact``; ``model.pth``, a state dict
+spandrel loads, plus its G-buffer sidecar ``model.pth.json`` for the spandrel architectures of
+:mod:`gameir.models.standard`), ``summary.json`` and ``curves.png``. docs/TRAINING.md
 describes every option.
 """
 
@@ -21,6 +23,7 @@ import torch.nn.functional as F
 
 from gameir.baselines import upscale
 from gameir.models import SRConfig, TemporalSR, build_model, count_parameters, export_torchscript, run_sequence
+from gameir.models.standard import ARCHS, GBUFFER_ARCHS, HALF_ARCHS, build_standard, save_state_dict
 from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.degrade import LR_SOURCES
@@ -55,13 +58,19 @@ class TrainConfig:
         min_lr_ratio: final learning rate / peak.
         seed: seed of model init, item choice, crops and augmentation.
         model: ``compact`` or ``temporal``; n_feats / n_blocks: width and depth.
+        arch: network for ``model="compact"``: ``compact`` (:class:`~gameir.models.CompactSR`) or a
+            spandrel architecture of :data:`gameir.models.standard.ARCHS` (``rrdb-small``,
+            ``rcan-small``, ``swinir-light``).
+        pretrained: RGB checkpoint (.pth / .safetensors, same architecture and scale) to start a
+            spandrel architecture from; G-buffer channels are added with zero weights.
         frames: window length for the temporal model (ignored by ``compact``).
         val_every: validate every N steps (and at the end); 0 = only at the end.
         val_frames: full val frames scored per validation (spread over the val clips).
         ckpt_every: write checkpoint.pt every N steps (and at the end).
         log_every: log the mean loss every N steps.
         device: ``auto`` (CUDA if available), ``cpu`` or ``cuda``.
-        amp: float16 autocast + GradScaler when on CUDA (never on CPU).
+        amp: float16 autocast + GradScaler when on CUDA (never on CPU; never for ``rcan-small`` and
+            ``swinir-light``, which spandrel marks as not supporting float16).
         augment: random flips/transposes of training crops.
         train_split, val_split: split names.
         prefetch: batches read ahead by the loader thread.
@@ -85,6 +94,8 @@ class TrainConfig:
     min_lr_ratio: float = 0.01
     seed: int = 0
     model: str = "compact"
+    arch: str = "compact"
+    pretrained: Optional[str] = None
     n_feats: int = 32
     n_blocks: int = 5
     frames: int = 3
@@ -109,6 +120,18 @@ class TrainConfig:
             raise ValueError(f"lr_source must be one of {', '.join(LR_SOURCES)}, got {self.lr_source!r}")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
+        if self.arch not in ARCHS:
+            raise ValueError(f"unknown --arch {self.arch!r}; choose from {', '.join(ARCHS)}")
+        if self.arch != "compact" and self.model != "compact":
+            raise ValueError(f"--arch {self.arch} is a single-frame network; it needs --model compact, "
+                             f"got {self.model!r}")
+        if self.gbuffers and self.arch not in GBUFFER_ARCHS:
+            raise ValueError(f"--arch {self.arch} takes RGB only (spandrel cannot load it with extra input "
+                             f"channels); use --arch {' or '.join(GBUFFER_ARCHS)} with --gbuffers "
+                             f"{','.join(self.gbuffers)}, or drop --gbuffers")
+        if self.pretrained is not None and self.arch == "compact":
+            raise ValueError("--pretrained needs a spandrel --arch (rrdb-small, rcan-small, swinir-light), "
+                             "not compact")
         if "motion" in self.gbuffers and self.model == "temporal":
             raise ValueError("the temporal model takes motion separately; drop 'motion' from gbuffers")
         for name in ("steps", "batch_size", "lr_patch", "frames"):
@@ -160,12 +183,17 @@ class Trainer:
         self.n_aux = len(self.train_set.aux_channels)
         self.model_config = SRConfig(kind=c.model, scale=self.scale, aux_channels=tuple(self.train_set.aux_channels),
                                      n_feats=c.n_feats, n_blocks=c.n_blocks)
-        self.model = build_model(self.model_config).to(self.device)
+        if c.arch == "compact":
+            self.model = build_model(self.model_config).to(self.device)
+        else:
+            self.model = build_standard(c.arch, scale=self.scale, n_aux=self.n_aux, n_feats=c.n_feats,
+                                        n_blocks=c.n_blocks, pretrained=c.pretrained).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=c.learning_rate, betas=(0.9, 0.99),
                                            weight_decay=c.weight_decay)
         self.total_steps = c.steps
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
-        self.use_amp = bool(c.amp and self.device.type == "cuda")
+        # float16 autocast only where spandrel says the architecture tolerates half precision
+        self.use_amp = bool(c.amp and self.device.type == "cuda" and c.arch in HALF_ARCHS)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.use_amp)
         self.batches = StepBatches(self.train_set, c.batch_size, c.seed, prefetch=c.prefetch)
         self.log = RunLog(self.out / "log.csv")
@@ -254,7 +282,7 @@ class Trainer:
 
     def _resume(self) -> int:
         payload = read_checkpoint(self.out / "checkpoint.pt", map_location=self.device)
-        old, new = payload["config"], self.config.to_dict()
+        old, new = {"arch": "compact", "pretrained": None, **payload["config"]}, self.config.to_dict()
         diff = sorted(k for k in new if k not in _RESUMABLE_CHANGES and old.get(k) != new[k])
         if diff:
             raise ValueError(f"{self.out}/checkpoint.pt was written with different options: "
@@ -366,7 +394,7 @@ class Trainer:
         metrics = {m: final[m] for m in ("psnr", "psnr_y", "ssim", "ssim_y")}
         meta = {"lr_source": c.lr_source, "gbuffers": list(c.gbuffers), "steps": done, "data": c.data,
                 "val": metrics, "scale": self.scale}
-        export_torchscript(self.model, self.out / "model.pt", metadata=meta)
+        model_file = self._export(meta)
         xs, ys = self.log.series("loss")
         vx, vy = self.log.series("val_psnr")
         panels = [Panel("training L1 loss", {"loss": (xs, ys)}, log_y=True),
@@ -382,10 +410,28 @@ class Trainer:
             "val": {**metrics, "frames": final["frames"]}, "val_bicubic": self.baseline,
             "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "torch": torch.__version__,
                         "cuda": torch.cuda.get_device_name(0) if self.device.type == "cuda" else None},
-            "files": {"model": "model.pt", "log": "log.csv", "curves": "curves.png", "checkpoint": "checkpoint.pt"},
+            "arch": c.arch,
+            "files": {"model": model_file, "log": "log.csv", "curves": "curves.png", "checkpoint": "checkpoint.pt",
+                      **({"sidecar": model_file + ".json"} if c.arch != "compact" else {})},
         }
         RunLog.write_summary(self.out / "summary.json", _finite(summary))
         return summary
+
+
+    def _export(self, meta: dict[str, Any]) -> str:
+        """Write the final model: TorchScript ``model.pt`` (compact), or a spandrel-loadable
+        ``model.pth`` state dict and its G-buffer sidecar ``model.pth.json``. Returns the file name."""
+        c = self.config
+        if c.arch == "compact":
+            export_torchscript(self.model, self.out / "model.pt", metadata=meta)
+            return "model.pt"
+        from gameir.models.spandrel_io import write_sidecar
+
+        path = save_state_dict(self.model, self.out / "model.pth")
+        write_sidecar(path, arch=c.arch, scale=self.scale, aux_channels=list(self.train_set.aux_channels),
+                      gbuffers=list(c.gbuffers), extra={"steps": meta["steps"], "lr_source": c.lr_source,
+                                                        "val": meta["val"]})
+        return "model.pth"
 
 
 def _finite(obj: Any) -> Any:

@@ -49,6 +49,7 @@ def test_nvs_end_to_end_warp_beats_nearest_view(tiny_nvs, tmp_path):
     near = evaluate_nvs(tiny_nvs, "test", "nearest-view", holdout=(1, 2))
     assert warp["overall"]["count"] == near["overall"]["count"] == 3 * 1 * 2
     assert warp["overall"]["psnr"] > near["overall"]["psnr"]
+    assert 0 < warp["overall"]["flip"] < near["overall"]["flip"] < 1  # FLIP agrees: warping is closer
     assert warp["protocol"]["holdout"] == [1, 2]
     md = (tmp_path / "warp" / "report.md").read_text()
     assert "held-out views 1,2" in md and "| world family | town |" in md
@@ -67,6 +68,7 @@ def test_nvs_folder_predictions(tiny_nvs, tmp_path):
             cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
     s = evaluate_nvs(tiny_nvs, "test", f"folder:{folder}", holdout=(3,))
     assert s["overall"]["psnr"] == math.inf and s["overall"]["ssim"] == pytest.approx(1.0, abs=1e-12)
+    assert s["overall"]["flip"] == pytest.approx(0.0, abs=1e-7)
     victim = sorted(folder.rglob("*.png"))[-1]
     victim.unlink()
     with pytest.raises(FileNotFoundError, match=f"view 3: missing prediction file {victim}"):

@@ -28,6 +28,17 @@ def _write_folder(root, folder, transform) -> None:
         cv2.imwrite(str(path), cv2.cvtColor(transform(hr), cv2.COLOR_RGB2BGR))
 
 
+def _bicubic_pairs(ds, crop):
+    """(HR, OpenCV-bicubic LR) float32 pairs of every item, ``crop`` pixels cut per side."""
+    for i in range(len(ds)):
+        item = ds[i]
+        lr = item["lr"].permute(1, 2, 0).numpy()
+        hr = item["hr"].permute(1, 2, 0).numpy()
+        up = np.clip(cv2.resize(lr, (hr.shape[1], hr.shape[0]), interpolation=cv2.INTER_CUBIC), 0, 1)
+        yield (np.ascontiguousarray(hr[crop:-crop, crop:-crop], np.float32),
+               np.ascontiguousarray(up[crop:-crop, crop:-crop], np.float32))
+
+
 def test_bicubic_end_to_end_matches_independent_computation(tiny_sr, tmp_path):
     out = tmp_path / "run"
     summary = evaluate_sr(tiny_sr, "test", "bicubic", out=out, temporal=True, worst=2)
@@ -46,6 +57,10 @@ def test_bicubic_end_to_end_matches_independent_computation(tiny_sr, tmp_path):
                                         use_sample_covariance=False))
     assert summary["overall"]["psnr"] == pytest.approx(np.mean(ps), abs=1e-4)
     assert summary["overall"]["ssim"] == pytest.approx(np.mean(ss), abs=1e-5)
+    fe = pytest.importorskip("flip_evaluator")
+    fl = [fe.evaluate(hr, up, "LDR", applyMagma=False)[0].mean(dtype=np.float64)
+          for hr, up in _bicubic_pairs(ds, crop=2)]
+    assert summary["overall"]["flip"] == pytest.approx(np.mean(fl), abs=1e-5) and summary["overall"]["flip"] > 0.01
     assert set(summary["groups"]["scene_family"]) == {"town", "nature", "interior"}
     assert set(summary["groups"]["motion"]) <= {"static", "dynamic"}
     # temporal: one pair per consecutive frame (3 clips x 2), GT error finite and small
@@ -58,7 +73,7 @@ def test_bicubic_end_to_end_matches_independent_computation(tiny_sr, tmp_path):
     assert saved["dataset"]["digest"] == summary["dataset"]["digest"] and len(saved["dataset"]["digest"]) == 16
     assert len(list((out / "worst").glob("*.png"))) == 2
     pic = cv2.imread(str(next((out / "worst").glob("*.png"))))
-    assert pic.shape[1] == 4 * 480 and pic.shape[0] > 2 * 360
+    assert pic.shape[1] == 5 * 480 and pic.shape[0] > 2 * 360  # LR, prediction, GT, |error|, FLIP
 
 
 def test_report_states_protocol(tiny_sr, tmp_path):

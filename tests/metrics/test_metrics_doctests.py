@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["gameir.metrics._inputs", "gameir.metrics.psnr", "gameir.metrics.ssim", "gameir.metrics.ms_ssim",
-           "gameir.metrics.modules", "gameir.metrics.accumulator"]
+           "gameir.metrics.modules", "gameir.metrics.accumulator", "gameir.metrics.flip"]
 
 
 @pytest.mark.parametrize("name", MODULES)
