@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
+
+
+# Test environments only: PyPI's torchvision wheels are built against CUDA torch; beside torch's CPU
+# build (CI's) their C++ extension does not load and `import torchvision` fails ("operator
+# torchvision::nms does not exist"). tests/_site/sitecustomize.py declares the two op schemas so that
+# its Python part imports, which is all spandrel's SR architectures and BasicSR's data classes use;
+# it runs here and, through PYTHONPATH, in the subprocesses tests start. Users install a matching
+# pair instead (docs/INSTALL.md), and gameir.models.spandrel_io names the fix when they do not.
+_SITE = Path(__file__).parent / "_site"
+sys.path.insert(0, str(_SITE))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SITE), os.environ.get("PYTHONPATH")]))
+import sitecustomize_gameir_tests  # noqa: E402,F401
 
 from gameir.shards.synthetic import write_synthetic_dataset
 
