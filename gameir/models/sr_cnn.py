@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["SRConfig", "CompactSR", "ResidualBlock", "build_model", "count_parameters", "MODEL_KINDS"]
+__all__ = ["SRConfig", "CompactSR", "ResidualBlock", "count_parameters", "MODEL_KINDS"]
 
 MODEL_KINDS = ("compact", "temporal")
 
@@ -134,17 +134,6 @@ class CompactSR(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self._check_input(x)
         return self._reconstruct(x, x)
-
-
-def build_model(config: SRConfig) -> nn.Module:
-    """The model ``config.kind`` names: :class:`CompactSR` or :class:`~gameir.models.temporal.TemporalSR`."""
-    if config.kind == "compact":
-        return CompactSR(config)
-    elif config.kind == "temporal":
-        from gameir.models.temporal import TemporalSR
-        return TemporalSR(config)
-    else:
-        raise ValueError(f"unknown model kind {config.kind!r}; choose from {', '.join(MODEL_KINDS)}")
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
