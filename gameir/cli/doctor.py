@@ -48,14 +48,37 @@ def collect_facts() -> dict[str, Any]:
         facts["gl"] = gl_info()
     except GLUnavailableError as exc:
         facts["gl"] = {"error": str(exc)}
+    facts["egl_devices"] = egl_device_facts()
     return facts
+
+
+def egl_device_facts() -> list[dict[str, Any]]:
+    """One entry per EGL device: the driver's strings, and the GL renderer of a context on it."""
+    from gameir.render.context import GLUnavailableError, gl_info
+    from gameir.render.devices import list_devices, visible_devices
+
+    try:
+        devices = list_devices()
+    except GLUnavailableError as exc:
+        return [{"error": str(exc)}]
+    visible = {d.index for d in visible_devices(devices)}
+    out = []
+    for device in devices:
+        entry = device.as_dict() | {"visible": device.index in visible}
+        try:
+            entry["gl"] = gl_info(device.index)
+        except (GLUnavailableError, ValueError) as exc:
+            entry["gl"] = {"error": str(exc)}
+        out.append(entry)
+    return out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "doctor", help="report Python, torch, h5py/HDF5, OpenGL (EGL) and GPU facts",
         description="Report the environment: Python, numpy, torch (+CUDA), h5py/HDF5, OpenCV, and the "
-                    "OpenGL vendor/renderer/version of a headless EGL context. Exit 1 if rendering is impossible.",
+                    "OpenGL vendor/renderer/version of a headless EGL context, and every EGL device (the N of "
+                    "`gameir render --device egl:N`). Exit 1 if rendering is impossible.",
         epilog="example:\n  gameir doctor\n  gameir doctor --json > env.json",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print the facts as JSON")
@@ -68,7 +91,19 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(facts, indent=2))
     else:
         for key, value in facts.items():
-            if isinstance(value, dict):
+            if key == "egl_devices":
+                for entry in value or [{"error": "none found"}]:
+                    if "index" not in entry:
+                        print(f"{'egl_devices':<14} {entry['error']}")
+                        continue
+                    gl = entry["gl"].get("renderer") or entry["gl"].get("error", "")
+                    kind = "software" if entry["software"] else "hardware"
+                    extra = f", cuda {entry['cuda_device']}" if entry["cuda_device"] is not None else ""
+                    extra += f", {entry['drm_file']}" if entry["drm_file"] else ""
+                    extra += "" if entry["visible"] else ", not visible to jobs"
+                    print(f"{'egl:' + str(entry['index']):<14} {gl} ({kind}{extra}; {entry['vendor'] or 'vendor n/a'}; "
+                          f"extensions: {entry['extensions'] or 'none'})")
+            elif isinstance(value, dict):
                 for k, v in value.items():
                     print(f"{key + '.' + k:<14} {v}")
             else:

@@ -31,7 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, help="dataset root to write")
     parser.add_argument("--clips", type=int, help="render only the first N clips of each split")
     parser.add_argument("--split", help="render only this split")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own GL context")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes, each with its own GL context (default: chosen from the cores and "
+                             "the EGL devices, and printed)")
+    parser.add_argument("--device", default="auto", metavar="auto|egl:N",
+                        help="EGL device to render on (`gameir doctor` lists them); auto: one visible device per "
+                             "worker, round-robin (EGL_VISIBLE_DEVICES, else CUDA_VISIBLE_DEVICES, restrict them)")
+    parser.add_argument("--in-flight", type=int, default=None, metavar="N",
+                        help="frames each worker compresses and writes on a background thread while the next "
+                             "renders (default 2; 0 = sequential); the shard bytes are the same")
     parser.add_argument("--num-shards", type=int, help="number of cluster jobs splitting the clip list")
     parser.add_argument("--shard-index", type=int, help="this job's index in 0..num-shards-1")
     parser.add_argument("--override", action="append", default=[], metavar="SECTION.KEY=VALUE",
@@ -43,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _command(args: argparse.Namespace) -> str:
     """The `gameir render` command line that resumes this run (same preset, selection, job)."""
     words = ["gameir", "render", args.preset, "--out", args.out]
-    for flag, value in (("--split", args.split), ("--clips", args.clips), ("--workers", args.workers if args.workers != 1 else None),
+    for flag, value in (("--split", args.split), ("--clips", args.clips), ("--workers", args.workers),
+                        ("--device", args.device if args.device != "auto" else None), ("--in-flight", args.in_flight),
                         ("--num-shards", args.num_shards), ("--shard-index", args.shard_index)):
         if value is not None:
             words += [flag, str(value)]
@@ -54,12 +63,19 @@ def _command(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from gameir.pipeline.card import write_card
+    from gameir.pipeline.resources import choose_resources
     from gameir.pipeline.run import RenderInterrupted, render_dataset
+    from gameir.shards.background import DEFAULT_IN_FLIGHT
 
     preset = load_preset(args.preset, args.override)
+    resources = choose_resources(args.workers, args.device)
+    in_flight = DEFAULT_IN_FLIGHT if args.in_flight is None else args.in_flight
+    if not args.quiet:
+        print(f"gameir render: {resources.describe()}; {in_flight} frame(s) in flight per worker", file=sys.stderr)
     try:
-        summary = render_dataset(preset, args.out, split=args.split, max_clips=args.clips, workers=args.workers,
-                                 num_shards=args.num_shards, shard_index=args.shard_index, quiet=args.quiet)
+        summary = render_dataset(preset, args.out, split=args.split, max_clips=args.clips, resources=resources,
+                                 num_shards=args.num_shards, shard_index=args.shard_index, quiet=args.quiet,
+                                 in_flight=in_flight)
     except RenderInterrupted as stop:
         print(f"gameir render: interrupted: {stop.done} of {stop.total} clip(s) finished and kept in {args.out}; "
               f"the clips in flight are lost. Resume with the same command (it renders only what is missing):\n"

@@ -11,6 +11,7 @@ from gameir.render import PairRenderer, Renderer
 from gameir.render.pair import auto_lod_bias
 from gameir.scene.camera import halton_jitter
 from gameir.shards.format import Codec
+from gameir.shards.background import DEFAULT_IN_FLIGHT, BackgroundWriter
 from gameir.shards.writer import ShardWriter
 from gameir.worlds.build import build_world
 from gameir.worlds.cameras import make_path, rig_around
@@ -77,8 +78,16 @@ class ClipRenderer:
             out["lr_lod_bias"] = self.lr.lod_bias
         return out
 
-    def render_clip(self, spec: ClipSpec, path: str | Path, on_frame: Callable[[], None] | None = None) -> Path:
-        """Render ``spec`` into the shard ``path`` (atomically); ``on_frame`` is called after each frame."""
+    def render_clip(self, spec: ClipSpec, path: str | Path, on_frame: Callable[[], None] | None = None,
+                    in_flight: int = DEFAULT_IN_FLIGHT) -> Path:
+        """Render ``spec`` into the shard ``path`` (atomically); ``on_frame`` is called after each frame.
+
+        ``in_flight`` >= 1: frames are compressed and written on a background thread
+        (:class:`BackgroundWriter`) while the next one renders, at most ``in_flight`` frames pending;
+        0: sequential (render, then write, frame by frame). Both write the same bytes.
+        """
+        if isinstance(in_flight, bool) or int(in_flight) != in_flight or in_flight < 0:
+            raise ValueError(f"in_flight must be an integer >= 0 (0 = sequential), got {in_flight!r}")
         render, clips, rig = self.preset.section("render"), self.preset.section("clips"), self.preset.section("rig")
         frames, fps = clips["frames"], float(clips["fps"])
         world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic, detail=render["detail"])
@@ -94,7 +103,8 @@ class ClipRenderer:
             cams = rig_around(world, frames, fps=fps, width=w * s, height=h * s, fov_y_deg=render["fov_y_deg"],
                               n_views=rig["views"], layout=rig["layout"], radius_m=rig["radius_m"],
                               **({"arc_deg": rig["arc_deg"]} if rig["layout"] == "arc" else {}))
-            with ShardWriter(path, levels={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"], **common) as writer:
+            with self._writer(ShardWriter(path, levels={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"],
+                                          **common), in_flight) as writer:
                 for i in range(frames):
                     t = float(cams.times_s[i])
                     views = []
@@ -107,7 +117,7 @@ class ClipRenderer:
                         on_frame()
             return Path(path)
         cam_path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=fps, width=w, height=h, fov_y_deg=render["fov_y_deg"])
-        with ShardWriter(path, levels={"lr": (h, w), "hr": (h * s, w * s)}, **common) as writer:
+        with self._writer(ShardWriter(path, levels={"lr": (h, w), "hr": (h * s, w * s)}, **common), in_flight) as writer:
             prev = None
             for i in range(frames):
                 t = float(cam_path.times_s[i])
@@ -120,3 +130,7 @@ class ClipRenderer:
                 if on_frame:
                     on_frame()
         return Path(path)
+
+    @staticmethod
+    def _writer(writer: ShardWriter, in_flight: int) -> "ShardWriter | BackgroundWriter":
+        return BackgroundWriter(writer, in_flight) if in_flight else writer

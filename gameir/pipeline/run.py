@@ -20,6 +20,8 @@ from tqdm import tqdm
 from gameir.fileio import sha256_file
 from gameir.pipeline.plan import ClipSpec, partition, plan_clips, shard_index_from_env
 from gameir.pipeline.presets import Preset
+from gameir.pipeline.resources import Resources, choose_resources
+from gameir.shards.background import DEFAULT_IN_FLIGHT
 from gameir.shards.manifest import shard_entry
 from gameir.shards.merge import merge_parts
 from gameir.shards.parts import load_part, load_renders, new_part, part_path, save_part, unfinished_renders
@@ -90,11 +92,13 @@ def _finished(root: Path, spec: ClipSpec, entry: dict[str, Any] | None) -> dict[
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = None, child: bool = False) -> None:
+def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = None, child: bool = False,
+                 in_flight: int = DEFAULT_IN_FLIGHT, devices: Any = None) -> None:
     import os
     import signal
 
     from gameir.pipeline.clip import ClipRenderer
+    from gameir.render.context import DEVICE_ENV
     from gameir.threads import THREADS_ENV
 
     if child:  # Ctrl-C reaches the whole process group: the parent stops the pool, workers stay quiet
@@ -106,15 +110,21 @@ def _init_worker(preset: Preset, queue: Any, rasterizer_threads: int | None = No
         # cores instead (LP_NUM_THREADS is read when the GL context is created; GPU drivers ignore it).
         os.environ.setdefault("LP_NUM_THREADS", str(rasterizer_threads))
         os.environ.setdefault(THREADS_ENV, str(rasterizer_threads))
+    if devices is not None:  # one EGL device per worker: the first free entry of the shared queue
+        device = devices.get_nowait()
+        if device is not None:
+            os.environ[DEVICE_ENV] = str(device)
 
     _WORKER["renderer"] = ClipRenderer(preset)
     _WORKER["queue"] = queue
+    _WORKER["in_flight"] = in_flight
 
 
 def _work(args: tuple[ClipSpec, str]) -> dict[str, Any]:
     spec, root = args
     queue = _WORKER["queue"]
-    _WORKER["renderer"].render_clip(spec, Path(root) / spec.relpath, on_frame=lambda: queue.put(1))
+    _WORKER["renderer"].render_clip(spec, Path(root) / spec.relpath, on_frame=lambda: queue.put(1),
+                                    in_flight=_WORKER.get("in_flight", DEFAULT_IN_FLIGHT))
     return shard_entry(root, Path(root) / spec.relpath)
 
 
@@ -124,10 +134,14 @@ def render_dataset(
     *,
     split: str | None = None,
     max_clips: int | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     num_shards: int | None = None,
     shard_index: int | None = None,
     quiet: bool = False,
+    device: str | None = None,
+    threads: int | None = None,
+    in_flight: int = DEFAULT_IN_FLIGHT,
+    resources: Resources | None = None,
 ) -> RunSummary:
     """Render (or resume) this job's share of ``preset`` into ``out``.
 
@@ -135,9 +149,15 @@ def render_dataset(
         preset: a checked preset.
         out: dataset root.
         split: only this split; ``max_clips``: only the first N clips of each split (``--clips``).
-        workers: worker processes, each with its own GL context.
+        workers: worker processes, each with its own GL context; None: chosen from the cores and
+            the EGL devices (:func:`gameir.pipeline.resources.choose_resources`).
         num_shards, shard_index: this job's partition (default from SLURM/Kubernetes, else 1/0).
         quiet: no progress bar.
+        device: ``"auto"``/None (workers spread over the visible EGL devices) or ``"egl:N"``.
+        threads: CPU threads per worker (``GAMEIR_THREADS``); None: cores / workers.
+        in_flight: frames a worker's writer thread may hold while the next renders (0 = sequential;
+            the shard bytes are the same either way).
+        resources: an already chosen :class:`Resources` (overrides workers, device and threads).
 
     Returns:
         A :class:`RunSummary`. With one job (``num_shards == 1``) the finished renders in ``out``
@@ -147,8 +167,11 @@ def render_dataset(
     Raises:
         RenderInterrupted: Ctrl-C / SIGINT; the finished clips are kept and re-running resumes.
     """
-    if workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {workers}")
+    if resources is None:
+        resources = choose_resources(workers, device, threads=threads)
+    workers = resources.workers
+    if isinstance(in_flight, bool) or int(in_flight) != in_flight or in_flight < 0:
+        raise ValueError(f"--in-flight must be an integer >= 0 (0 = sequential), got {in_flight!r}")
     root = Path(out)
     if root.exists() and not root.is_dir():
         raise ValueError(f"--out {root} is a file; give a folder (a new one, or a dataset root to resume)")
@@ -192,19 +215,23 @@ def render_dataset(
     start = time.perf_counter()
     bar = tqdm(total=len(todo) * frames_per_clip, unit="frame", disable=quiet or not todo, dynamic_ncols=True,
                desc=f"{preset.name} job {index}/{n}: {len(todo)} clip(s)")
-    pool = manager = None
+    pool = manager = saved_env = None
     try:
         ctx = mp.get_context("spawn")
         if workers > 1:
             manager = ctx.Manager()
         queue = manager.Queue() if manager is not None else _LocalQueue(bar)
         if workers == 1:
-            _init_worker(preset, queue)
+            saved_env = _set_env_for_process(resources)
+            _init_worker(preset, queue, in_flight=in_flight)
             results = (_work((spec, str(root))) for spec in todo)
         else:
             procs = min(workers, len(todo)) or 1
-            threads = max(1, (os.cpu_count() or 1) // procs)
-            pool = ctx.Pool(procs, initializer=_init_worker, initargs=(preset, queue, threads, True))
+            devices = manager.Queue()
+            for d in resources.devices[:procs]:
+                devices.put(d)
+            pool = ctx.Pool(procs, initializer=_init_worker,
+                            initargs=(preset, queue, resources.threads, True, in_flight, devices))
             results = pool.imap_unordered(_work, [(spec, str(root)) for spec in todo])
         ticker = _Ticker(queue, bar) if workers > 1 else None
         for entry in results:
@@ -230,11 +257,34 @@ def render_dataset(
         bar.close()
         if workers == 1 and "renderer" in _WORKER:
             _WORKER.pop("renderer").release()
+        if workers == 1 and saved_env is not None:
+            _restore_env(saved_env)
     summary.seconds = time.perf_counter() - start
     if n == 1:
         summary.manifest = merge_parts(root, require_complete=False)
         summary.unfinished = unfinished_renders(root)
     return summary
+
+
+def _set_env_for_process(resources: Resources) -> dict[str, str | None]:
+    """Set this process's thread counts and EGL device for an in-process render; the old values."""
+    from gameir.render.context import DEVICE_ENV
+    from gameir.threads import THREADS_ENV
+
+    saved = {k: os.environ.get(k) for k in (THREADS_ENV, "LP_NUM_THREADS", DEVICE_ENV)}
+    os.environ.setdefault(THREADS_ENV, str(resources.threads))
+    os.environ.setdefault("LP_NUM_THREADS", str(resources.threads))
+    if resources.devices and resources.devices[0] is not None:
+        os.environ[DEVICE_ENV] = str(resources.devices[0])
+    return saved
+
+
+def _restore_env(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 class _LocalQueue:

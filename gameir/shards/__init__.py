@@ -15,6 +15,7 @@ from gameir.shards.reader import ShardReader
 from gameir.shards.validate import validate_shard
 from gameir.shards.verify import verify_path
 from gameir.shards.writer import ShardWriter, write_clip
+from gameir.shards.background import DEFAULT_IN_FLIGHT, BackgroundWriter
 
 __all__ = [
     "CODEC_NAMES",
@@ -27,6 +28,8 @@ __all__ = [
     "ShardReadError",
     "ShardReader",
     "ShardWriter",
+    "BackgroundWriter",
+    "DEFAULT_IN_FLIGHT",
     "build_manifest",
     "find_shards",
     "load_manifest",
