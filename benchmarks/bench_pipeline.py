@@ -1,19 +1,27 @@
-"""End-to-end dataset building: seconds and bytes per LR/HR pair, and where the time goes.
+"""End-to-end dataset building: seconds and bytes per LR/HR pair, memory, and where the time goes.
 
-    python benchmarks/bench_pipeline.py                          # gameir-sr, 2 clips x 4 frames
-    python benchmarks/bench_pipeline.py --preset sr-16x9 --frames 6 --clips 3
+    python benchmarks/bench_pipeline.py                          # gameir-sr, 2 clips x 3 frames + a long clip
+    python benchmarks/bench_pipeline.py --clips 4 --frames 6 --long-frames 100 --long-lr 480x360
+    python benchmarks/bench_pipeline.py --breakdown              # also the per-stage split and PNG comparison
 
-Part 1 times `gameir render PRESET` (world build, native LR + HR render, readback, compression,
-I/O) with --workers 1 and --workers 2. Part 2 renders the same clips in-process and splits one
-worker's time into world build, GPU passes, readback, compression + HDF5 write; and compares the
-storage with the usual alternative (PNG files per frame and buffer, as BasicSR folders hold them),
-and native LR rendering with the pseudo-pair alternative (bicubic-downscaled HR).
+Part 1, side by side in one run, each configuration in a fresh process: the pure render time (world
+build + native LR and HR render + readback of the same clips, nothing written), then `render_dataset`
+(what `gameir render` runs) sequential (``in_flight=0``) and overlapped (writer thread, ``in_flight=2``)
+with 1 and 2 workers: seconds per pair and peak RSS per render worker (``ru_maxrss``). Part 2 renders
+one long clip overlapped at a reduced size and samples the worker's RSS every frame (flat or not).
+With ``--breakdown``, part 3 splits one worker's time into world build, GL passes, readback,
+compression + HDF5 write, and compares storage with PNG files and native LR with bicubic-from-HR.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,13 +34,6 @@ from gameir.pipeline.plan import plan_clips
 from gameir.pipeline.presets import load_preset
 from gameir.pipeline.run import render_dataset
 from gameir.shards import Codec, ShardWriter
-
-
-def run_cli(preset, out: Path, workers: int) -> tuple[float, int, int]:
-    shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    summary = render_dataset(preset, out, split="test", workers=workers, quiet=True)
-    return time.perf_counter() - start, summary.frames, summary.bytes
 
 
 def breakdown(preset, tmp: Path) -> dict[str, float]:
@@ -106,25 +107,123 @@ def breakdown(preset, tmp: Path) -> dict[str, float]:
     return per_pair
 
 
+def rss_mb() -> float:
+    """Resident set size of this process now, MB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1e3  # Linux: kilobytes
+
+
+def child(job: dict) -> dict:
+    """One configuration, run in this (fresh) process; returns seconds, pairs and peak RSS."""
+    preset = load_preset(job["preset"], job["overrides"])
+    out = Path(job["out"])
+    if job["mode"] == "pure":  # the same clips, rendered and read back, nothing written
+        from gameir.pipeline.clip import path_kind_for
+        from gameir.scene.camera import halton_jitter
+        from gameir.worlds.build import build_world
+        from gameir.worlds.cameras import make_path
+
+        render, clips = preset.section("render"), preset.section("clips")
+        w, h = render["lr"]
+        cr = ClipRenderer(preset)
+        start, pairs = time.perf_counter(), 0
+        for spec in plan_clips(preset, "test"):
+            world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic,
+                                detail=render["detail"])
+            path = make_path(world, path_kind_for(clips["camera"], spec.family), clips["frames"], fps=clips["fps"],
+                             width=w, height=h, fov_y_deg=render["fov_y_deg"])
+            prev = None
+            for i in range(clips["frames"]):
+                cam = path.camera(i)
+                cam = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
+                cr.pair.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"], prev_camera=prev or cam)
+                prev, pairs = cam, pairs + 1
+        seconds = time.perf_counter() - start
+        cr.release()
+        return {"seconds": seconds, "pairs": pairs, "worker_rss_mb": peak_rss_mb()}
+    if job["mode"] == "long":  # one long clip, overlapped, RSS sampled after every frame
+        spec = plan_clips(preset, "test")[0]
+        cr = ClipRenderer(preset)
+        samples: list[float] = []
+        start = time.perf_counter()
+        cr.render_clip(spec, out / "long.h5", on_frame=lambda: samples.append(rss_mb()), in_flight=job["in_flight"])
+        seconds = time.perf_counter() - start
+        cr.release()
+        return {"seconds": seconds, "pairs": len(samples), "rss_mb": samples, "worker_rss_mb": peak_rss_mb()}
+    start = time.perf_counter()
+    summary = render_dataset(preset, out, split="test", workers=job["workers"], in_flight=job["in_flight"], quiet=True)
+    seconds = time.perf_counter() - start
+    rss = peak_rss_mb() if job["workers"] == 1 else peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "pairs": summary.frames, "bytes": summary.bytes, "worker_rss_mb": rss}
+
+
+def run_child(job: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"configuration {job} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> None:
+    rows = [("pure render (no writing)", {"mode": "pure", "workers": 1, "in_flight": 0})]
+    for workers in (1, 2):
+        for label, in_flight in (("sequential", 0), (f"overlapped, {args.in_flight} in flight", args.in_flight)):
+            rows.append((f"{label}, {workers} worker(s)", {"mode": "dataset", "workers": workers, "in_flight": in_flight}))
+    print(f"{'configuration':<38} {'s/pair':>7} {'x pure':>7} {'pairs/s':>8} {'MB/pair':>8} {'peak RSS/worker MB':>19}")
+    pure = None
+    for n, (label, job) in enumerate(rows):
+        job |= {"preset": args.preset, "overrides": overrides, "out": str(tmp / f"run{n}")}
+        r = run_child(job)
+        per_pair = r["seconds"] / r["pairs"]
+        pure = per_pair if pure is None else pure
+        mb = f"{r['bytes'] / r['pairs'] / 1e6:.1f}" if "bytes" in r else "-"
+        print(f"{label:<38} {per_pair:>7.2f} {per_pair / pure:>7.2f} {r['pairs'] / r['seconds']:>8.2f} {mb:>8} "
+              f"{r['worker_rss_mb']:>19.0f}", flush=True)
+        shutil.rmtree(job["out"], ignore_errors=True)
+    if args.long_frames:
+        w, h = (int(v) for v in args.long_lr.split("x"))
+        long_overrides = overrides + [f"clips.frames={args.long_frames}", f"render.lr=[{w},{h}]"]
+        r = run_child({"mode": "long", "preset": args.preset, "overrides": long_overrides, "workers": 1,
+                       "in_flight": args.in_flight, "out": str(tmp / "long")})
+        rss = r["rss_mb"]
+        marks = sorted({0, 9, len(rss) // 2, len(rss) - 1} & set(range(len(rss))))
+        print(f"\nlong clip: {len(rss)} frames at LR {w}x{h} (+ HR x{args.scale_note}), overlapped, "
+              f"{r['seconds'] / len(rss):.2f} s/pair; RSS after frame " +
+              ", ".join(f"{i + 1}: {rss[i]:.0f} MB" for i in marks) +
+              f"; peak {r['worker_rss_mb']:.0f} MB; growth frame 10 -> last {rss[-1] - rss[min(9, len(rss) - 1)]:+.0f} MB")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        print(json.dumps(child(json.loads(sys.argv[2]))))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", default="gameir-sr")
     parser.add_argument("--clips", type=int, default=2, help="test clips (families cycle town, nature, interior)")
-    parser.add_argument("--frames", type=int, default=4, help="frames per clip")
+    parser.add_argument("--frames", type=int, default=3, help="frames per clip")
+    parser.add_argument("--in-flight", type=int, default=2, help="frames in flight of the overlapped runs")
+    parser.add_argument("--long-frames", type=int, default=100, help="frames of the long clip (0: skip it)")
+    parser.add_argument("--long-lr", default="480x360", help="LR size WxH of the long clip (reduced to keep it short)")
+    parser.add_argument("--breakdown", action="store_true", help="also the per-stage split and storage comparison")
     parser.add_argument("--override", action="append", default=[])
     args = parser.parse_args()
-    preset = load_preset(args.preset, [f"clips.frames={args.frames}", f"splits.test.clips={args.clips}"] + args.override)
+    overrides = [f"clips.frames={args.frames}", f"splits.test.clips={args.clips}"] + args.override
+    preset = load_preset(args.preset, overrides)
     w, h = preset.section("render")["lr"]
-    s = preset.section("render")["scale"]
+    s = args.scale_note = preset.section("render")["scale"]
     print(f"preset {preset.name}: LR {w}x{h} + HR {w * s}x{h * s} (HR aa={preset.section('render')['aa_hr']}, "
-          f"ssaa={preset.section('render')['ssaa']}), {args.clips} clips x {args.frames} frames, every buffer\n")
+          f"ssaa={preset.section('render')['ssaa']}), {args.clips} clips x {args.frames} frames, every buffer, "
+          f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}\n")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        print(f"{'end to end (gameir render)':<34} {'s/pair':>8} {'pairs/s':>8} {'MB/pair':>8}")
-        for workers in (1, 2):
-            secs, frames, nbytes = run_cli(preset, tmp / f"w{workers}", workers)
-            print(f"{f'--workers {workers}':<34} {secs / frames:>8.2f} {frames / secs:>8.2f} {nbytes / frames / 1e6:>8.1f}",
-                  flush=True)
+        side_by_side(args, overrides, tmp)
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        if not args.breakdown:
+            return
         b = breakdown(preset, tmp)
     print(f"\n{'one worker, per pair':<34} {'seconds':>8}")
     rows = [("world build (amortised)", b["world"]), ("LR render (GPU passes)", b["render_lr"]),

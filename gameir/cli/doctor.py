@@ -42,7 +42,9 @@ def collect_facts() -> dict[str, Any]:
         import hdf5plugin
         facts["hdf5plugin"] = hdf5plugin.version
     except ImportError:
-        facts["hdf5plugin"] = "not installed (optional: pip install hdf5plugin for blosc2 codecs)"
+        facts["hdf5plugin"] = "not installed (optional: pip install 'gameir[codecs]' for the lz4, zstd and blosc2 codecs)"
+    from gameir.shards.format import available_codecs
+    facts["codecs"] = ", ".join(available_codecs())
     from gameir.render.context import GLUnavailableError, gl_info
     try:
         facts["gl"] = gl_info()

@@ -241,8 +241,11 @@ def _check_values(data: dict[str, Any], where: str) -> None:
         raise ValueError(f"{where}: render.lod_bias must be a number or \"auto\", got {render['lod_bias']!r}")
     if not 10 <= render["fov_y_deg"] <= 150:
         raise ValueError(f"{where}: render.fov_y_deg must be in 10..150, got {render['fov_y_deg']}")
-    from gameir.shards.format import Codec
-    Codec.parse(render["codec"])
+    from gameir.shards.format import Codec  # render.codec: a known name, and one this HDF5 can write
+    try:
+        Codec.parse(render["codec"]).check_writable()
+    except ValueError as exc:
+        raise ValueError(f"{where}: render.codec = {render['codec']!r}: {exc}") from None
     if clips["frames"] < 1:
         raise ValueError(f"{where}: clips.frames must be >= 1, got {clips['frames']}")
     if not clips["fps"] > 0:

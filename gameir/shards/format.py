@@ -37,6 +37,8 @@ __all__ = [
     "DEFAULT_CODEC",
     "DEFAULT_TILE",
     "CODEC_NAMES",
+    "CODEC_FILTER_IDS",
+    "available_codecs",
     "SMALL_DATASET_FILTERS",
     "chunk_shape",
 ]
@@ -65,8 +67,15 @@ CONVENTIONS: dict[str, str] = {
     "instance": "uint16 instance id, 0 = none",
 }
 
-#: Codec names accepted by :class:`Codec`; ``blosc2-*`` need the optional ``hdf5plugin`` package.
-CODEC_NAMES = ("gzip", "lzf", "none", "blosc2-lz4", "blosc2-zstd")
+#: Codec names accepted by :class:`Codec`; ``lz4``, ``zstd`` and ``blosc2-*`` need the optional
+#: ``hdf5plugin`` package (``pip install 'gameir[codecs]'``) to write and to read.
+CODEC_NAMES = ("gzip", "lzf", "none", "lz4", "zstd", "blosc2-lz4", "blosc2-zstd")
+#: HDF5 filter id of each codec (None: no filter). gzip is in every HDF5 build, lzf in every h5py.
+CODEC_FILTER_IDS: dict[str, int | None] = {"gzip": 1, "lzf": 32000, "none": None, "lz4": 32004, "zstd": 32015,
+                                           "blosc2-lz4": 32026, "blosc2-zstd": 32026}
+#: Codecs whose level is stored in the name (``zstd:3``) and the level range each accepts.
+_LEVELS: dict[str, tuple[int, int, int]] = {"gzip": (0, 9, 1), "zstd": (1, 22, 3), "blosc2-lz4": (0, 9, 5),
+                                            "blosc2-zstd": (0, 9, 5)}
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ class Codec:
 
     Attributes:
         name: one of :data:`CODEC_NAMES`.
-        level: compression level (gzip 0..9, blosc2 0..9); ignored by lzf and none.
+        level: compression level (gzip 0..9, zstd 1..22, blosc2 0..9); ignored by lzf, lz4 and none.
         shuffle: apply HDF5's byte-shuffle filter first (helps float16/float32 buffers).
     """
 
@@ -86,20 +95,46 @@ class Codec:
     def __post_init__(self) -> None:
         if self.name not in CODEC_NAMES:
             raise ValueError(f"unknown codec {self.name!r}; choose one of {', '.join(CODEC_NAMES)}")
-        if not 0 <= self.level <= 9:
-            raise ValueError(f"codec level must be in 0..9, got {self.level}")
+        low, high, _ = _LEVELS.get(self.name, (0, 9, 1))
+        if not low <= self.level <= high:
+            raise ValueError(f"codec {self.name!r}: level must be in {low}..{high}, got {self.level}")
 
     @classmethod
     def parse(cls, text: str) -> "Codec":
-        """Parse ``"gzip"``, ``"gzip:4"``, ``"lzf"``, ``"blosc2-zstd:5"``, optionally ``"+noshuffle"``."""
+        """Parse ``"gzip"``, ``"gzip:4"``, ``"lzf"``, ``"lz4"``, ``"zstd:3"``, ``"blosc2-zstd:5"``,
+        optionally followed by ``"+noshuffle"``; a missing level takes the codec's default."""
         shuffle = not text.endswith("+noshuffle")
         text = text.removesuffix("+noshuffle")
-        name, _, level = text.partition(":")
-        return cls(name, int(level) if level else (5 if name.startswith("blosc2") else 1), shuffle)
+        name, sep, level = text.partition(":")
+        if name not in CODEC_NAMES:
+            raise ValueError(f"unknown codec {text!r}; choose one of {', '.join(CODEC_NAMES)}")
+        if sep and (name not in _LEVELS or not level.isdigit()):
+            raise ValueError(f"codec {text!r}: " + (f"{name} takes a level like {name}:{_LEVELS[name][2]}"
+                                                     if name in _LEVELS else f"{name} takes no level"))
+        return cls(name, int(level) if level else _LEVELS.get(name, (0, 9, 1))[2], shuffle)
 
     def __str__(self) -> str:
-        level = f":{self.level}" if self.name in ("gzip", "blosc2-lz4", "blosc2-zstd") else ""
+        level = f":{self.level}" if self.name in _LEVELS else ""
         return f"{self.name}{level}{'' if self.shuffle else '+noshuffle'}"
+
+    @property
+    def needs_plugin(self) -> bool:
+        """True when writing and reading need ``hdf5plugin`` (not decodable by stock HDF5 / h5py)."""
+        return self.name in ("lz4", "zstd") or self.name.startswith("blosc2-")
+
+    def check_writable(self) -> "Codec":
+        """Return self if the installed HDF5 (with hdf5plugin, where installed) can write this codec.
+
+        Raises:
+            ValueError: it cannot; the message names the codec and the codecs that are available.
+        """
+        if self.name in available_codecs():
+            return self
+        hint = ("`pip install 'gameir[codecs]'` (hdf5plugin) adds lz4, zstd and blosc2-*"
+                if self.needs_plugin and not _plugin_registered() else "")
+        raise ValueError(f"codec {str(self)!r} cannot be written by this HDF5 (filter {CODEC_FILTER_IDS[self.name]} "
+                         f"is not available); available codecs: {', '.join(available_codecs())}" +
+                         (f"; {hint}" if hint else ""))
 
     def h5py_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``h5py.Group.create_dataset``."""
@@ -109,14 +144,36 @@ class Codec:
             return {"compression": "gzip", "compression_opts": self.level, "shuffle": self.shuffle}
         if self.name == "lzf":
             return {"compression": "lzf", "shuffle": self.shuffle}
-        if self.name.startswith("blosc2-"):
+        if self.needs_plugin:
             try:
                 import hdf5plugin
             except ImportError as exc:
-                raise ImportError(f"codec {self.name!r} needs hdf5plugin: `pip install hdf5plugin`") from exc
+                raise ImportError(f"codec {self.name!r} needs hdf5plugin: `pip install 'gameir[codecs]'` "
+                                  "(or `pip install hdf5plugin`)") from exc
+            if self.name == "lz4":
+                return dict(hdf5plugin.LZ4()) | {"shuffle": self.shuffle}
+            if self.name == "zstd":
+                return dict(hdf5plugin.Zstd(clevel=self.level)) | {"shuffle": self.shuffle}
             shuffle = hdf5plugin.Blosc2.SHUFFLE if self.shuffle else hdf5plugin.Blosc2.NOFILTER
             return dict(hdf5plugin.Blosc2(cname=self.name.split("-", 1)[1], clevel=self.level, filters=shuffle))
         raise ValueError(f"unknown codec {self.name!r}")  # pragma: no cover - checked in __post_init__
+
+
+def _plugin_registered() -> bool:
+    """Import ``hdf5plugin`` where installed (registering its filters); False where it is missing or broken."""
+    try:
+        import hdf5plugin  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def available_codecs() -> tuple[str, ...]:
+    """The codec names of :data:`CODEC_NAMES` whose HDF5 filter this process can write."""
+    import h5py
+
+    _plugin_registered()
+    return tuple(n for n, fid in CODEC_FILTER_IDS.items() if fid is None or h5py.h5z.filter_avail(fid))
 
 
 #: Chosen from benchmarks/bench_shards.py (docs/BENCHMARKS.md): readable by stock h5py and

@@ -51,11 +51,14 @@ def read_checked(path: str | os.PathLike, ds: h5py.Dataset, index: Any, what: st
 
 @functools.lru_cache(maxsize=1)
 def register_plugin_codecs() -> bool:
-    """Import ``hdf5plugin`` when it is installed, so shards written with its codecs (``blosc2-*``)
+    """Import ``hdf5plugin`` when it is installed, so shards written with its codecs (``lz4``, ``zstd``, ``blosc2-*``)
     read without the user importing it first; True if it was. Without it this is one module lookup."""
     if importlib.util.find_spec("hdf5plugin") is None:
         return False
-    import hdf5plugin  # noqa: F401  (registers its filters with HDF5)
+    try:
+        import hdf5plugin  # noqa: F401  (registers its filters with HDF5)
+    except ImportError:  # installed but broken: reads of its codecs name the missing filter
+        return False
     return True
 
 
