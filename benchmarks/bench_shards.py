@@ -7,6 +7,8 @@ from that depth, piecewise-constant material/semantic/instance maps and a smooth
     python benchmarks/bench_shards.py                 # all codecs x tiles 64/128/256, 3 pairs each
     python benchmarks/bench_shards.py --pairs 2 --tiles 128
     python benchmarks/bench_shards.py --source rendered   # frames from the renderer (a town clip)
+    python benchmarks/bench_shards.py --source rendered --pairs 2 --tiles 128 \\
+        --codecs gzip:1@1,gzip:1,lz4,zstd:1,zstd:3,blosc2-lz4:5   # the codec choice for fast nodes
 
 Prints one table; pick the default from it (docs/FORMAT.md says why).
 """
@@ -24,10 +26,13 @@ import numpy as np
 from gameir.buffers import BUFFER_NAMES
 from gameir.frame import Frame
 from gameir.shards import Codec, ShardReader, ShardWriter
+from gameir.threads import cpu_threads
 
 HR = (1440, 1920)
 LR = (720, 960)
-CODECS = ["none", "lzf", "gzip:1", "gzip:4", "blosc2-lz4:5", "blosc2-zstd:5"]
+#: ``codec@N``: the writer's compression threads (gzip is compressed by the writer in N threads; the
+#: other codecs run inside HDF5's filter pipeline on one thread, blosc2 on BLOSC_NTHREADS of its own).
+CODECS = ["none", "lzf", "gzip:1@1", "gzip:1", "gzip:4", "lz4", "zstd:1", "zstd:3", "blosc2-lz4:5", "blosc2-zstd:5"]
 
 
 def photo_mosaic(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
@@ -90,11 +95,12 @@ def rendered_pairs(n: int) -> list:
 
 
 def bench(codec: str, tile: int, pairs: list, tmp: Path, crops: int, rng: np.random.Generator) -> dict:
-    path = tmp / f"{codec.replace(':', '_')}-{tile}.h5"
+    name, _, threads = codec.partition("@")
+    path = tmp / f"{codec.replace(':', '_').replace('@', '_t')}-{tile}.h5"
     raw = sum(a.nbytes for fs in pairs for fr in fs.values() for a in fr.buffers.values())
     start = time.perf_counter()
     with ShardWriter(path, levels={"lr": LR, "hr": HR}, buffers=BUFFER_NAMES, clip_id="bench",
-                     codec=Codec.parse(codec), tile=tile) as writer:
+                     codec=Codec.parse(name), tile=tile, threads=int(threads) if threads else None) as writer:
         for fs in pairs:
             writer.write_frame(fs)
     write_s = time.perf_counter() - start
@@ -145,8 +151,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for codec in args.codecs.split(","):
             try:
-                Codec.parse(codec).h5py_kwargs()
-            except ImportError as exc:
+                Codec.parse(codec.partition("@")[0]).check_writable().h5py_kwargs()
+            except (ImportError, ValueError) as exc:
                 print(f"{codec:<14} skipped: {exc}")
                 continue
             for tile in (int(t) for t in args.tiles.split(",")):
@@ -154,7 +160,8 @@ def main() -> None:
                 rows.append(row)
                 print(f"{row['codec']:<14} {row['tile']:>5} {row['write_MBps']:>11.1f} {row['MB_per_pair']:>8.2f} "
                       f"{row['ratio']:>6.2f} {row['full_frame_ms']:>14.1f} {row['crop_ms']:>8.2f}", flush=True)
-    print("\nfull frame = every buffer of one LR+HR pair; crop = every buffer of a random 256x256 HR crop + its 128x128 LR crop")
+    print(f"\n@1 = one compression thread; otherwise the writer's default ({cpu_threads()} on this machine). "
+          "full frame = every buffer of one LR+HR pair; crop = every buffer of a random 256x256 HR crop + its 128x128 LR crop")
 
 
 if __name__ == "__main__":
