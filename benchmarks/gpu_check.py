@@ -70,6 +70,13 @@ def psnr_np(a: np.ndarray, b: np.ndarray, data_range: float) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(data_range ** 2 / mse)
 
 
+def stack(reader, name: str, level: str) -> np.ndarray:
+    """Every frame (and view) of one buffer: (F, [V,] H, W[, C])."""
+    views = range(reader.num_views) if reader.num_views else [None]
+    return np.stack([np.stack([reader.read(name, level, i, view=v) for v in views])
+                     for i in range(reader.num_frames)])
+
+
 def compare_shards(gpu_root: Path, cpu_root: Path) -> list[str]:
     """Markdown rows: per shard, level and buffer, the GPU render against the llvmpipe render."""
     from gameir.shards import ShardReader
@@ -82,11 +89,9 @@ def compare_shards(gpu_root: Path, cpu_root: Path) -> list[str]:
             continue
         g, c = ShardReader(gpu_path), ShardReader(cpu_path)
         for level in g.levels:
-            inst = [(g.read("instance", level, i), c.read("instance", level, i)) for i in range(g.num_frames)] \
-                if "instance" in g.buffers else None
+            inst = (stack(g, "instance", level), stack(c, "instance", level)) if "instance" in g.buffers else None
             for name in g.buffers:
-                a = np.stack([g.read(name, level, i) for i in range(g.num_frames)])
-                b = np.stack([c.read(name, level, i) for i in range(g.num_frames)])
+                a, b = stack(g, name, level), stack(c, name, level)
                 equal = float(np.mean(a == b)) * 100
                 finite = np.isfinite(a.astype(np.float64)) & np.isfinite(b.astype(np.float64))
                 both_inf = np.isinf(a.astype(np.float64)) & np.isinf(b.astype(np.float64))
@@ -100,9 +105,10 @@ def compare_shards(gpu_root: Path, cpu_root: Path) -> list[str]:
                 value = psnr_np(np.where(finite, a, 0), np.where(finite, b, 0), rng)
                 note = ""
                 if name == "depth" and inst is not None:
-                    same = np.stack([x == y for x, y in inst]) & finite
+                    same = (inst[0] == inst[1]) & finite
                     rel = np.abs(a[same] - b[same]) / np.maximum(np.abs(b[same]), 1e-6)
-                    note = (f"ids agree at {same.mean() * 100:.2f} % of pixels; there max rel. diff "
+                    note = (f"instance ids agree at {same.sum() / max(1, finite.sum()) * 100:.2f} % of the pixels "
+                            f"with geometry; there max rel. diff "
                             f"{float(rel.max()) if rel.size else 0:.2e}; sky agrees at "
                             f"{both_inf.sum() / max(1, np.isinf(b.astype(np.float64)).sum()) * 100:.1f} %")
                 rows.append(f"| {gpu_path.relative_to(gpu_root)} | {level} | {name} | {value:.2f} | {equal:.2f} | {note} |")
