@@ -1,0 +1,73 @@
+// Bloom (the post chain's "bloom" step; gameir/render/passes/bloom.py), as UE4 and COD build it:
+// the HDR colour's excess over a threshold goes down a chain of half-resolution levels, each level
+// is blurred by a separable Gaussian, and the blurred levels are added back up the chain with equal
+// weights; the sum, scaled by the intensity, is added to the colour. Every step keeps the energy
+// (sum of radiance x pixel area) of the excess: 2 x 2 means, normalised kernels, bilinear 2x
+// upsampling, level weights summing to one.
+// Variants: PREFILTER (threshold + 2 x 2 mean into level 1), DOWN (one bilinear lookup at the
+// corner of each 2 x 2 block: their mean), BLUR_H, BLUR_V (+ the bilinear upsample of the level
+// below, variant ADD), COMPOSITE (colour + intensity x bloom).
+#if defined VERTEX_SHADER
+#include "fullscreen.glsl"
+#elif defined FRAGMENT_SHADER
+uniform sampler2D u_src;
+layout(location = 0) out vec4 o_color;
+#if defined PREFILTER
+uniform float u_threshold;     // exposed linear radiance
+vec3 excess(vec3 c) {
+    c = (any(isnan(c)) || any(isinf(c))) ? vec3(0.0) : max(c, vec3(0.0));
+    float b = max(c.r, max(c.g, c.b));
+    return c * (max(b - u_threshold, 0.0) / max(b, 1e-6));
+}
+void main() {
+    ivec2 p = ivec2(gl_FragCoord.xy) * 2;
+    ivec2 last = textureSize(u_src, 0) - 1;
+    vec3 sum = vec3(0.0);
+    for (int j = 0; j < 2; ++j)
+        for (int i = 0; i < 2; ++i)
+            sum += excess(texelFetch(u_src, min(p + ivec2(i, j), last), 0).rgb);
+    o_color = vec4(sum * 0.25, 1.0);
+}
+#elif defined DOWN
+void main() {
+    o_color = vec4(texture(u_src, gl_FragCoord.xy * 2.0 / vec2(textureSize(u_src, 0))).rgb, 1.0);
+}
+#elif defined BLUR_H || defined BLUR_V
+uniform float u_weights[BLOOM_RADIUS + 1];  // normalised Gaussian, centre first
+#ifdef BLUR_V
+uniform float u_level_weight;  // 1 / number of levels
+#endif
+#ifdef ADD
+uniform sampler2D u_coarse;    // the next coarser level's sum (linear filtering)
+#endif
+void main() {
+#ifdef BLUR_H
+    ivec2 axis = ivec2(1, 0);
+#else
+    ivec2 axis = ivec2(0, 1);
+#endif
+    ivec2 p = ivec2(gl_FragCoord.xy);
+    ivec2 last = textureSize(u_src, 0) - 1;
+    vec3 sum = texelFetch(u_src, p, 0).rgb * u_weights[0];
+    for (int k = 1; k <= BLOOM_RADIUS; ++k) {
+        sum += u_weights[k] * (texelFetch(u_src, clamp(p + k * axis, ivec2(0), last), 0).rgb +
+                               texelFetch(u_src, clamp(p - k * axis, ivec2(0), last), 0).rgb);
+    }
+#ifdef BLUR_V
+    sum *= u_level_weight;
+#endif
+#ifdef ADD
+    sum += texture(u_coarse, gl_FragCoord.xy / vec2(textureSize(u_src, 0))).rgb;
+#endif
+    o_color = vec4(sum, 1.0);
+}
+#elif defined COMPOSITE
+uniform sampler2D u_bloom;     // level 1's sum (linear filtering)
+uniform float u_intensity;
+void main() {
+    vec2 size = vec2(textureSize(u_src, 0));
+    vec3 c = texelFetch(u_src, ivec2(gl_FragCoord.xy), 0).rgb;
+    o_color = vec4(c + u_intensity * texture(u_bloom, gl_FragCoord.xy / size).rgb, 1.0);
+}
+#endif
+#endif
