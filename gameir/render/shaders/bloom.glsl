@@ -2,8 +2,8 @@
 // the HDR colour's excess over a threshold goes down a chain of half-resolution levels, each level
 // is blurred by a separable Gaussian, and the blurred levels are added back up the chain with equal
 // weights; the sum, scaled by the intensity, is added to the colour. Every step keeps the energy
-// (sum of radiance x pixel area) of the excess: 2 x 2 means, normalised kernels, bilinear 2x
-// upsampling, level weights summing to one.
+// (sum of radiance x pixel area) of the excess: 2 x 2 means, normalised kernels mirrored at the borders,
+// bilinear 2x upsampling, level weights summing to one.
 // Variants: PREFILTER (threshold + 2 x 2 mean into level 1), DOWN (one bilinear lookup at the
 // corner of each 2 x 2 block: their mean), BLUR_H, BLUR_V (+ the bilinear upsample of the level
 // below, variant ADD), COMPOSITE (colour + intensity x bloom).
@@ -33,6 +33,13 @@ void main() {
     o_color = vec4(texture(u_src, gl_FragCoord.xy * 2.0 / vec2(textureSize(u_src, 0))).rgb, 1.0);
 }
 #elif defined BLUR_H || defined BLUR_V
+// Half-sample mirrored texel index (GL_MIRRORED_REPEAT): a symmetric kernel with this boundary
+// scatters exactly the weight it gathers, so the blur keeps the energy next to the borders too.
+ivec2 mirror(ivec2 i, ivec2 n) {
+    ivec2 period = 2 * n;
+    ivec2 m = i - period * ivec2(floor(vec2(i) / vec2(period)));
+    return ivec2(m.x < n.x ? m.x : period.x - 1 - m.x, m.y < n.y ? m.y : period.y - 1 - m.y);
+}
 uniform float u_weights[BLOOM_RADIUS + 1];  // normalised Gaussian, centre first
 #ifdef BLUR_V
 uniform float u_level_weight;  // 1 / number of levels
@@ -47,11 +54,11 @@ void main() {
     ivec2 axis = ivec2(0, 1);
 #endif
     ivec2 p = ivec2(gl_FragCoord.xy);
-    ivec2 last = textureSize(u_src, 0) - 1;
+    ivec2 size = textureSize(u_src, 0);
     vec3 sum = texelFetch(u_src, p, 0).rgb * u_weights[0];
     for (int k = 1; k <= BLOOM_RADIUS; ++k) {
-        sum += u_weights[k] * (texelFetch(u_src, clamp(p + k * axis, ivec2(0), last), 0).rgb +
-                               texelFetch(u_src, clamp(p - k * axis, ivec2(0), last), 0).rgb);
+        sum += u_weights[k] * (texelFetch(u_src, mirror(p + k * axis, size), 0).rgb +
+                               texelFetch(u_src, mirror(p - k * axis, size), 0).rgb);
     }
 #ifdef BLUR_V
     sum *= u_level_weight;

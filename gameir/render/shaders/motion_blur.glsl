@@ -1,11 +1,16 @@
 // Per-object motion blur from the motion buffer (the post chain's "motion_blur" step;
-// gameir/render/passes/motion_blur.py): McGuire, Hennessy, Bukowski, Osman, "A Reconstruction Filter
-// for Plausible Motion Blur" (I3D 2012). A pixel's blur radius is half its smear over the exposure:
+// gameir/render/passes/motion_blur.py). A pixel's blur radius is half its smear over the exposure:
 // V = -(motion - jitter_delta) * shutter / 2 pixels (motion without the jitter change), at most
-// MOTION_BLUR_TILE long. Variants: TILE_MAX (the longest V of each MOTION_BLUR_TILE^2 tile),
-// NEIGHBOR_MAX (the longest over 3 x 3 tiles), GATHER (the reconstruction: samples along the
-// neighbourhood's longest V, weighted by depth order and by whether each sample's own smear covers
-// the pixel). Pixels whose neighbourhood moves by less than half a pixel are copied unchanged.
+// MOTION_BLUR_TILE long; over the exposure (instants tau in [-1/2, 1/2], centred on the frame) the
+// surface seen at pixel X at tau sits at X + 2 tau V. Variants: TILE_MAX and NEIGHBOR_MAX (the longest
+// V of each MOTION_BLUR_TILE^2 tile, then over 3 x 3 tiles: the neighbourhood velocity of McGuire et
+// al., "A Reconstruction Filter for Plausible Motion Blur", I3D 2012) and GATHER: for each of
+// MOTION_BLUR_SAMPLES instants, the surface Y that the neighbourhood velocity would bring to X is
+// taken if its own motion does bring it there and it is nearer than X's own surface (or that one has
+// moved away); else X's own surface if it is still there; else the farther of the two (the
+// background a moving object reveals). The pixel is the mean over the instants: a box moving over a
+// still background gets the exact linear ramps of a box filter in time. Pixels whose neighbourhood
+// moves by less than half a pixel are copied unchanged.
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -49,16 +54,6 @@ void main() {
 uniform sampler2D u_src;        // linear HDR colour
 uniform sampler2D u_depth;      // R32F metres, +inf sky
 uniform sampler2D u_neighbors;  // NEIGHBOR_MAX output
-float depth_at(ivec2 p) {
-    float z = texelFetch(u_depth, p, 0).r;
-    return isinf(z) ? 1e6 : z;
-}
-// 1 where depth a is not farther than b (soft over a few per cent of the depth)
-float closer(float a, float b) {
-    return clamp(1.0 - (a - b) / (0.02 * min(a, b) + 0.01), 0.0, 1.0);
-}
-float cone(float dist, float len) { return clamp(1.0 - dist / len, 0.0, 1.0); }
-float cylinder(float dist, float len) { return 1.0 - smoothstep(0.95 * len, 1.05 * len, dist); }
 void main() {
     ivec2 X = ivec2(gl_FragCoord.xy);
     vec4 cx = texelFetch(u_src, X, 0);
@@ -68,26 +63,26 @@ void main() {
         return;
     }
     ivec2 last = textureSize(u_src, 0) - 1;
-    float zx = depth_at(X);
-    float lx = max(length(blur_radius(X)), 0.5);
-    float weight = 1.0 / lx;
-    vec3 sum = cx.rgb * weight;
-    // a fixed per-pixel offset of the sample positions (interleaved gradient noise): deterministic
+    float zx = texelFetch(u_depth, X, 0).r;
+    vec2 vx = blur_radius(X);
+    // stratified instants of the exposure, offset per pixel (interleaved gradient noise): deterministic
     float jit = fract(52.9829189 * fract(dot(gl_FragCoord.xy, vec2(0.06711056, 0.00583715)))) - 0.5;
+    vec3 sum = vec3(0.0);
     for (int i = 0; i < MOTION_BLUR_SAMPLES; ++i) {
-        if (i == (MOTION_BLUR_SAMPLES - 1) / 2) continue;
-        float t = mix(-1.0, 1.0, (float(i) + jit + 1.0) / float(MOTION_BLUR_SAMPLES + 1));
-        ivec2 Y = clamp(ivec2(floor(gl_FragCoord.xy + vn * t)), ivec2(0), last);
-        float dist = length(vec2(Y - X));
-        float zy = depth_at(Y);
-        float ly = max(length(blur_radius(Y)), 0.5);
-        float f = closer(zy, zx);  // Y in front of X
-        float b = closer(zx, zy);  // Y behind X
-        float a = f * cone(dist, ly) + b * cone(dist, lx) + 2.0 * cylinder(dist, ly) * cylinder(dist, lx);
-        weight += a;
-        sum += a * texelFetch(u_src, Y, 0).rgb;
+        float tau = (float(i) + 0.5 + jit) / float(MOTION_BLUR_SAMPLES) - 0.5;  // in (-1/2, 1/2)
+        // the surface that would be at X at this instant if it moved like the neighbourhood
+        ivec2 Y = clamp(ivec2(floor(gl_FragCoord.xy - 2.0 * tau * vn)), ivec2(0), last);
+        vec2 vy = blur_radius(Y);
+        float zy = texelFetch(u_depth, Y, 0).r;
+        bool y_here = length(vec2(Y) + 0.5 + 2.0 * tau * vy - gl_FragCoord.xy) < 1.0;  // Y's own motion brings it to X
+        bool x_here = length(2.0 * tau * vx) < 0.5;                                     // X's surface has not left
+        vec3 c;
+        if (y_here && (!x_here || zy < zx)) c = texelFetch(u_src, Y, 0).rgb;
+        else if (x_here) c = cx.rgb;
+        else c = zy >= zx ? texelFetch(u_src, Y, 0).rgb : cx.rgb;  // neither: the farther, the revealed background
+        sum += c;
     }
-    o_color = vec4(sum / weight, 1.0);
+    o_color = vec4(sum / float(MOTION_BLUR_SAMPLES), 1.0);
 }
 #endif
 #endif
