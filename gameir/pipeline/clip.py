@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gameir.pipeline.plan import ClipSpec
-from gameir.pipeline.presets import Preset
+from gameir.pipeline.presets import Preset, post_chain_for
 from gameir.render import PairRenderer, Renderer
 from gameir.render.pair import auto_lod_bias
 from gameir.scene.camera import halton_jitter
@@ -54,11 +54,11 @@ class ClipRenderer:
         if preset.kind == "sr":
             self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
                                      ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
-                                     buffers=self.buffers)
+                                     buffers=self.buffers, post=post_chain_for(render))
             self.lr, self.hr = self.pair.lr, self.pair.hr
         else:  # NVS: one level, views of a rig
             self.hr = Renderer(w * s, h * s, aa=render["aa_hr"], ssaa=ssaa["hr"], msaa_samples=render["msaa"],
-                               buffers=self.buffers)
+                               buffers=self.buffers, post=post_chain_for(render))
 
     def release(self) -> None:
         if self.pair is not None:
