@@ -9,7 +9,7 @@ from typing import Any
 
 import moderngl
 
-from gameir.render.constants import GL_SRGB8_ALPHA8
+from gameir.render.constants import GL_SRGB8_ALPHA8, SSAO_DOWNSCALE
 from gameir.render.contract import GBUFFER, RESOLVE_GEOMETRY_OUTPUTS, SKY_OUTPUTS
 
 __all__ = ["Targets", "ResolveTargets"]
@@ -28,8 +28,8 @@ class Targets:
         hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
         msaa: multisampled colour + depth framebuffer (only when ``msaa_samples`` > 0).
-        ssao_raw / ssao: framebuffers of ``ao_raw`` / ``ao`` (ambient visibility, R16F; only with
-            ``ssao``).
+        ssao_raw / ssao: framebuffers of ``ao_raw`` / ``ao`` (ambient visibility, R16F, at
+            1/SSAO_DOWNSCALE of the size; only with ``ssao``).
         post: name -> framebuffer of the post chain's HDR targets (RGBA16F, same names in ``tex``):
             ``post_a`` / ``post_b`` (ping-pong colour, with ``post_hdr``); ``bloom_down_k``,
             ``bloom_tmp_k``, ``bloom_up_k`` at 1/2^k of the size, k = 1 .. ``bloom_levels``
@@ -70,10 +70,12 @@ class Targets:
             self.tex["final"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
             self.final = self._keep(ctx.framebuffer([self.tex["final"]]))
         self.ssao_raw = self.ssao = None
-        if ssao:  # ambient visibility, raw and blurred (R16F)
+        if ssao:  # ambient visibility, raw and blurred (R16F), at 1/SSAO_DOWNSCALE of the size
+            ao_size = (-(-width // SSAO_DOWNSCALE), -(-height // SSAO_DOWNSCALE))
             for name in ("ao_raw", "ao"):
-                tex = self._keep(ctx.texture((width, height), 1, dtype="f2"))
-                tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+                tex = self._keep(ctx.texture(ao_size, 1, dtype="f2"))
+                # the lighting pass upsamples ``ao`` bilinearly; the blur reads texel centres
+                tex.filter = (moderngl.LINEAR, moderngl.LINEAR) if name == "ao" else (moderngl.NEAREST, moderngl.NEAREST)
                 tex.repeat_x = tex.repeat_y = False
                 self.tex[name] = tex
             self.ssao_raw = self._keep(ctx.framebuffer([self.tex["ao_raw"]]))
