@@ -194,26 +194,29 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
     cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [PairRenderer((w, h), scale, shadow_map_size=shadow_map, post=steps) for _, steps in POST_ROWS]
     times: list[list[float]] = [[] for _ in POST_ROWS]
+    cpus: list[list[float]] = [[] for _ in POST_ROWS]
     try:
         for k in range(-1, pairs):  # k = -1: warm-up (programs, uploads)
             c2w = cam0.copy()
             c2w[:3, 3] += [0.05 * max(k, 0), 0.1 * max(k, 0), 0.0]
             cam = Camera(w, h, c2w, fov_y_deg=60.0)
             for i, pair in enumerate(renderers):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _cpu_s()
                 pair.render(scene, cam, max(k, 0) / 30.0)
                 if k >= 0:
                     times[i].append(time.perf_counter() - t0)
+                    cpus[i].append(_cpu_s() - c0)
     finally:
         for pair in renderers:
             pair.release()
-    base = float(np.median(times[0]))
+    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
     print(f"\npost chain: LR {w}x{h} + HR {w * scale}x{h * scale}, aa none, every buffer, {pairs} pairs per row "
           f"alternated, medians; 1-min load average {os.getloadavg()[0]:.1f}\n")
-    print(f"{'chain':44s} {'s/pair':>7s} {'vs default':>10s}")
-    for (label, _), row in zip(POST_ROWS, times):
-        med = float(np.median(row))
-        print(f"{label:44s} {med:7.3f} {100 * (med / base - 1):+9.0f}%")
+    print(f"{'chain':44s} {'s/pair':>7s} {'vs default':>10s} {'CPU-s':>6s} {'vs default':>10s}")
+    for (label, _), row, cpu in zip(POST_ROWS, times, cpus):
+        med, med_cpu = float(np.median(row)), float(np.median(cpu))
+        print(f"{label:44s} {med:7.3f} {100 * (med / base - 1):+9.0f}% {med_cpu:6.3f} "
+              f"{100 * (med_cpu / base_cpu - 1):+9.0f}%")
 
 
 def main() -> None:

@@ -130,7 +130,7 @@ class Renderer:
         with core.ctx:
             self._targets: Targets | None = Targets(core.ctx, rw, rh, fxaa=aa == "fxaa",
                                                     msaa_samples=self.msaa_samples, ssao=self.ssao_radius > 0,
-                                                    post_hdr=self.post.changes_hdr,
+                                                    post_hdr=self.post.has("motion_blur"),
                                                     bloom_levels=bloom_levels(rw, rh) if self.post.has("bloom") else 0,
                                                     motion_blur_tile=MOTION_BLUR_TILE if self.post.has("motion_blur")
                                                     else 0)

@@ -13,7 +13,8 @@ def run_post_pass(renderer: Renderer, post_pass: Pass, hdr: np.ndarray, *, motio
                   depth: np.ndarray | None = None, time_s: float = 0.0, jitter=(0.0, 0.0),
                   prev_jitter=(0.0, 0.0)) -> tuple[np.ndarray, str]:
     """Write ``hdr`` (H, W, 3) [and ``motion`` (H, W, 2), ``depth`` (H, W)] into the renderer's
-    targets, run ``post_pass`` once, and return (what it wrote as float32 or uint8 (H, W, C), its name).
+    targets, run ``post_pass`` once, and return (what it wrote as float32 or uint8 (H, W, C), its name):
+    the bloom texture after a bloom pass, the post HDR colour after motion blur, ``ldr`` after a tone map.
 
     Row 0 of every array is texture row 0 (the image's top row, as the renderer stores it).
     """
@@ -32,8 +33,14 @@ def run_post_pass(renderer: Renderer, post_pass: Pass, hdr: np.ndarray, *, motio
                            bounds=(np.zeros(3), np.ones(3)), shade={}, cam_u={}, time_s=time_s)
         post_pass.run(frame)
         core.ctx.finish()
-        name = frame.hdr_source if frame.hdr_source != "hdr" else "ldr"
-        tex = tg.tex[name]
+    name = frame.bloom[0] if frame.bloom else frame.hdr_source if frame.hdr_source != "hdr" else "ldr"
+    return read_texture(renderer, name), name
+
+
+def read_texture(renderer: Renderer, name: str) -> np.ndarray:
+    """(H, W, C) contents of the renderer's target texture ``name``: float32 (from float16) or uint8."""
+    core, tex = renderer._core, renderer._targets.tex[name]
+    with core.ctx:
         dtype = np.uint8 if tex.dtype == "f1" else np.float16
-        out = np.frombuffer(tex.read(), dtype).reshape(h, w, tex.components)
-    return (out.astype(np.float32) if dtype == np.float16 else out.copy()), name
+        out = np.frombuffer(tex.read(), dtype).reshape(tex.height, tex.width, tex.components)
+    return out.astype(np.float32) if dtype == np.float16 else out.copy()

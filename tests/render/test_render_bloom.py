@@ -1,5 +1,6 @@
 """Bloom: the thresholded excess is spread, energy kept; nothing below the threshold changes."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -8,7 +9,7 @@ from gameir.render.passes import BloomPass
 from gameir.render.passes.bloom import bloom_levels, bloom_weights
 from gameir.scene import Camera, Environment, Instance, Material, Scene, look_at, plane, translate, box
 
-from tests.render.post_harness import run_post_pass
+from tests.render.post_harness import read_texture, run_post_pass
 
 W = H = 64
 THRESHOLD, INTENSITY = 1.0, 0.1
@@ -21,9 +22,11 @@ def renderer():
 
 
 def _bloom(renderer, hdr):
-    out, name = run_post_pass(renderer, BloomPass(THRESHOLD, INTENSITY, bloom_levels(W, H)), hdr)
-    assert name == "post_a"
-    return out[..., :3].astype(np.float64)
+    """Radiance the bloom adds at full size: intensity x the bloom texture upsampled bilinearly
+    (cv2's INTER_LINEAR: pixel-centre aligned, edge replicated, as GL's linear filter)."""
+    bloom, name = run_post_pass(renderer, BloomPass(THRESHOLD, INTENSITY, bloom_levels(W, H)), hdr)
+    assert name == "bloom_up_1" and bloom.shape == (H // 2, W // 2, 4)
+    return INTENSITY * cv2.resize(bloom[..., :3].astype(np.float64), (W, H), interpolation=cv2.INTER_LINEAR)
 
 
 def test_weights_and_levels():
@@ -37,8 +40,7 @@ def test_bright_pixel_energy_is_threshold_excess_times_intensity(renderer, pixel
     hdr = np.zeros((H, W, 3))  # black: float16 keeps the faint far spread (not so over a bright background)
     value = np.array([9.0, 5.0, 3.0])  # brightness 9: excess = value * (9 - 1) / 9
     hdr[pixel] = value
-    out = _bloom(renderer, hdr)
-    added = out - hdr
+    added = _bloom(renderer, hdr)
     expected = INTENSITY * value * (value.max() - THRESHOLD) / value.max()
     # energy (sum of radiance over pixels) per channel, within 1 % (float16 storage of each level)
     np.testing.assert_allclose(added.sum(axis=(0, 1)), expected, rtol=0.01)
@@ -54,8 +56,7 @@ def test_bright_pixel_energy_is_threshold_excess_times_intensity(renderer, pixel
 def test_below_threshold_changes_nothing(renderer):
     rng = np.random.default_rng(7)
     hdr = rng.uniform(0.0, 0.99, (H, W, 3))
-    out = _bloom(renderer, hdr)
-    np.testing.assert_array_equal(out, hdr.astype(np.float16).astype(np.float64))
+    np.testing.assert_array_equal(_bloom(renderer, hdr), 0.0)
 
 
 def _lamp_scene(strength: float) -> Scene:
@@ -76,7 +77,15 @@ def test_renderer_bloom_around_a_lamp_only():
         for strength in (0.5, 20.0):
             with Renderer(W, H, post=steps, shadow_map_size=0) as r:
                 frames[steps is not None, strength] = r.render(_lamp_scene(strength), cam, 0.0)
+                if steps and strength == 20.0:
+                    bloom = read_texture(r, "bloom_up_1")[..., :3].astype(np.float64)
     bloomed = frames[True, 20.0]
+    # the tone map pass adds intensity x the bloom, upsampled bilinearly: an independent composite
+    hdr = bloomed.buffers["hdr"].astype(np.float64)
+    x = np.maximum(hdr + INTENSITY * cv2.resize(bloom, (W, H), interpolation=cv2.INTER_LINEAR), 0)
+    mapped = np.clip((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0, 1)
+    srgb = np.where(mapped <= 0.0031308, 12.92 * mapped, 1.055 * mapped ** (1 / 2.4) - 0.055)
+    assert np.abs(np.round(srgb * 255) - bloomed.buffers["rgb"]).max() <= 1
     assert bloomed.settings["post"] == ["bloom", "tonemap"]
     assert bloomed.settings["bloom"]["threshold"] == 1.0 and bloomed.settings["bloom"]["intensity"] == 0.1
     assert "post" not in frames[False, 20.0].settings  # the default chain records nothing new
@@ -85,5 +94,5 @@ def test_renderer_bloom_around_a_lamp_only():
     diff = bloomed.buffers["rgb"].astype(int) - frames[False, 20.0].buffers["rgb"].astype(int)
     assert diff.min() >= -1 and diff.max() > 10  # the lamp's glow brightens the wall around it
     # a dim lamp (below the threshold): the same image, but for the tone map of float16 radiance
-    dim = bloomed = frames[True, 0.5].buffers["rgb"].astype(int) - frames[False, 0.5].buffers["rgb"].astype(int)
+    dim = frames[True, 0.5].buffers["rgb"].astype(int) - frames[False, 0.5].buffers["rgb"].astype(int)
     assert np.abs(dim).max() <= 1

@@ -41,6 +41,7 @@ class FrameState:
         hdr_source: name of the ``targets.tex`` texture holding the linear HDR colour the next post
             step reads: ``hdr`` (pre-post radiance, what is stored) until a post pass writes
             another (``post_a`` / ``post_b``) and names it here.
+        bloom: (texture name, intensity) of the bloom the tone map pass adds, once the bloom pass ran.
     """
 
     core: GLCore
@@ -56,6 +57,7 @@ class FrameState:
     shadow_tex: Any = None
     time_s: float = 0.0
     hdr_source: str = "hdr"
+    bloom: tuple[str, float] | None = None
 
 
 class Pass:

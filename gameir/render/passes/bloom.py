@@ -29,8 +29,9 @@ def bloom_weights() -> np.ndarray:
 
 
 class BloomPass(Pass):
-    """``frame.hdr_source`` -> ``post_a`` or ``post_b``: colour + intensity x bloom; then the
-    frame's ``hdr_source`` names the target written.
+    """``frame.hdr_source`` -> the bloom (``bloom_up_1``, half size), which the tone map pass scales
+    by the intensity and adds to the colour as it reads it (one full-size pass fewer; UE4's
+    tonemapper composites its bloom the same way): ``frame.bloom`` names it.
 
     Args:
         threshold: exposed radiance above which a pixel blooms (brightness = max channel).
@@ -47,7 +48,6 @@ class BloomPass(Pass):
         ctx.disable(moderngl.DEPTH_TEST)
         ctx.disable(moderngl.BLEND)
         src = frame.hdr_source
-        out = "post_b" if src == "post_a" else "post_a"
         n = self.levels
         # down the chain: level 1 = thresholded 2 x 2 means of the colour, level k = 2 x 2 means of k - 1
         for k in range(1, n + 1):
@@ -76,12 +76,4 @@ class BloomPass(Pass):
                 tg.tex[f"bloom_up_{k + 1}"].use(1)
                 set_uniform(prog, "u_coarse", 1)
             fullscreen(core, prog)
-        prog = programs.get("bloom.glsl", ("COMPOSITE",))
-        tg.post[out].use()
-        set_uniform(prog, "u_intensity", self.intensity)
-        tg.tex[src].use(0)
-        set_uniform(prog, "u_src", 0)
-        tg.tex["bloom_up_1"].use(1)
-        set_uniform(prog, "u_bloom", 1)
-        fullscreen(core, prog)
-        frame.hdr_source = out
+        frame.bloom = ("bloom_up_1", self.intensity)  # added by the tone map pass, as in UE4's tonemapper

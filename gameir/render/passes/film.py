@@ -19,8 +19,8 @@ def grain_key(seed: int, time_s: float) -> int:
 
 
 class TonemapPass(Pass):
-    """``frame.hdr_source`` (``hdr`` unless a post step wrote another) -> ``ldr``: ACES + sRGB,
-    then the optional vignette and grain.
+    """``frame.hdr_source`` (``hdr`` unless a post step wrote another), plus the bloom when
+    ``frame.bloom`` names one -> ``ldr``: ACES + sRGB, then the optional vignette and grain.
 
     Args:
         vignette: k of the falloff 1 / (1 + k r^2)^2, or None for no vignette.
@@ -35,7 +35,8 @@ class TonemapPass(Pass):
         ctx = core.ctx
         ctx.disable(moderngl.DEPTH_TEST)
         ctx.disable(moderngl.BLEND)
-        variants = (("VIGNETTE",) if self.vignette is not None else ()) + (("GRAIN",) if self.grain else ())
+        variants = (("BLOOM",) if frame.bloom else ()) + (("VIGNETTE",) if self.vignette is not None else ()) + \
+                   (("GRAIN",) if self.grain else ())
         prog = core.programs.get("tonemap.glsl", variants)
         tg.ldr.use()
         if self.vignette is not None:
@@ -45,4 +46,8 @@ class TonemapPass(Pass):
             set_uniform(prog, "u_grain_key", grain_key(self.grain[1], frame.time_s))
         tg.tex[frame.hdr_source].use(0)
         set_uniform(prog, "u_hdr", 0)
+        if frame.bloom:
+            tg.tex[frame.bloom[0]].use(1)
+            set_uniform(prog, "u_bloom", 1)
+            set_uniform(prog, "u_bloom_intensity", frame.bloom[1])
         fullscreen(core, prog)

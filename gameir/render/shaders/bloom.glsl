@@ -1,12 +1,13 @@
 // Bloom (the post chain's "bloom" step; gameir/render/passes/bloom.py), as UE4 and COD build it:
 // the HDR colour's excess over a threshold goes down a chain of half-resolution levels, each level
 // is blurred by a separable Gaussian, and the blurred levels are added back up the chain with equal
-// weights; the sum, scaled by the intensity, is added to the colour. Every step keeps the energy
+// weights; the sum, scaled by the intensity, is added to the colour by the tone map pass
+// (tonemap.glsl variant BLOOM). Every step keeps the energy
 // (sum of radiance x pixel area) of the excess: 2 x 2 means, normalised kernels mirrored at the borders,
 // bilinear 2x upsampling, level weights summing to one.
 // Variants: PREFILTER (threshold + 2 x 2 mean into level 1), DOWN (one bilinear lookup at the
 // corner of each 2 x 2 block: their mean), BLUR_H, BLUR_V (+ the bilinear upsample of the level
-// below, variant ADD), COMPOSITE (colour + intensity x bloom).
+// below, variant ADD).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -67,14 +68,6 @@ void main() {
     sum += texture(u_coarse, gl_FragCoord.xy / vec2(textureSize(u_src, 0))).rgb;
 #endif
     o_color = vec4(sum, 1.0);
-}
-#elif defined COMPOSITE
-uniform sampler2D u_bloom;     // level 1's sum (linear filtering)
-uniform float u_intensity;
-void main() {
-    vec2 size = vec2(textureSize(u_src, 0));
-    vec3 c = texelFetch(u_src, ivec2(gl_FragCoord.xy), 0).rgb;
-    o_color = vec4(c + u_intensity * texture(u_bloom, gl_FragCoord.xy / size).rgb, 1.0);
 }
 #endif
 #endif

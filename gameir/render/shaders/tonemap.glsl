@@ -1,5 +1,5 @@
 // Tone map pass: hdr colour -> sRGB 8-bit (the deferred lighting pass tone-maps itself when no post
-// step comes between them). The post chain's film steps follow the tone map here, as in UE4's
+// step comes between them). Variant BLOOM first adds intensity x the bloom (bilinear 2x upsampling). The post chain's film steps follow the tone map here, as in UE4's
 // tonemapper: variant VIGNETTE scales the tone-mapped linear colour by 1 / (1 + k r^2)^2 (r = distance
 // from the image centre over the half-diagonal), variant GRAIN adds zero-mean triangular noise of
 // amplitude u_grain to the sRGB-encoded values, one value per pixel for all channels, a hash of
@@ -10,6 +10,10 @@
 uniform sampler2D u_hdr;
 out vec4 o_color;
 #include "color.glsl"
+#ifdef BLOOM
+uniform sampler2D u_bloom;  // the bloom chain's level 1 (half size, linear filtering)
+uniform float u_bloom_intensity;
+#endif
 #ifdef VIGNETTE
 uniform float u_vignette;   // k
 #endif
@@ -25,6 +29,9 @@ float unit_uniform(uint v) { return (float(v >> 8u) + 0.5) / 16777216.0; }  // (
 #endif
 void main() {
     vec3 x = texelFetch(u_hdr, ivec2(gl_FragCoord.xy), 0).rgb;
+#ifdef BLOOM
+    x += u_bloom_intensity * texture(u_bloom, gl_FragCoord.xy / vec2(textureSize(u_hdr, 0))).rgb;
+#endif
 #if defined VIGNETTE || defined GRAIN
     vec3 mapped = aces_narkowicz(x);
 #ifdef VIGNETTE
