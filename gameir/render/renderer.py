@@ -149,7 +149,7 @@ class Renderer:
                 passes += [ForwardMSAAPass(sampling)]
             else:
                 passes += ([SSAOPass(self.ssao_radius)] if self.ssao_radius > 0 else []) + \
-                          [LightingPass(ssao=self.ssao_radius > 0)]
+                          [LightingPass(ssao=self.ssao_radius > 0, tonemap=not self.post.needs_tonemap_pass)]
             # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
             passes += post_passes(self.post, self._targets.size, tonemapped=not self.msaa_samples)
             if self.aa == "fxaa":

@@ -28,6 +28,17 @@ def bloom_weights() -> np.ndarray:
     return (w / (w[0] + 2.0 * w[1:].sum())).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=1)
+def bloom_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """Weights and offsets (texels) of the taps k = 2j+1, 2j+2 of :func:`bloom_weights` merged into
+    one bilinear lookup each: w = w1 + w2 at (k1 w1 + k2 w2) / w."""
+    w = bloom_weights().astype(np.float64)
+    k = np.arange(BLOOM_RADIUS + 1)
+    pair_w = w[1::2] + w[2::2]
+    pair_k = (k[1::2] * w[1::2] + k[2::2] * w[2::2]) / pair_w
+    return pair_w.astype(np.float32), pair_k.astype(np.float32)
+
+
 class BloomPass(Pass):
     """``frame.hdr_source`` -> the bloom (``bloom_up_1``, half size), which the tone map pass scales
     by the intensity and adds to the colour as it reads it (one full-size pass fewer; UE4's
@@ -59,16 +70,31 @@ class BloomPass(Pass):
             fullscreen(core, prog)
         # up the chain: blur each level (horizontal, then vertical + the coarser level's sum)
         weights = bloom_weights()
+        pair_weights, pair_offsets = bloom_pairs()
         for k in range(n, 0, -1):
+            if k == 1 and n > 1:  # the finest level: its own means, not blurred (measured: its blur cost
+                prog = programs.get("bloom.glsl", ("FINEST",))  # 60 % of the pass on llvmpipe)
+                tg.post["bloom_up_1"].use()
+                set_uniform(prog, "u_level_weight", 1.0 / n)
+                tg.tex["bloom_down_1"].use(0)
+                set_uniform(prog, "u_src", 0)
+                tg.tex["bloom_up_2"].use(1)
+                set_uniform(prog, "u_coarse", 1)
+                fullscreen(core, prog)
+                continue
             prog = programs.get("bloom.glsl", ("BLUR_H",))
             tg.post[f"bloom_tmp_{k}"].use()
             set_uniform(prog, "u_weights", weights)
+            set_uniform(prog, "u_pair_weights", pair_weights)
+            set_uniform(prog, "u_pair_offsets", pair_offsets)
             tg.tex[f"bloom_down_{k}"].use(0)
             set_uniform(prog, "u_src", 0)
             fullscreen(core, prog)
             prog = programs.get("bloom.glsl", ("BLUR_V",) + (("ADD",) if k < n else ()))
             tg.post[f"bloom_up_{k}"].use()
             set_uniform(prog, "u_weights", weights)
+            set_uniform(prog, "u_pair_weights", pair_weights)
+            set_uniform(prog, "u_pair_offsets", pair_offsets)
             set_uniform(prog, "u_level_weight", 1.0 / n)
             tg.tex[f"bloom_tmp_{k}"].use(0)
             set_uniform(prog, "u_src", 0)

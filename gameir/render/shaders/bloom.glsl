@@ -1,13 +1,13 @@
 // Bloom (the post chain's "bloom" step; gameir/render/passes/bloom.py), as UE4 and COD build it:
 // the HDR colour's excess over a threshold goes down a chain of half-resolution levels, each level
-// is blurred by a separable Gaussian, and the blurred levels are added back up the chain with equal
+// but the finest is blurred by a separable Gaussian, and the levels are added back up the chain with equal
 // weights; the sum, scaled by the intensity, is added to the colour by the tone map pass
 // (tonemap.glsl variant BLOOM). Every step keeps the energy
 // (sum of radiance x pixel area) of the excess: 2 x 2 means, normalised kernels mirrored at the borders,
 // bilinear 2x upsampling, level weights summing to one.
 // Variants: PREFILTER (threshold + 2 x 2 mean into level 1), DOWN (one bilinear lookup at the
 // corner of each 2 x 2 block: their mean), BLUR_H, BLUR_V (+ the bilinear upsample of the level
-// below, variant ADD).
+// below, variant ADD) for levels 2 and coarser, FINEST for level 1 (its means + the level below).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
@@ -42,6 +42,8 @@ ivec2 mirror(ivec2 i, ivec2 n) {
     return ivec2(m.x < n.x ? m.x : period.x - 1 - m.x, m.y < n.y ? m.y : period.y - 1 - m.y);
 }
 uniform float u_weights[BLOOM_RADIUS + 1];  // normalised Gaussian, centre first
+uniform float u_pair_weights[BLOOM_RADIUS / 2];  // w[2j+1] + w[2j+2]
+uniform float u_pair_offsets[BLOOM_RADIUS / 2];  // their weighted mean offset, texels
 #ifdef BLUR_V
 uniform float u_level_weight;  // 1 / number of levels
 #endif
@@ -57,9 +59,16 @@ void main() {
     ivec2 p = ivec2(gl_FragCoord.xy);
     ivec2 size = textureSize(u_src, 0);
     vec3 sum = texelFetch(u_src, p, 0).rgb * u_weights[0];
-    for (int k = 1; k <= BLOOM_RADIUS; ++k) {
-        sum += u_weights[k] * (texelFetch(u_src, mirror(p + k * axis, size), 0).rgb +
-                               texelFetch(u_src, mirror(p - k * axis, size), 0).rgb);
+    if (all(greaterThanEqual(p, ivec2(BLOOM_RADIUS))) && all(lessThan(p, size - BLOOM_RADIUS))) {
+        // away from the borders: taps k = 2j+1, 2j+2 as one bilinear lookup between them (same sum)
+        vec2 uv = gl_FragCoord.xy / vec2(size), step = vec2(axis) / vec2(size);
+        for (int j = 0; j < BLOOM_RADIUS / 2; ++j)
+            sum += u_pair_weights[j] * (texture(u_src, uv + u_pair_offsets[j] * step).rgb +
+                                        texture(u_src, uv - u_pair_offsets[j] * step).rgb);
+    } else {
+        for (int k = 1; k <= BLOOM_RADIUS; ++k)
+            sum += u_weights[k] * (texelFetch(u_src, mirror(p + k * axis, size), 0).rgb +
+                                   texelFetch(u_src, mirror(p - k * axis, size), 0).rgb);
     }
 #ifdef BLUR_V
     sum *= u_level_weight;
@@ -68,6 +77,15 @@ void main() {
     sum += texture(u_coarse, gl_FragCoord.xy / vec2(textureSize(u_src, 0))).rgb;
 #endif
     o_color = vec4(sum, 1.0);
+}
+#elif defined FINEST
+// level 1 (half size) is not blurred: its 2 x 2 means, upsampled bilinearly by the tone map pass, make
+// the finest glow (a 4-pixel tent), the Gaussians of the coarser levels the wider ones
+uniform sampler2D u_coarse;
+uniform float u_level_weight;
+void main() {
+    vec3 c = texelFetch(u_src, ivec2(gl_FragCoord.xy), 0).rgb * u_level_weight;
+    o_color = vec4(c + texture(u_coarse, gl_FragCoord.xy / vec2(textureSize(u_src, 0))).rgb, 1.0);
 }
 #endif
 #endif
