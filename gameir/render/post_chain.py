@@ -10,7 +10,7 @@ chain once; :meth:`PostChain.settings` is what a frame records of it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 __all__ = ["POST_STEPS", "DEFAULT_POST", "PostChain", "check_post_steps"]
@@ -86,7 +86,7 @@ class PostChain:
     motion_blur_shutter: float = 0.5
     vignette_intensity: float = 0.3
     grain_intensity: float = 0.02
-    grain_seed: int = field(default=0)
+    grain_seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", check_post_steps(self.steps, "PostChain: steps"))

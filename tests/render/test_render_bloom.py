@@ -96,3 +96,15 @@ def test_renderer_bloom_around_a_lamp_only():
     # a dim lamp (below the threshold): the same image, but for the tone map of float16 radiance
     dim = frames[True, 0.5].buffers["rgb"].astype(int) - frames[False, 0.5].buffers["rgb"].astype(int)
     assert np.abs(dim).max() <= 1
+
+
+@pytest.mark.parametrize("aa, kw", [("ssaa", {"ssaa": 2}), ("msaa", {"msaa_samples": 4}), ("fxaa", {})])
+def test_bloom_in_every_aa_mode_keeps_hdr_and_brightens_rgb(aa, kw):
+    cam = Camera(W, H, look_at([0, 0, 0], [0, 1, 0]), fov_y_deg=40.0)
+    frames = {}
+    for steps in (None, ["bloom", "tonemap"]):
+        with Renderer(W, H, aa=aa, post=steps, shadow_map_size=0, **kw) as r:
+            frames[steps is None] = r.render(_lamp_scene(20.0), cam, 0.0)
+    np.testing.assert_array_equal(frames[False].buffers["hdr"], frames[True].buffers["hdr"])
+    diff = frames[False].buffers["rgb"].astype(int) - frames[True].buffers["rgb"].astype(int)
+    assert diff.min() >= -2 and diff.max() > 10
