@@ -3,9 +3,10 @@
 A frame runs the passes of :mod:`gameir.render.passes` in order (docs/RENDERER.md): sun shadow map
 -> depth pre-pass + G-buffer MRT + sky motion, tag and depth -> optional SSAO -> deferred lighting
 with the sky, fog and ACES tone mapping to sRGB 8-bit in one pass (or, with MSAA, a forward-shaded
-multisampled colour pass, resolved, then tone-mapped) -> the post chain's motion blur, bloom and
-tone map + vignette + grain when asked for (gameir/render/post_chain.py; the tone map then runs in its
-own pass) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback. This module validates options, owns the targets, and runs them.
+multisampled colour pass, resolved, then tone-mapped) -> the post chain's motion blur,
+bloom and tone map + vignette + grain when asked for (gameir/render/post_chain.py; the tone map then
+runs in its own pass) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback.
+This module validates options, owns the targets, and runs them.
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ class LightingPass(Pass):
     def run(self, frame: FrameState) -> None:
         core, tg = frame.core, frame.targets
         ctx = core.ctx
-        prog = core.programs.get("lighting.glsl", (("SSAO",) if self.ssao else ()) + (() if self.tonemap else ("HDR_ONLY",)))
+        variants = (("SSAO",) if self.ssao else ()) + (() if self.tonemap else ("HDR_ONLY",))
+        prog = core.programs.get("lighting.glsl", variants)
         ctx.disable(moderngl.DEPTH_TEST)
         ctx.disable(moderngl.BLEND)
         tg.lit.use()
