@@ -75,8 +75,8 @@ class PostChain:
             half-diagonal; applied to the tone-mapped linear colour. >= 0.
         grain_intensity: amplitude of the zero-mean triangular film grain added to the sRGB-encoded
             values (0 ... 0.5; 0.02 = about 5 codes peak).
-        grain_seed: seed of the grain (0 ... 2^32 - 1); the pattern is a function of the seed and
-            the frame time only.
+        grain_seed: seed of the grain (0 ... 2^32 - 1); the pattern is a function of the seed, the
+            scene's name and the frame time only.
     """
 
     steps: tuple[str, ...] = DEFAULT_POST

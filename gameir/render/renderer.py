@@ -244,7 +244,8 @@ class Renderer:
             sun = suns[0] if suns else None
             frame = FrameState(core=core, targets=tg, resolved=self._resolved, draws=draws, cam=cam, prev=prev,
                                sun=sun, bounds=(lo, hi), shade=shading_uniforms(scene, cam, sun, lights),
-                               cam_u=camera_uniforms(cam, prev), time_s=float(t))
+                               cam_u=camera_uniforms(cam, prev), time_s=float(t),
+                               scene_name=scene.name)
             for render_pass in self.passes:
                 render_pass.run(frame)
             core.ctx.finish()

@@ -64,6 +64,7 @@ def test_grain_is_zero_mean_triangular_and_deterministic(renderer):
         assert np.mean(other != a) > 0.5  # another frame or seed: another pattern
         assert abs(np.corrcoef((other[..., 0] - exact).ravel(), noise.ravel())[0, 1]) < 0.05
     assert grain_key(7, 0.5) != grain_key(7, 0.5 + 1 / 30) and grain_key(7, 0.5) == grain_key(7, 0.5)
+    assert grain_key(7, 0.5, "town-1") != grain_key(7, 0.5, "town-2")
 
 
 def test_renderer_vignettes_and_grains_rgb_only():

@@ -13,9 +13,10 @@ from gameir.render.passes.base import FrameState, Pass, fullscreen
 __all__ = ["TonemapPass", "grain_key"]
 
 
-def grain_key(seed: int, time_s: float) -> int:
-    """32-bit key of one frame's grain pattern: CRC-32 of the seed and the frame time (float64)."""
-    return zlib.crc32(struct.pack("<Id", int(seed), float(time_s)))
+def grain_key(seed: int, time_s: float, scene: str = "") -> int:
+    """32-bit key of one frame's grain pattern: CRC-32 of the seed, the frame time (float64) and the
+    scene's name (so clips of other scenes get other grain at the same instant)."""
+    return zlib.crc32(struct.pack("<Id", int(seed), float(time_s)) + scene.encode("utf-8"))
 
 
 class TonemapPass(Pass):
@@ -43,7 +44,7 @@ class TonemapPass(Pass):
             set_uniform(prog, "u_vignette", float(self.vignette))
         if self.grain:
             set_uniform(prog, "u_grain", float(self.grain[0]))
-            set_uniform(prog, "u_grain_key", grain_key(self.grain[1], frame.time_s))
+            set_uniform(prog, "u_grain_key", grain_key(self.grain[1], frame.time_s, frame.scene_name))
         tg.tex[frame.hdr_source].use(0)
         set_uniform(prog, "u_hdr", 0)
         if frame.bloom:
