@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gameir.buffers import BUFFER_NAMES
+from gameir.worlds.build import FAMILIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +33,6 @@ PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[1] / "presets"
 KINDS = ("sr", "nvs")
 AA_MODES = ("none", "fxaa", "msaa", "ssaa")
 CAMERAS = ("auto", "vehicle", "walk", "orbit", "fly", "rig")
-FAMILIES = ("town", "nature", "interior")
 WEATHERS = ("ClearNoon", "CloudyNoon", "WetNoon", "ClearSunset", "HardRain", "Fog", "Night")
 VARIANTS = ("static", "dynamic")
 DETAILS = ("low", "medium", "high")
