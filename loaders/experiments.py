@@ -181,7 +181,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
                  scale: int) -> dict[str, Any]:
     from gameir.baselines import joint_bilateral_upscale, upscale
     from gameir.models import load_torchscript
-    from gameir.training import evaluate_sr
+    from gameir.evaluation import evaluate_sr_predictor
 
     device = torch.device("cuda" if a.device in ("auto", "cuda") and torch.cuda.is_available() else "cpu")
     methods: dict[str, Any] = {
@@ -193,7 +193,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
     results: dict[str, Any] = {}
     for name, fn in methods.items():
         t0 = time.perf_counter()
-        r = evaluate_sr(fn, items, scale=scale, device=device, stability=True)
+        r = evaluate_sr_predictor(fn, items, scale=scale, device=device, stability=True)
         r.pop("records")
         r["seconds"] = time.perf_counter() - t0
         results[name] = r
@@ -210,7 +210,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
             return module(x)
 
         t0 = time.perf_counter()
-        r = evaluate_sr(predict, items, scale=scale, device=device, stability=True)
+        r = evaluate_sr_predictor(predict, items, scale=scale, device=device, stability=True)
         r.pop("records")
         r["seconds"] = time.perf_counter() - t0
         results[f"{arm}-seed{seed}"] = r
