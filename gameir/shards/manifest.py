@@ -57,7 +57,7 @@ def entry_metadata(reader: ShardReader) -> dict[str, Any]:
         "clips": 1,
         "frames": reader.num_frames,
         "views": reader.num_views,
-        "levels": {level: list(reader.size(level)) for level in reader.levels},
+        "levels": {level: list(reader.shape_hw(level)) for level in reader.levels},
         "buffers": reader.buffers,
         "scene": reader.scene,
     }
