@@ -15,7 +15,7 @@ import numpy as np
 
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource, HandleCache
 from gameir.shards.format import ShardError, ShardReadError
-from gameir.shards.manifest import MANIFEST_NAME, load_manifest
+from gameir.shards.manifest import MANIFEST_NAME, entry_mismatches, load_manifest
 from gameir.shards.reader import ShardReader, describe_read, read_checked
 
 __all__ = ["ShardSource", "DEFAULT_CHUNK_CACHE"]
@@ -87,12 +87,13 @@ def _check_against_manifest(reader: ShardReader, info: ClipInfo, key: str, manif
              "levels": {lv: reader.shape_hw(lv) for lv in reader.levels}}
     said = {"clip_id": info.clip_id, "kind": info.kind, "frames": info.num_frames, "views": info.num_views,
             "levels": dict(info.shapes_hw)}
-    for field, value in said.items():
-        if found[field] != value:
-            raise ShardError(f"{reader.path}: {manifest} says {key}.{field} = {value!r} but the shard has "
-                             f"{found[field]!r}; the manifest is stale or the shard was replaced: run "
-                             f"`gameir verify {Path(manifest).parent}`, then `gameir manifest rebuild "
-                             f"{Path(manifest).parent}` if the shards are right")
+    stale = entry_mismatches(said, found)
+    if stale:
+        field = stale[0]
+        raise ShardError(f"{reader.path}: {manifest} says {key}.{field} = {said[field]!r} but the shard has "
+                         f"{found[field]!r}; the manifest is stale or the shard was replaced: run "
+                         f"`gameir verify {Path(manifest).parent}`, then `gameir manifest rebuild "
+                         f"{Path(manifest).parent}` if the shards are right")
     missing = [b for b in info.buffers if b not in reader.buffers]
     if missing:
         raise ShardError(f"{reader.path}: {manifest} lists buffer {missing[0]!r} in {key}.buffers but the shard "

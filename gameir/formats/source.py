@@ -20,6 +20,8 @@ from typing import Any, Callable, Generic, Hashable, TypeVar
 
 import numpy as np
 
+from gameir.deprecation import renamed_argument
+
 __all__ = ["ClipInfo", "DataSource", "HandleCache", "DEFAULT_MAX_OPEN"]
 
 #: Default bound on files a source keeps open per process.
@@ -59,12 +61,8 @@ class ClipInfo:
                  shapes_hw: dict[str, tuple[int, int]] | None = None, buffers: tuple[str, ...] | None = None,
                  scene: dict[str, Any] | None = None, location: str = "", *,
                  sizes: dict[str, tuple[int, int]] | None = None) -> None:
-        if sizes is not None:
-            if shapes_hw is not None:
-                raise TypeError("ClipInfo: give shapes_hw only (sizes is its former name)")
-            warnings.warn("ClipInfo(sizes=...) is now ClipInfo(shapes_hw=...): level name -> (height, width)",
-                          DeprecationWarning, stacklevel=2)
-            shapes_hw = sizes
+        shapes_hw = renamed_argument(shapes_hw, sizes, where="ClipInfo", new_name="shapes_hw", old_name="sizes",
+                                     meaning="level name -> (height, width)")
         if shapes_hw is None or buffers is None:
             raise TypeError(f"ClipInfo: missing argument {'shapes_hw' if shapes_hw is None else 'buffers'}")
         for name, value in (("clip_id", clip_id), ("split", split), ("kind", kind), ("num_frames", num_frames),

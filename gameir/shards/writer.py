@@ -14,6 +14,7 @@ import numpy as np
 
 from gameir import __version__
 from gameir.buffers import BUFFER_NAMES, get_spec
+from gameir.deprecation import renamed_argument
 from gameir.fileio import commit_partial, partial_path
 from gameir.frame import Frame
 from gameir.shards.chunks import deflate_chunk, frame_chunks
@@ -111,12 +112,8 @@ class ShardWriter:
         levels: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         self.path = Path(path)
-        if levels is not None:
-            if shapes_hw is not None:
-                raise TypeError("ShardWriter: give shapes_hw only (levels is its former name)")
-            warnings.warn("ShardWriter(levels=...) is now ShardWriter(shapes_hw=...): level name -> (height, width)",
-                          DeprecationWarning, stacklevel=2)
-            shapes_hw = levels
+        shapes_hw = renamed_argument(shapes_hw, levels, where="ShardWriter", new_name="shapes_hw", old_name="levels",
+                                     meaning="level name -> (height, width)")
         if shapes_hw is None:
             raise TypeError("ShardWriter: missing keyword argument shapes_hw (level name -> (height, width) in pixels)")
         if threads is not None and (isinstance(threads, bool) or int(threads) != threads or threads < 1):
