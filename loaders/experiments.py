@@ -180,10 +180,10 @@ def load_test_items(root: str, test_frames: int) -> list[dict[str, Any]]:
 def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[tuple[str, int], Path],
                  scale: int) -> dict[str, Any]:
     from gameir.baselines import joint_bilateral_upscale, upscale
+    from gameir.evaluation import evaluate_sr_predictor, resolve_device
     from gameir.models import load_torchscript
-    from gameir.evaluation import evaluate_sr_predictor
 
-    device = torch.device("cuda" if a.device in ("auto", "cuda") and torch.cuda.is_available() else "cpu")
+    device = resolve_device(a.device)
     methods: dict[str, Any] = {
         "bicubic": lambda b, _: upscale(b["lr"], scale, "bicubic", data_range=1.0),
         "lanczos": lambda b, _: upscale(b["lr"], scale, "lanczos", data_range=1.0),

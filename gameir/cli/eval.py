@@ -123,8 +123,9 @@ def _finish(summary: dict[str, Any]) -> int:
 
 
 def _is_rank0() -> bool:
-    import os
-    return int(os.environ.get("RANK", "0")) == 0
+    from gameir.evaluation.distributed import current_rank
+
+    return current_rank() == 0
 
 
 def run_sr(args: argparse.Namespace) -> int:
