@@ -45,7 +45,7 @@ class ClipRenderer:
         self.preset = preset
         render = preset.section("render")
         self.buffers = tuple(render["buffers"])
-        w, h = render["lr"]
+        w, h = render["lr"]  # presets give sizes as [width, height]
         s = render["scale"]
         self.lr_size_wh, self.hr_size_wh = (w, h), (w * s, h * s)
         ssaa = {level: render["ssaa"] if render[f"aa_{level}"] == "ssaa" else 1 for level in ("lr", "hr")}

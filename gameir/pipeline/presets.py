@@ -224,9 +224,9 @@ def _one_of(value: Any, allowed: tuple, key: str, where: str) -> None:
 def _check_values(data: dict[str, Any], where: str) -> None:
     _one_of(data["preset"]["kind"], KINDS, "preset.kind", where)
     render, clips, rig = data["render"], data["clips"], data["rig"]
-    lr = render["lr"]
-    if len(lr) != 2 or not all(isinstance(v, int) and v >= 8 for v in lr):
-        raise ValueError(f"{where}: render.lr must be [width, height] integers >= 8, got {lr!r}")
+    lr_size_wh = render["lr"]
+    if len(lr_size_wh) != 2 or not all(isinstance(v, int) and v >= 8 for v in lr_size_wh):
+        raise ValueError(f"{where}: render.lr must be [width, height] integers >= 8, got {lr_size_wh!r}")
     if render["scale"] < 1:
         raise ValueError(f"{where}: render.scale must be an integer >= 1, got {render['scale']}")
     for name in render["buffers"]:
