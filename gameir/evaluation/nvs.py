@@ -19,7 +19,7 @@ from tqdm import tqdm
 from gameir.baselines import nearest_view_copy, nearest_views, warp_blend
 from gameir.data.nvs import NVSDataset
 from gameir.evaluation.distributed import partition
-from gameir.evaluation.lifecycle import IMAGE_METRICS, evaluation_context, finish_evaluation, image_scores
+from gameir.evaluation.lifecycle import evaluation_context, finish_evaluation, image_scores
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction, prediction_path, read_png_prediction
 from gameir.evaluation.protocol import Protocol, dataset_identity
@@ -30,7 +30,6 @@ from gameir.metrics import flip_map
 __all__ = ["evaluate_nvs", "resolve_nvs_method", "NVS_BUILTINS", "NVS_CSV_COLUMNS"]
 
 NVS_BUILTINS = ("nearest-view", "warp")
-NVS_METRICS = IMAGE_METRICS
 NVS_CSV_COLUMNS = ("index", "clip_id", "frame", "view", "scene_family", "weather", "motion", "psnr", "ssim",
                    "flip")
 
