@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gameir.buffers import BUFFER_NAMES
+from gameir.worlds.build import FAMILIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +33,6 @@ PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[1] / "presets"
 KINDS = ("sr", "nvs")
 AA_MODES = ("none", "fxaa", "msaa", "ssaa")
 CAMERAS = ("auto", "vehicle", "walk", "orbit", "fly", "rig")
-FAMILIES = ("town", "nature", "interior")
 WEATHERS = ("ClearNoon", "CloudyNoon", "WetNoon", "ClearSunset", "HardRain", "Fog", "Night")
 VARIANTS = ("static", "dynamic")
 DETAILS = ("low", "medium", "high")
@@ -261,9 +261,9 @@ def _check_post(render: dict[str, Any], where: str) -> None:
 def _check_values(data: dict[str, Any], where: str) -> None:
     _one_of(data["preset"]["kind"], KINDS, "preset.kind", where)
     render, clips, rig = data["render"], data["clips"], data["rig"]
-    lr = render["lr"]
-    if len(lr) != 2 or not all(isinstance(v, int) and v >= 8 for v in lr):
-        raise ValueError(f"{where}: render.lr must be [width, height] integers >= 8, got {lr!r}")
+    lr_size_wh = render["lr"]
+    if len(lr_size_wh) != 2 or not all(isinstance(v, int) and v >= 8 for v in lr_size_wh):
+        raise ValueError(f"{where}: render.lr must be [width, height] integers >= 8, got {lr_size_wh!r}")
     if render["scale"] < 1:
         raise ValueError(f"{where}: render.scale must be an integer >= 1, got {render['scale']}")
     for name in render["buffers"]:
