@@ -41,7 +41,7 @@ def write_dataset(root: Path, shards: int, frames: int) -> None:
     hr = [synthetic_frame(*HR, seed=0, frame=f, buffers=BUFFERS) for f in range(frames)]
     for i in range(shards):
         clip = f"bench-{i:03d}"
-        with ShardWriter(root / "train" / f"{clip}.h5", levels={"lr": LR, "hr": HR}, buffers=BUFFERS, clip_id=clip,
+        with ShardWriter(root / "train" / f"{clip}.h5", shapes_hw={"lr": LR, "hr": HR}, buffers=BUFFERS, clip_id=clip,
                          split="train", scene={"family": "bench", "seed": i}) as writer:
             for f in range(frames):
                 writer.write_frame({"lr": lr[f], "hr": hr[f]})

@@ -99,7 +99,7 @@ def build(workdir: Path, clips: int, frames: int) -> tuple[Path, Path]:
     for c in range(clips):
         canvas = mosaic(rng, LR_H * SCALE + 12 * frames, LR_W * SCALE + 20 * frames)
         clip_id = f"clip-{c:03d}"
-        with ShardWriter(shards / "train" / f"{clip_id}.h5", levels={"lr": (LR_H, LR_W), "hr": (LR_H * SCALE, LR_W * SCALE)},
+        with ShardWriter(shards / "train" / f"{clip_id}.h5", shapes_hw={"lr": (LR_H, LR_W), "hr": (LR_H * SCALE, LR_W * SCALE)},
                          buffers=["rgb", *GBUFFERS], clip_id=clip_id, split="train",
                          scene={"family": "photo-mosaic"}) as writer:
             for t in range(frames):

@@ -75,7 +75,7 @@ def breakdown(preset, tmp: Path) -> dict[str, float]:
         for codec in ("gzip:1", "none"):
             target = tmp / f"{spec.clip_id}-{codec.replace(':', '')}.h5"
             t0 = time.perf_counter()
-            with ShardWriter(target, levels={"lr": (h, w), "hr": (h * s, w * s)}, buffers=cr.buffers,
+            with ShardWriter(target, shapes_hw={"lr": (h, w), "hr": (h * s, w * s)}, buffers=cr.buffers,
                              clip_id=spec.clip_id, codec=Codec.parse(codec)) as writer:
                 for fs in frames:
                     writer.write_frame(fs)

@@ -10,6 +10,7 @@ not a native LR frame).
     python benchmarks/bench_render.py --lr 480 360 --pairs 3
     python benchmarks/bench_render.py --readback  # readback methods at 1920x1440
     python benchmarks/bench_render.py --ssaa 2    # SSAA HR frame: GL-side resolve vs numpy downsampling
+    python benchmarks/bench_render.py --post      # post chain: one-sample pair vs + SSAO + bloom, ...
 """
 
 from __future__ import annotations
@@ -174,6 +175,50 @@ def ssaa_table(width: int, height: int, s: int, frames: int = 4) -> None:
         print(f"{label:52s} {wall:8.2f} {render:10.2f} {rest:6.2f} {cpu:6.2f}")
 
 
+#: Post chains timed side by side by ``--post`` (the first is the baseline the others are compared to).
+POST_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("one sample, tone map only (default chain)", ("tonemap",)),
+    ("+ SSAO", ("ssao", "tonemap")),
+    ("+ bloom", ("bloom", "tonemap")),
+    ("+ SSAO + bloom (gameir-sr)", ("ssao", "bloom", "tonemap")),
+    ("+ motion blur", ("motion_blur", "tonemap")),
+    ("+ vignette + grain", ("tonemap", "vignette", "grain")),
+    ("every step", ("ssao", "motion_blur", "bloom", "tonemap", "vignette", "grain")),
+)
+
+
+def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
+    """Seconds per native pair (aa none, every buffer) for each chain of :data:`POST_ROWS`, the
+    chains alternated pair by pair in one sitting so that load changes hit all rows alike."""
+    scene = standard_scene()
+    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    renderers = [PairRenderer((w, h), scale, shadow_map_size=shadow_map, post=steps) for _, steps in POST_ROWS]
+    times: list[list[float]] = [[] for _ in POST_ROWS]
+    cpus: list[list[float]] = [[] for _ in POST_ROWS]
+    try:
+        for k in range(-1, pairs):  # k = -1: warm-up (programs, uploads)
+            c2w = cam0.copy()
+            c2w[:3, 3] += [0.05 * max(k, 0), 0.1 * max(k, 0), 0.0]
+            cam = Camera(w, h, c2w, fov_y_deg=60.0)
+            for i, pair in enumerate(renderers):
+                t0, c0 = time.perf_counter(), _cpu_s()
+                pair.render(scene, cam, max(k, 0) / 30.0)
+                if k >= 0:
+                    times[i].append(time.perf_counter() - t0)
+                    cpus[i].append(_cpu_s() - c0)
+    finally:
+        for pair in renderers:
+            pair.release()
+    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
+    print(f"\npost chain: LR {w}x{h} + HR {w * scale}x{h * scale}, aa none, every buffer, {pairs} pairs per row "
+          f"alternated, medians; 1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"{'chain':44s} {'s/pair':>7s} {'vs default':>10s} {'CPU-s':>6s} {'vs default':>10s}")
+    for (label, _), row, cpu in zip(POST_ROWS, times, cpus):
+        med, med_cpu = float(np.median(row)), float(np.median(cpu))
+        print(f"{label:44s} {med:7.3f} {100 * (med / base - 1):+9.0f}% {med_cpu:6.3f} "
+              f"{100 * (med_cpu / base_cpu - 1):+9.0f}%")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
@@ -183,7 +228,11 @@ def main() -> None:
     ap.add_argument("--readback", action="store_true", help="only compare readback methods at HR size")
     ap.add_argument("--ssaa", type=int, default=0, metavar="S",
                     help="only compare SSAA xS resolves for one HR frame (GL passes vs numpy)")
+    ap.add_argument("--post", action="store_true", help="only compare post chains side by side (pairs alternated)")
     args = ap.parse_args()
+    if args.post:
+        post_table(*args.lr, args.scale, args.pairs, args.shadow_map)
+        return
     if args.readback:
         readback_table(args.lr[0] * args.scale, args.lr[1] * args.scale)
         return

@@ -99,7 +99,7 @@ def bench(codec: str, tile: int, pairs: list, tmp: Path, crops: int, rng: np.ran
     path = tmp / f"{codec.replace(':', '_').replace('@', '_t')}-{tile}.h5"
     raw = sum(a.nbytes for fs in pairs for fr in fs.values() for a in fr.buffers.values())
     start = time.perf_counter()
-    with ShardWriter(path, levels={"lr": LR, "hr": HR}, buffers=BUFFER_NAMES, clip_id="bench",
+    with ShardWriter(path, shapes_hw={"lr": LR, "hr": HR}, buffers=BUFFER_NAMES, clip_id="bench",
                      codec=Codec.parse(name), tile=tile, threads=int(threads) if threads else None) as writer:
         for fs in pairs:
             writer.write_frame(fs)

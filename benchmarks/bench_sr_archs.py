@@ -38,7 +38,7 @@ def main() -> int:
     work = Path(args.workdir)
     data = work / "data"
     if not (data / "manifest.json").is_file():
-        write_synthetic_dataset(data, frames=args.frames, lr_size=(720, 960), scale=2)
+        write_synthetic_dataset(data, frames=args.frames, lr_shape_hw=(720, 960), scale=2)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, data {data} (LR 960x720 -> HR 1920x1440)")
     print("| arch | parameters | frames | seconds | frames/s | load before | load after |")

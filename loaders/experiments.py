@@ -180,10 +180,10 @@ def load_test_items(root: str, test_frames: int) -> list[dict[str, Any]]:
 def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[tuple[str, int], Path],
                  scale: int) -> dict[str, Any]:
     from gameir.baselines import joint_bilateral_upscale, upscale
+    from gameir.evaluation import evaluate_sr_predictor, resolve_device
     from gameir.models import load_torchscript
-    from gameir.training import evaluate_sr
 
-    device = torch.device("cuda" if a.device in ("auto", "cuda") and torch.cuda.is_available() else "cpu")
+    device = resolve_device(a.device)
     methods: dict[str, Any] = {
         "bicubic": lambda b, _: upscale(b["lr"], scale, "bicubic", data_range=1.0),
         "lanczos": lambda b, _: upscale(b["lr"], scale, "lanczos", data_range=1.0),
@@ -193,7 +193,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
     results: dict[str, Any] = {}
     for name, fn in methods.items():
         t0 = time.perf_counter()
-        r = evaluate_sr(fn, items, scale=scale, device=device, stability=True)
+        r = evaluate_sr_predictor(fn, items, scale=scale, device=device, stability=True)
         r.pop("records")
         r["seconds"] = time.perf_counter() - t0
         results[name] = r
@@ -210,7 +210,7 @@ def evaluate_all(a: argparse.Namespace, items: list[dict[str, Any]], runs: dict[
             return module(x)
 
         t0 = time.perf_counter()
-        r = evaluate_sr(predict, items, scale=scale, device=device, stability=True)
+        r = evaluate_sr_predictor(predict, items, scale=scale, device=device, stability=True)
         r.pop("records")
         r["seconds"] = time.perf_counter() - t0
         results[f"{arm}-seed{seed}"] = r

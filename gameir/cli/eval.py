@@ -102,28 +102,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
-def _settings(args: argparse.Namespace, task: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    """Flags given on the command line override the protocol file's values."""
-    from gameir.evaluation.protocol import load_protocol
+def _settings(args: argparse.Namespace, task: str) -> dict[str, Any]:
+    """The evaluation's protocol settings: flags given on the command line override the protocol file's."""
+    from gameir.evaluation.protocol import protocol_settings, resolve_protocol
 
-    base: dict[str, Any] = {}
-    name = "custom"
-    if args.protocol:
-        base = load_protocol(args.protocol, task)  # typed: names the file, key, expected and found values
-        name = base.pop("name", "custom")
-    out = {k: base[k] for k in keys if k in base}
-    changed = []
-    for k in keys:
-        v = getattr(args, k, None)
-        if v is not None:
-            if k in base and base[k] != (list(v) if isinstance(v, tuple) else v):
-                changed.append(k)
-            out[k] = v
-    if changed:  # a protocol with a flag overridden is no longer that protocol
-        name = f"{name} modified ({', '.join(changed)})"
-    out.setdefault("split", "test")
-    out["protocol_name"] = name
-    return out
+    return resolve_protocol(args.protocol, task, {k: getattr(args, k, None) for k in protocol_settings(task)})
 
 
 def _finish(summary: dict[str, Any]) -> int:
@@ -140,14 +123,15 @@ def _finish(summary: dict[str, Any]) -> int:
 
 
 def _is_rank0() -> bool:
-    import os
-    return int(os.environ.get("RANK", "0")) == 0
+    from gameir.evaluation.distributed import current_rank
+
+    return current_rank() == 0
 
 
 def run_sr(args: argparse.Namespace) -> int:
     from gameir.evaluation.sr import evaluate_sr
 
-    kw = _settings(args, "sr", ("split", "scale", "y_channel", "crop_border", "temporal"))
+    kw = _settings(args, "sr")
     summary = evaluate_sr(args.data, kw.pop("split"), args.method, device=args.device, out=args.out, tile=args.tile,
                           tile_overlap=args.tile_overlap, amp=args.amp, worst=args.worst,
                           distributed=args.distributed, max_frames=args.max_frames, quiet=args.quiet, **kw)
@@ -157,7 +141,7 @@ def run_sr(args: argparse.Namespace) -> int:
 def run_nvs(args: argparse.Namespace) -> int:
     from gameir.evaluation.nvs import evaluate_nvs
 
-    kw = _settings(args, "nvs", ("split", "y_channel", "crop_border", "holdout"))
+    kw = _settings(args, "nvs")
     summary = evaluate_nvs(args.data, kw.pop("split"), args.method, device=args.device, out=args.out,
                            worst=args.worst, distributed=args.distributed, max_frames=args.max_frames,
                            quiet=args.quiet, **kw)

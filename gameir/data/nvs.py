@@ -95,7 +95,7 @@ class NVSDataset(Dataset):
             if missing:
                 raise ValueError(f"buffer {missing[0]!r} is not in clip {info.clip_id} ({info.location}); "
                                  f"available: {', '.join(info.buffers)}")
-            h, w = info.sizes[lv]
+            h, w = info.shapes_hw[lv]
             if h % self.downscale or w % self.downscale:
                 raise ValueError(f"downscale {self.downscale} does not divide clip {info.clip_id}'s {lv} frame {h}x{w}")
             self._views[c] = self._split_views(info.clip_id, info.num_views, views, holdout_views)
@@ -112,16 +112,16 @@ class NVSDataset(Dataset):
         self._index = np.asarray(items, dtype=np.int64)
 
     def _level(self, clip: int) -> str:
-        sizes = self.source.clips[clip].sizes
+        shapes_hw = self.source.clips[clip].shapes_hw
         if self.level is not None:
-            if self.level not in sizes:
-                raise ValueError(f"clip {self.source.clips[clip].clip_id} has no level {self.level!r}; levels: {', '.join(sizes)}")
+            if self.level not in shapes_hw:
+                raise ValueError(f"clip {self.source.clips[clip].clip_id} has no level {self.level!r}; levels: {', '.join(shapes_hw)}")
             return self.level
-        if len(sizes) == 1:
-            return next(iter(sizes))
-        if "hr" in sizes:
+        if len(shapes_hw) == 1:
+            return next(iter(shapes_hw))
+        if "hr" in shapes_hw:
             return "hr"
-        raise ValueError(f"clip {self.source.clips[clip].clip_id} has levels {', '.join(sizes)}; choose one with level=")
+        raise ValueError(f"clip {self.source.clips[clip].clip_id} has levels {', '.join(shapes_hw)}; choose one with level=")
 
     @staticmethod
     def _split_views(clip_id: str, n: int, views: Sequence[int] | None, holdout: Sequence[int]) -> tuple[list[int], list[int]]:

@@ -146,11 +146,11 @@ class SRDataset(Dataset):
         scales = {}
         for c in self.clip_indices:
             info = self.source.clips[c]
-            missing = [lv for lv in ("lr", "hr") if lv not in info.sizes]
+            missing = [lv for lv in ("lr", "hr") if lv not in info.shapes_hw]
             if missing:
                 raise ValueError(f"{info.location}: clip {info.clip_id} has no level {missing[0]!r}; "
-                                 f"levels: {', '.join(info.sizes)}")
-            (h, w), (H, W) = info.sizes["lr"], info.sizes["hr"]
+                                 f"levels: {', '.join(info.shapes_hw)}")
+            (h, w), (H, W) = info.shapes_hw["lr"], info.shapes_hw["hr"]
             if H % h or W % w or H // h != W // w:
                 raise ValueError(f"{info.location}: clip {info.clip_id} has lr {h}x{w} and hr {H}x{W}, "
                                  "not one integer scale")
@@ -160,8 +160,8 @@ class SRDataset(Dataset):
             raise ValueError(f"split {self.split!r} mixes scales: {found}; give one scale per dataset")
         (found, info), = scales.items()
         if scale is not None and int(scale) != found:
-            h, w = info.sizes["lr"]
-            H, W = info.sizes["hr"]
+            h, w = info.shapes_hw["lr"]
+            H, W = info.shapes_hw["hr"]
             raise ValueError(f"scale {scale} requested but the data is x{found} "
                              f"(clip {info.clip_id}: lr {h}x{w}, hr {H}x{W})")
         return found
@@ -174,7 +174,7 @@ class SRDataset(Dataset):
             raise ValueError(f"lr_patch must be >= 1 pixel, got {lr_patch}")
         for c in self.clip_indices:
             info = self.source.clips[c]
-            h, w = info.sizes["lr"]
+            h, w = info.shapes_hw["lr"]
             if ph > h or pw > w:
                 raise ValueError(f"lr_patch {ph}x{pw} is larger than the LR frame {h}x{w} of clip {info.clip_id} "
                                  f"({info.location}); the largest patch is {h}x{w}")
@@ -215,7 +215,7 @@ class SRDataset(Dataset):
         clip, last = self.locate(index)
         index = index % len(self)
         info = self.source.clips[clip]
-        h, w = info.sizes["lr"]
+        h, w = info.shapes_hw["lr"]
         rng = self._seed.rng(index)
         if self.lr_patch is None:
             r0, c0, ph, pw = 0, 0, h, w

@@ -3,8 +3,10 @@
 Protocols and report formats: ``docs/EVALUATION.md``; metric definitions: ``docs/METRICS.md``.
 """
 
+from gameir.evaluation.device import resolve_device
 from gameir.evaluation.nvs import NVS_BUILTINS, evaluate_nvs, resolve_nvs_method
-from gameir.evaluation.protocol import Protocol, dataset_identity, load_protocol, protocol_line
+from gameir.evaluation.predictor import evaluate_sr_predictor
+from gameir.evaluation.protocol import Protocol, dataset_identity, load_protocol, protocol_line, resolve_protocol
 from gameir.evaluation.report import format_table, write_reports
 from gameir.evaluation.sr import evaluate_sr
 from gameir.evaluation.sr_methods import SR_BUILTINS, resolve_sr_method
@@ -17,10 +19,13 @@ __all__ = [
     "dataset_identity",
     "evaluate_nvs",
     "evaluate_sr",
+    "evaluate_sr_predictor",
     "format_table",
     "load_protocol",
     "protocol_line",
+    "resolve_device",
     "resolve_nvs_method",
+    "resolve_protocol",
     "resolve_sr_method",
     "summarize_records",
     "write_reports",

@@ -8,20 +8,9 @@ from typing import Any
 
 import torch
 
+from gameir.evaluation.device import resolve_device  # noqa: F401  (part of this module's API)
+
 __all__ = ["DistContext", "current_rank", "init_distributed", "partition", "gather_records", "resolve_device"]
-
-
-def resolve_device(device: str | torch.device) -> torch.device:
-    """``"auto"`` -> CUDA if available else CPU; ``"cpu"`` / ``"cuda"`` / ``"cuda:K"`` as given."""
-    if isinstance(device, torch.device):
-        return device
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cpu" or device.startswith("cuda"):
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(f"--device {device}: CUDA is not available on this machine (torch {torch.__version__})")
-        return torch.device(device)
-    raise ValueError(f"--device must be auto, cpu or cuda[:K], got {device!r}")
 
 
 @dataclass

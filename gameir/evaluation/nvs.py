@@ -18,19 +18,18 @@ from tqdm import tqdm
 
 from gameir.baselines import nearest_view_copy, nearest_views, warp_blend
 from gameir.data.nvs import NVSDataset
-from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
+from gameir.evaluation.distributed import partition
+from gameir.evaluation.lifecycle import evaluation_context, finish_evaluation, image_scores
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction, prediction_path, read_png_prediction
-from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
-from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
-from gameir.evaluation.summary import motion_group, summarize_records, worst_records
+from gameir.evaluation.protocol import Protocol, dataset_identity
+from gameir.evaluation.summary import motion_group
 from gameir.evaluation.user_methods import call_method, load_factory
-from gameir.metrics import flip, flip_map, psnr, ssim
+from gameir.metrics import flip_map
 
 __all__ = ["evaluate_nvs", "resolve_nvs_method", "NVS_BUILTINS", "NVS_CSV_COLUMNS"]
 
 NVS_BUILTINS = ("nearest-view", "warp")
-NVS_METRICS = ("psnr", "ssim", "flip")
 NVS_CSV_COLUMNS = ("index", "clip_id", "frame", "view", "scene_family", "weather", "motion", "psnr", "ssim",
                    "flip")
 
@@ -118,17 +117,13 @@ def evaluate_nvs(root: str | os.PathLike, split: str = "test", method: str = "wa
     Raises:
         TypeError, ValueError: as :func:`gameir.evaluation.evaluate_sr`.
     """
-    with guarded_outputs(out, f"gameir eval nvs --method {method}"):
-        check_settings({"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
-                        "name": protocol_name}, "evaluate_nvs", "nvs")
-        dev = resolve_device(device)
-        ctx = init_distributed(dev, distributed)
-        try:
-            return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel,
-                                 0 if crop_border is None else int(crop_border), out, worst, max_frames, quiet,
-                                 protocol_name)
-        finally:
-            ctx.close()
+    settings = {"split": split, "holdout": holdout, "y_channel": y_channel, "crop_border": crop_border,
+                "name": protocol_name}
+    with evaluation_context(out, f"gameir eval nvs --method {method}", settings, "evaluate_nvs", "nvs", device,
+                            distributed) as ctx:
+        return _evaluate_nvs(ctx, root, split, method, tuple(holdout), y_channel,
+                             0 if crop_border is None else int(crop_border), out, worst, max_frames, quiet,
+                             protocol_name)
 
 
 def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, max_frames, quiet, protocol_name):
@@ -150,30 +145,18 @@ def _evaluate_nvs(ctx, root, split, spec, holdout, y_channel, crop, out, worst, 
             records.append({"index": i * 1000 + j, "key": f"{item['clip_id']}/{v:02d}/{item['frame']:08d}",
                             "clip_id": item["clip_id"], "frame": int(item["frame"]), "view": int(v),
                             "scene_family": item["scene_family"], "weather": item["weather"],
-                            "motion": motion_group(scenes[item["clip_id"]]),
-                            "psnr": float(psnr(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-                            "ssim": float(ssim(p, g, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-                            "flip": float(flip(p, g, 1.0, crop_border=crop)[0])})
+                            "motion": motion_group(scenes[item["clip_id"]]), **image_scores(p, g, crop, y_channel)})
             n_images += 1
         bar.update(1)
     bar.close()
     seconds = time.perf_counter() - start
-    records = gather_records(records, ctx)
-    summary = summarize_records(records, NVS_METRICS)
-    summary.update(protocol=protocol.to_dict(), dataset=dataset_identity(ds.source, ds.split, root), method=spec,
-                   metrics=list(NVS_METRICS), optional_metrics=[], seconds=seconds,
-                   images_per_s=n_images * ctx.world_size / seconds if seconds > 0 else float("nan"),
-                   world_size=ctx.world_size, device=str(ctx.device),
-                   worst=[r["key"] for r in worst_records(records, "psnr", worst)])
-    if out is not None and ctx.rank == 0:
-        pictures = {f"worst/{r['key']}": _worst_picture(predict, ds, r, ctx.device, Path(out) / WORST_DIR, spec)
-                    for r in worst_records(records, "psnr", worst)}
-        files = {**write_reports(summary, records, out, NVS_CSV_COLUMNS), **pictures}  # summary.json last
-        summary["files"] = {k: str(v) for k, v in files.items()}
-    if ctx.active:
-        import torch.distributed as dist
-        dist.barrier()
-    return summary
+
+    def picture(rec: dict[str, Any], folder: Path) -> Path:
+        return _worst_picture(predict, ds, rec, ctx.device, folder, spec)
+
+    return finish_evaluation(ctx, records, protocol=protocol, dataset=dataset_identity(ds.source, ds.split, root),
+                             method=spec, n_images=n_images, seconds=seconds, out=out, csv_columns=NVS_CSV_COLUMNS,
+                             worst=worst, picture=picture)
 
 
 def _predict(predict: NVSPredict, item: dict[str, Any], device: torch.device,

@@ -37,9 +37,9 @@ def flip_colour_map(flip_err: np.ndarray) -> np.ndarray:
     return cv2.applyColorMap(np.rint(x * 255).astype(np.uint8), cv2.COLORMAP_MAGMA)[..., ::-1].copy()
 
 
-def worst_crop(pred: np.ndarray, gt: np.ndarray, size: tuple[int, int]) -> tuple[int, int]:
-    """Top-left (row, col) of the ``size`` window with the largest mean absolute error."""
-    ch, cw = size
+def worst_crop(pred: np.ndarray, gt: np.ndarray, shape_hw: tuple[int, int]) -> tuple[int, int]:
+    """Top-left (row, col) of the window of ``shape_hw`` = (height, width) with the largest mean absolute error."""
+    ch, cw = shape_hw
     err = np.abs(np.asarray(pred, np.float32) - np.asarray(gt, np.float32)).mean(axis=2)
     box = cv2.boxFilter(err, -1, (cw, ch), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_CONSTANT)
     h, w = err.shape

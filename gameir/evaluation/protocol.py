@@ -14,7 +14,7 @@ from gameir import __version__
 from gameir.evaluation.protocol_files import find_protocol
 
 __all__ = ["Protocol", "PROTOCOL_KEYS", "TASKS", "check_settings", "dataset_identity", "load_protocol",
-           "protocol_line"]
+           "protocol_line", "resolve_protocol", "protocol_settings"]
 
 TASKS = ("sr", "nvs")
 
@@ -195,6 +195,58 @@ def load_protocol(path: str | os.PathLike, task: str | None = None) -> dict[str,
     if "holdout" in data:
         data["holdout"] = [int(v) for v in data["holdout"]]
     return data
+
+
+def protocol_settings(task: str) -> tuple[str, ...]:
+    """The protocol keys that ``evaluate_<task>`` takes as arguments (all of the task's keys but
+    ``name`` and ``task``): ``("split", "scale", "y_channel", "crop_border", "temporal")`` for SR."""
+    if task not in TASKS:
+        raise ValueError(f"protocol_settings: task must be one of {', '.join(TASKS)}, got {task!r}")
+    return tuple(k for k in _allowed(task) if k not in ("name", "task"))
+
+
+def resolve_protocol(protocol: str | os.PathLike | None, task: str,
+                     overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keyword arguments of ``evaluate_<task>`` for a protocol file and explicit settings.
+
+    Settings in ``overrides`` that are not ``None`` win over the protocol file's values; a protocol
+    with a value overridden is no longer that protocol, so its name becomes
+    ``"<name> modified (<keys>)"``. Without a file the name is ``"custom"``; without a split anywhere
+    it is ``"test"``.
+
+    Args:
+        protocol: a shipped protocol's name, a protocol ``.json`` file (:func:`load_protocol`), or None.
+        task: ``"sr"`` or ``"nvs"``.
+        overrides: key of :func:`protocol_settings` -> value, ``None`` meaning "not given"
+            (e.g. command-line flags).
+
+    Returns:
+        ``split``, the task's settings found in the file or the overrides, and ``protocol_name``.
+
+    Raises:
+        ValueError: an unknown task or override key, or a protocol file :func:`load_protocol` refuses.
+    """
+    keys = protocol_settings(task)
+    overrides = dict(overrides or {})
+    unknown = [k for k in overrides if k not in keys]
+    if unknown:
+        raise ValueError(f"resolve_protocol: {unknown[0]!r} is not a setting of task {task}; "
+                         f"allowed: {', '.join(keys)}")
+    base: dict[str, Any] = load_protocol(protocol, task) if protocol else {}
+    name = base.pop("name", "custom")
+    out = {k: base[k] for k in keys if k in base}
+    changed = []
+    for k in keys:
+        v = overrides.get(k)
+        if v is not None:
+            if k in base and base[k] != (list(v) if isinstance(v, tuple) else v):
+                changed.append(k)
+            out[k] = v
+    if changed:
+        name = f"{name} modified ({', '.join(changed)})"
+    out.setdefault("split", "test")
+    out["protocol_name"] = name
+    return out
 
 
 def dataset_identity(source: Any, split: str | None, root: str | os.PathLike | None) -> dict[str, Any]:

@@ -14,21 +14,21 @@ import torch
 from tqdm import tqdm
 
 from gameir.data.sr import SRDataset
-from gameir.evaluation.distributed import gather_records, init_distributed, partition, resolve_device
+from gameir.evaluation.distributed import partition
+from gameir.evaluation.lifecycle import IMAGE_METRICS, evaluation_context, finish_evaluation, image_scores
 from gameir.evaluation.pictures import side_by_side, write_png
 from gameir.evaluation.predictions import check_prediction
-from gameir.evaluation.protocol import Protocol, check_settings, dataset_identity
-from gameir.evaluation.report import WORST_DIR, guarded_outputs, write_reports
+from gameir.evaluation.protocol import Protocol, dataset_identity
 from gameir.evaluation.sr_methods import SRMethod, resolve_sr_method
-from gameir.evaluation.summary import motion_group, summarize_records, worst_records
+from gameir.evaluation.summary import motion_group
 from gameir.evaluation.temporal import MASK_DOC, temporal_errors, temporal_mask
 from gameir.evaluation.tiling import predict_tiled
 from gameir.evaluation.user_methods import call_method
-from gameir.metrics import flip, flip_map, psnr, ssim
+from gameir.metrics import flip_map
 
 __all__ = ["evaluate_sr", "SR_METRICS", "SR_CSV_COLUMNS"]
 
-SR_METRICS = ("psnr", "ssim", "flip")
+SR_METRICS = IMAGE_METRICS
 _TEMPORAL = ("warp_mse", "warp_mse_gt")
 SR_CSV_COLUMNS = ("index", "clip_id", "frame", "scene_family", "weather", "motion", "psnr", "ssim",
                   "flip", "warp_mse", "warp_mse_gt", "warp_pixels")
@@ -138,18 +138,12 @@ def evaluate_sr(root: str | os.PathLike, split: str = "test", method: str = "bic
             clip and frame; its ``PredictionTypeError`` subclass (also a ``TypeError``) for a non-tensor
             or integer output.
     """
-    with guarded_outputs(out, f"gameir eval sr --method {method}"):
-        check_settings({"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
-                        "temporal": temporal, "name": protocol_name}, "evaluate_sr", "sr")
-        dev = resolve_device(device)
-        if amp and dev.type != "cuda":
-            raise ValueError(f"--amp needs a CUDA device, got {dev}")
-        ctx = init_distributed(dev, distributed)
-        try:
-            return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap,
-                                amp, temporal, worst, max_frames, quiet, protocol_name)
-        finally:
-            ctx.close()
+    settings = {"split": split, "scale": scale, "y_channel": y_channel, "crop_border": crop_border,
+                "temporal": temporal, "name": protocol_name}
+    with evaluation_context(out, f"gameir eval sr --method {method}", settings, "evaluate_sr", "sr", device,
+                            distributed, amp=amp) as ctx:
+        return _evaluate_sr(ctx, root, split, method, scale, y_channel, crop_border, out, tile, tile_overlap,
+                            amp, temporal, worst, max_frames, quiet, protocol_name)
 
 
 def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, out, tile, tile_overlap, amp,
@@ -179,10 +173,7 @@ def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, o
         pred, gt = runner.predict(item)
         rec = {"index": i, "key": f"{item['clip_id']}/{frame:08d}", "clip_id": item["clip_id"], "frame": frame,
                "scene_family": item["scene_family"], "weather": item["weather"],
-               "motion": motion_group(ds.source.clips[clip].scene),
-               "psnr": float(psnr(pred, gt, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-               "ssim": float(ssim(pred, gt, 1.0, crop_border=crop, y_channel=y_channel)[0]),
-               "flip": float(flip(pred, gt, 1.0, crop_border=crop)[0])}
+               "motion": motion_group(ds.source.clips[clip].scene), **image_scores(pred, gt, crop, y_channel)}
         if temporal:
             rec.update(warp_mse=None, warp_mse_gt=None, warp_pixels=None)
             if frame > 0:
@@ -197,26 +188,13 @@ def _evaluate_sr(ctx, root, split, method_spec, scale, y_channel, crop_border, o
         bar.update(1)
     bar.close()
     seconds = time.perf_counter() - start
-    records = gather_records(records, ctx)
-    summary = summarize_records(records, SR_METRICS, _TEMPORAL if temporal else ())
-    summary.update(protocol=protocol.to_dict(), dataset=dataset_identity(ds.source, ds.split, root),
-                   method=method_spec, method_info=_jsonable(method.info), metrics=list(SR_METRICS),
-                   optional_metrics=list(_TEMPORAL) if temporal else [], seconds=seconds,
-                   images_per_s=len(mine) * ctx.world_size / seconds if seconds > 0 else float("nan"),
-                   world_size=ctx.world_size, device=str(ctx.device), tile=runner.tile,
-                   tile_overlap=tile_overlap if runner.tile else None, amp=amp,
-                   worst=[r["key"] for r in worst_records(records, "psnr", worst)])
-    if temporal:
-        summary["temporal_mask"] = MASK_DOC
-    if out is not None and ctx.rank == 0:
-        pictures = {f"worst/{r['key']}": _worst_picture(runner, r, Path(out) / WORST_DIR)
-                    for r in worst_records(records, "psnr", worst)}
-        files = {**write_reports(summary, records, out, SR_CSV_COLUMNS), **pictures}  # summary.json last
-        summary["files"] = {k: str(v) for k, v in files.items()}
-    if ctx.active:
-        import torch.distributed as dist
-        dist.barrier()
-    return summary
+    return finish_evaluation(
+        ctx, records, protocol=protocol, dataset=dataset_identity(ds.source, ds.split, root), method=method_spec,
+        n_images=len(mine), seconds=seconds, out=out, csv_columns=SR_CSV_COLUMNS, worst=worst,
+        picture=functools.partial(_worst_picture, runner), optional=_TEMPORAL if temporal else (),
+        method_info=method.info,
+        settings={"tile": runner.tile, "tile_overlap": tile_overlap if runner.tile else None, "amp": amp},
+        notes={"temporal_mask": MASK_DOC} if temporal else None)
 
 
 def _worst_picture(runner: _Runner, rec: dict[str, Any], folder: Path) -> Path:
@@ -231,13 +209,3 @@ def _worst_picture(runner: _Runner, rec: dict[str, Any], folder: Path) -> Path:
                        title=title, flip_err=flip_map(pred, gt, 1.0)[0].cpu().numpy())
     path = folder / f"{rec['index']:06d}_{rec['clip_id'].replace('/', '_')}_{rec['frame']:08d}.png"  # release ids: scene/spawn
     return write_png(path, pic)
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
-    return str(obj)

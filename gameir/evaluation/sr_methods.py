@@ -98,6 +98,21 @@ def _python(spec: str, device: torch.device) -> SRMethod:
     return SRMethod(spec, model, gbuffers=tuple(gbuffers), info={"kind": "python", "factory": target, "file": path})
 
 
+#: What loading a file that is not a (readable) TorchScript model raises: torch's archive and
+#: deserialisation errors (RuntimeError), a bad config.json / metadata.json (ValueError, including
+#: JSONDecodeError and UnicodeDecodeError) and unreadable files (OSError).
+_LOAD_ERRORS = (RuntimeError, ValueError, OSError)
+
+
+def _is_device_error(exc: BaseException) -> bool:
+    """True for errors of the device rather than of a file: CUDA out of memory (a RuntimeError
+    subclass) and other CUDA runtime failures, which a loader must not report as a bad file."""
+    if isinstance(exc, torch.cuda.OutOfMemoryError):
+        return True
+    text = str(exc)
+    return isinstance(exc, RuntimeError) and ("CUDA error" in text or "CUDA out of memory" in text)
+
+
 def _torchscript(spec: str, device: torch.device) -> SRMethod:
     from gameir.models.export import load_torchscript
 
@@ -106,7 +121,9 @@ def _torchscript(spec: str, device: torch.device) -> SRMethod:
         raise FileNotFoundError(f"--method {spec!r}: no such TorchScript file {path}")
     try:
         model, config, metadata = load_torchscript(path, map_location=device)
-    except Exception as exc:  # not a zip / not TorchScript / bad config.json
+    except _LOAD_ERRORS as exc:  # not a zip / not TorchScript / bad config.json
+        if _is_device_error(exc):
+            raise  # out of memory or a CUDA failure: the file may be fine, so say what really happened
         raise ValueError(f"--method {spec!r}: {path} is not a TorchScript model written by "
                          f"gameir.models.export_torchscript or torch.jit.save ({describe_exception(exc)})") from exc
     channels = config.get("aux_channels", [])

@@ -195,16 +195,16 @@ class ReleaseSource(DataSource):
                 locs[(level, kind)] = [found[(level, f, kind)] for f in frames]
         self._locs.append(locs)
         self._frame_numbers.append(frames)
-        sizes = {level: self._png_size(locs[(level, "rgb")][0], clip_id) for level in RELEASE_LEVELS.values()}
+        shapes_hw = {level: self._png_shape_hw(locs[(level, "rgb")][0], clip_id) for level in RELEASE_LEVELS.values()}
         for level in RELEASE_LEVELS.values():
             for kind in kinds[1:]:
                 loc = locs[(level, kind)][0]
-                size = self._png_size(loc, clip_id)
-                if size != sizes[level]:
-                    raise ValueError(f"{self._where(loc)}: member {loc[3]} is {size} (h, w) but the clip's rgb at "
-                                     f"{level} is {sizes[level]}")
+                shape_hw = self._png_shape_hw(loc, clip_id)
+                if shape_hw != shapes_hw[level]:
+                    raise ValueError(f"{self._where(loc)}: member {loc[3]} is {shape_hw} (h, w) but the clip's rgb at "
+                                     f"{level} is {shapes_hw[level]}")
         self.clips.append(ClipInfo(
-            clip_id=clip_id, split=split, kind="sr", num_frames=len(frames), num_views=0, sizes=sizes,
+            clip_id=clip_id, split=split, kind="sr", num_frames=len(frames), num_views=0, shapes_hw=shapes_hw,
             buffers=tuple(RELEASE_KINDS[k] for k in kinds),
             scene={"family": scene, "spawn": spawn, "source": "gameir-release"},
             location=self._where(locs[("lr", "rgb")][0])))
@@ -227,7 +227,7 @@ class ReleaseSource(DataSource):
                              "the tar is truncated")
         return data
 
-    def _png_size(self, loc: _Loc, clip_id: str) -> tuple[int, int]:
+    def _png_shape_hw(self, loc: _Loc, clip_id: str) -> tuple[int, int]:
         head = self._bytes(loc, 24)
         if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
             raise ValueError(f"{self._where(loc)}: member {loc[3]} of clip {clip_id} is not a PNG")
@@ -251,13 +251,13 @@ class ReleaseSource(DataSource):
         info = self.clips[clip]
         if buffer not in info.buffers:
             raise ValueError(f"{info.location}: clip {info.clip_id} has no buffer {buffer!r}; buffers: {', '.join(info.buffers)}")
-        if level not in info.sizes:
-            raise ValueError(f"{info.location}: clip {info.clip_id} has no level {level!r}; levels: {', '.join(info.sizes)}")
+        if level not in info.shapes_hw:
+            raise ValueError(f"{info.location}: clip {info.clip_id} has no level {level!r}; levels: {', '.join(info.shapes_hw)}")
         if view not in (None, 0):
             raise ValueError(f"clip {info.clip_id}: the release layout is single-view, got view {view}")
         if not 0 <= frame < info.num_frames:
             raise IndexError(f"{info.location}: clip {info.clip_id} frame {frame} out of range 0..{info.num_frames - 1}")
-        h, w = info.sizes[level]
+        h, w = info.shapes_hw[level]
         r0, r1 = rows if rows is not None else (0, h)
         c0, c1 = cols if cols is not None else (0, w)
         if not (0 <= r0 < r1 <= h and 0 <= c0 < c1 <= w):

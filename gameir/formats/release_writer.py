@@ -118,8 +118,8 @@ def release_frames(source: DataSource, clip: int, *, scene: str | None = None, s
     spawn = spawn or info.clip_id.replace("/", "_")
     for f in range(info.num_frames):
         for resolution, level in RELEASE_LEVELS.items():
-            if level not in info.sizes:
-                raise ValueError(f"{info.location}: clip {info.clip_id} has no level {level!r}; levels: {', '.join(info.sizes)}")
+            if level not in info.shapes_hw:
+                raise ValueError(f"{info.location}: clip {info.clip_id} has no level {level!r}; levels: {', '.join(info.shapes_hw)}")
             semantic = source.read(clip, "semantic", level, f) if "semantic" in info.buffers else None
             yield ReleaseFrame(scene, spawn, source.frame_id(clip, f), resolution, source.read(clip, "rgb", level, f),
                                source.read(clip, "depth", level, f), semantic)

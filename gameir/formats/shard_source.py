@@ -15,7 +15,7 @@ import numpy as np
 
 from gameir.formats.source import DEFAULT_MAX_OPEN, ClipInfo, DataSource, HandleCache
 from gameir.shards.format import ShardError, ShardReadError
-from gameir.shards.manifest import MANIFEST_NAME, load_manifest
+from gameir.shards.manifest import MANIFEST_NAME, entry_mismatches, load_manifest
 from gameir.shards.reader import ShardReader, describe_read, read_checked
 
 __all__ = ["ShardSource", "DEFAULT_CHUNK_CACHE"]
@@ -84,15 +84,16 @@ def _open_shard(path: str, rdcc_nbytes: int = DEFAULT_CHUNK_CACHE,
 def _check_against_manifest(reader: ShardReader, info: ClipInfo, key: str, manifest: str) -> None:
     """Raise :class:`ShardError` if the shard's counts, sizes or buffers differ from its manifest entry."""
     found = {"clip_id": reader.clip_id, "kind": reader.kind, "frames": reader.num_frames, "views": reader.num_views,
-             "levels": {lv: reader.size(lv) for lv in reader.levels}}
+             "levels": {lv: reader.shape_hw(lv) for lv in reader.levels}}
     said = {"clip_id": info.clip_id, "kind": info.kind, "frames": info.num_frames, "views": info.num_views,
-            "levels": dict(info.sizes)}
-    for field, value in said.items():
-        if found[field] != value:
-            raise ShardError(f"{reader.path}: {manifest} says {key}.{field} = {value!r} but the shard has "
-                             f"{found[field]!r}; the manifest is stale or the shard was replaced: run "
-                             f"`gameir verify {Path(manifest).parent}`, then `gameir manifest rebuild "
-                             f"{Path(manifest).parent}` if the shards are right")
+            "levels": dict(info.shapes_hw)}
+    stale = entry_mismatches(said, found)
+    if stale:
+        field = stale[0]
+        raise ShardError(f"{reader.path}: {manifest} says {key}.{field} = {said[field]!r} but the shard has "
+                         f"{found[field]!r}; the manifest is stale or the shard was replaced: run "
+                         f"`gameir verify {Path(manifest).parent}`, then `gameir manifest rebuild "
+                         f"{Path(manifest).parent}` if the shards are right")
     missing = [b for b in info.buffers if b not in reader.buffers]
     if missing:
         raise ShardError(f"{reader.path}: {manifest} lists buffer {missing[0]!r} in {key}.buffers but the shard "
@@ -178,7 +179,7 @@ class ShardSource(DataSource):
         """See :meth:`DataSource.read`; the HDF5 dataset objects are kept open between calls."""
         info = self.clips[clip]
         ds = self._handles.get(self.paths[clip]).dataset(level, buffer)
-        h, w = info.sizes[level]
+        h, w = info.shapes_hw[level]
         r0, r1 = (0, h) if rows is None else (int(rows[0]), int(rows[1]))
         c0, c1 = (0, w) if cols is None else (int(cols[0]), int(cols[1]))
         if not (0 <= r0 < r1 <= h and 0 <= c0 < c1 <= w):
@@ -229,7 +230,7 @@ def _clip_from_entry(entry: dict[str, Any], split: str, location: str) -> ClipIn
     return ClipInfo(
         clip_id=str(entry["clip_id"]), split=split, kind=str(entry.get("kind", "sr")),
         num_frames=int(entry["frames"]), num_views=int(entry.get("views", 0)),
-        sizes={k: (int(v[0]), int(v[1])) for k, v in entry["levels"].items()},
+        shapes_hw={k: (int(v[0]), int(v[1])) for k, v in entry["levels"].items()},
         buffers=tuple(entry["buffers"]), scene=dict(entry.get("scene") or {}), location=location)
 
 
@@ -238,7 +239,7 @@ def _clip_from_reader(path: Path, split: str | None) -> ClipInfo:
         return ClipInfo(
             clip_id=r.clip_id, split=r.split if split is None else split, kind=r.kind,
             num_frames=r.num_frames, num_views=r.num_views,
-            sizes={level: r.size(level) for level in r.levels}, buffers=tuple(r.buffers),
+            shapes_hw={level: r.shape_hw(level) for level in r.levels}, buffers=tuple(r.buffers),
             scene=dict(r.scene), location=str(path))
 
 

@@ -13,11 +13,14 @@ so a source can be handed to ``DataLoader`` workers under both ``fork`` and ``sp
 from __future__ import annotations
 
 import os
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Hashable, TypeVar
 
 import numpy as np
+
+from gameir.deprecation import renamed_argument
 
 __all__ = ["ClipInfo", "DataSource", "HandleCache", "DEFAULT_MAX_OPEN"]
 
@@ -27,7 +30,7 @@ DEFAULT_MAX_OPEN = 32
 H = TypeVar("H")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ClipInfo:
     """One clip (one camera path, or one multi-view rig) as a source describes it.
 
@@ -37,7 +40,8 @@ class ClipInfo:
         kind: ``"sr"`` (single view) or ``"nvs"`` (multi-view).
         num_frames: frames in the clip.
         num_views: views per frame (0 for ``"sr"``).
-        sizes: level name -> (height, width) in pixels, e.g. ``{"lr": (720, 960), "hr": (1440, 1920)}``.
+        shapes_hw: level name -> (height, width) in pixels, e.g. ``{"lr": (720, 960), "hr": (1440, 1920)}``
+            (``sizes`` is its former name, still accepted and readable with a DeprecationWarning).
         buffers: buffer names available at every level (see :mod:`gameir.buffers`).
         scene: scene description (family, seed, weather, ...) as stored by the producer.
         location: file or folder the clip lives in, for messages.
@@ -48,10 +52,29 @@ class ClipInfo:
     kind: str
     num_frames: int
     num_views: int
-    sizes: dict[str, tuple[int, int]]
+    shapes_hw: dict[str, tuple[int, int]]
     buffers: tuple[str, ...]
     scene: dict[str, Any] = field(default_factory=dict)
     location: str = ""
+
+    def __init__(self, clip_id: str, split: str, kind: str, num_frames: int, num_views: int,
+                 shapes_hw: dict[str, tuple[int, int]] | None = None, buffers: tuple[str, ...] | None = None,
+                 scene: dict[str, Any] | None = None, location: str = "", *,
+                 sizes: dict[str, tuple[int, int]] | None = None) -> None:
+        shapes_hw = renamed_argument(shapes_hw, sizes, where="ClipInfo", new_name="shapes_hw", old_name="sizes",
+                                     meaning="level name -> (height, width)")
+        if shapes_hw is None or buffers is None:
+            raise TypeError(f"ClipInfo: missing argument {'shapes_hw' if shapes_hw is None else 'buffers'}")
+        for name, value in (("clip_id", clip_id), ("split", split), ("kind", kind), ("num_frames", num_frames),
+                            ("num_views", num_views), ("shapes_hw", shapes_hw), ("buffers", buffers),
+                            ("scene", {} if scene is None else scene), ("location", location)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        """Former name of :attr:`shapes_hw`; deprecated."""
+        warnings.warn("ClipInfo.sizes is now ClipInfo.shapes_hw", DeprecationWarning, stacklevel=2)
+        return self.shapes_hw
 
 
 class DataSource:

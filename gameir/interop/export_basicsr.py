@@ -70,7 +70,7 @@ def export_basicsr(source: str | os.PathLike, out: str | os.PathLike, *, layout:
                     raise ValueError(f"{shard}: no level {level!r}; levels: {', '.join(reader.levels)}")
             if "rgb" not in reader.buffers:
                 raise ValueError(f"{shard}: no 'rgb' buffer; BasicSR datasets read images")
-            (lh, lw), (gh, gw) = reader.size(lq_level), reader.size(gt_level)
+            (lh, lw), (gh, gw) = reader.shape_hw(lq_level), reader.shape_hw(gt_level)
             s = gh // lh
             if s * lh != gh or s * lw != gw or s < 1:
                 raise ValueError(f"{shard}: {gt_level} {gh}x{gw} is not an integer multiple of {lq_level} {lh}x{lw}; "

@@ -39,7 +39,7 @@ def cameras_json(reader: ShardReader, view: int | None) -> dict[str, Any]:
     levels = {}
     for level in reader.levels:
         cams = reader.cameras(level)
-        h, w = reader.size(level)
+        h, w = reader.shape_hw(level)
         levels[level] = {"height": h, "width": w,
                          **{k: (v if view is None else v[:, view]).tolist() for k, v in cams.items()}}
     return {

@@ -190,7 +190,7 @@ def _held_out(reader: ShardReader, shard: object, frame_ids: list[int],
 def _export(reader: ShardReader, shard: object, out: Path, level: str, frame_ids: list[int],
             test_views: Sequence[int] | None, depth: bool, blender: bool, quiet: bool) -> dict[str, Any]:
     held = _held_out(reader, shard, frame_ids, test_views)
-    h, w = reader.size(level)
+    h, w = reader.shape_hw(level)
     cams, times = reader.cameras(level), reader.times()
     views: list[int | None] = list(range(reader.num_views)) if reader.num_views else [None]
     images = []

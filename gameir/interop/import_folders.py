@@ -184,22 +184,22 @@ def _import_clip(src: Path, to: Path, clip: str, frames: dict[str, dict[str, Pat
         if bar is not None:
             bar.update(len(stems))
         return
-    sizes = {}
+    shapes_hw = {}
     for level in levels:
         first = read_png(frames[level][stems[0]])
-        sizes[level] = first.shape[:2]
+        shapes_hw[level] = first.shape[:2]
     scene = dict((cams or {}).get("scene") or {"family": "imported", "source": src.name})
     if cams is None:
         scene["cameras"] = "unknown"
     render = dict((cams or {}).get("render") or {"source": "gameir import folders"})
-    if "lr" in sizes and "hr" in sizes and "scale" not in render:
-        render["scale"] = sizes["hr"][0] / sizes["lr"][0]
-    with ShardWriter(out, levels=sizes, buffers=buffers, clip_id=clip_id, split=clip_split, scene=scene,
+    if "lr" in shapes_hw and "hr" in shapes_hw and "scale" not in render:
+        render["scale"] = shapes_hw["hr"][0] / shapes_hw["lr"][0]
+    with ShardWriter(out, shapes_hw=shapes_hw, buffers=buffers, clip_id=clip_id, split=clip_split, scene=scene,
                      render=render, codec=codec) as writer:
         for i, stem in enumerate(stems):
             frame_set = {}
             for level in levels:
-                h, w = sizes[level]
+                h, w = shapes_hw[level]
                 values = {}
                 for buffer in buffers:
                     path = frames[level][stem] if buffer == "rgb" else _buffer_file(src, level_dirs[level], buffer, clip, stem, flat)

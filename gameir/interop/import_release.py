@@ -84,15 +84,15 @@ def import_release(
             scene = {**info.scene, "cameras": "unknown"}
             render = {"source": "gameir-release", "depth": "CARLA 24-bit RGB, far plane "
                       + ("stored as +inf" if far_as_inf else "kept as 1000 m"),
-                      "scale": info.sizes["hr"][0] / info.sizes["lr"][0]}
+                      "scale": info.shapes_hw["hr"][0] / info.shapes_hw["lr"][0]}
             if "semantic" in info.buffers:
                 render["semantic"] = "CARLA 0.9.14+ tags from the R channel of <frame>.seg.png"
-            with ShardWriter(out, levels=info.sizes, buffers=info.buffers, clip_id=info.clip_id, split=split,
+            with ShardWriter(out, shapes_hw=info.shapes_hw, buffers=info.buffers, clip_id=info.clip_id, split=split,
                              scene=scene, render=render, codec=codec) as writer:
                 for f in range(info.num_frames):
                     frames = {level: Frame(buffers={b: source.read(clip, b, level, f) for b in info.buffers},
                                            K=np.zeros((3, 3)), c2w=np.eye(4), time_s=float(f))
-                              for level in info.sizes}
+                              for level in info.shapes_hw}
                     writer.write_frame(frames, frame_index=source.frame_id(clip, f))
                     if bar is not None:
                         bar.update(1)

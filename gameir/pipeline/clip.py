@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gameir.pipeline.plan import ClipSpec
-from gameir.pipeline.presets import Preset
+from gameir.pipeline.presets import Preset, post_chain_for
 from gameir.render import PairRenderer, Renderer
 from gameir.render.pair import auto_lod_bias
 from gameir.scene.camera import halton_jitter
@@ -46,20 +46,20 @@ class ClipRenderer:
         self.preset = preset
         render = preset.section("render")
         self.buffers = tuple(render["buffers"])
-        w, h = render["lr"]
+        w, h = render["lr"]  # presets give sizes as [width, height]
         s = render["scale"]
-        self.lr_size, self.hr_size = (w, h), (w * s, h * s)
+        self.lr_size_wh, self.hr_size_wh = (w, h), (w * s, h * s)
         ssaa = {level: render["ssaa"] if render[f"aa_{level}"] == "ssaa" else 1 for level in ("lr", "hr")}
         self.pair: PairRenderer | None = None
         self.lr: Renderer | None = None
         if preset.kind == "sr":
             self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
                                      ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
-                                     buffers=self.buffers)
+                                     buffers=self.buffers, post=post_chain_for(render))
             self.lr, self.hr = self.pair.lr, self.pair.hr
         else:  # NVS: one level, views of a rig
             self.hr = Renderer(w * s, h * s, aa=render["aa_hr"], ssaa=ssaa["hr"], msaa_samples=render["msaa"],
-                               buffers=self.buffers)
+                               buffers=self.buffers, post=post_chain_for(render))
 
     def release(self) -> None:
         if self.pair is not None:
@@ -97,13 +97,13 @@ class ClipRenderer:
         scene_meta = spec.scene_dict() | {"camera_path": path_kind_for(clips["camera"], spec.family), "world": world_meta}
         common = dict(clip_id=spec.clip_id, split=spec.split, scene=scene_meta, render=self.render_settings(),
                       codec=Codec.parse(render["codec"]), buffers=self.buffers)
-        w, h = self.lr_size
+        w, h = self.lr_size_wh
         s = render["scale"]
         if self.preset.kind == "nvs":
             cams = rig_around(world, frames, fps=fps, width=w * s, height=h * s, fov_y_deg=render["fov_y_deg"],
                               n_views=rig["views"], layout=rig["layout"], radius_m=rig["radius_m"],
                               **({"arc_deg": rig["arc_deg"]} if rig["layout"] == "arc" else {}))
-            with self._writer(ShardWriter(path, levels={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"],
+            with self._writer(ShardWriter(path, shapes_hw={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"],
                                           **common), in_flight) as writer:
                 for i in range(frames):
                     t = float(cams.times_s[i])
@@ -117,7 +117,7 @@ class ClipRenderer:
                         on_frame()
             return Path(path)
         cam_path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=fps, width=w, height=h, fov_y_deg=render["fov_y_deg"])
-        with self._writer(ShardWriter(path, levels={"lr": (h, w), "hr": (h * s, w * s)}, **common), in_flight) as writer:
+        with self._writer(ShardWriter(path, shapes_hw={"lr": (h, w), "hr": (h * s, w * s)}, **common), in_flight) as writer:
             prev = None
             for i in range(frames):
                 t = float(cam_path.times_s[i])

@@ -5,11 +5,25 @@ from __future__ import annotations
 from gameir.render.contract import GBUFFER_LOCATIONS
 from gameir.semantics import SEMANTIC_IDS
 
-__all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "SSAO_SAMPLES", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
+__all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "SSAO_SAMPLES", "SSAO_DOWNSCALE", "BLOOM_LEVELS", "BLOOM_RADIUS", "BLOOM_SIGMA",
+           "MOTION_BLUR_TILE", "MOTION_BLUR_SAMPLES", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
            "AA_MODES", "GL_FRAMEBUFFER_SRGB", "GL_SRGB8_ALPHA8", "glsl_defines"]
 
-#: Hemisphere samples per pixel of the optional SSAO pass.
+#: Hemisphere samples per pixel of the optional SSAO pass, which runs at 1/SSAO_DOWNSCALE of the
+#: render size in each axis (the lighting pass upsamples the result bilinearly).
 SSAO_SAMPLES = 16
+SSAO_DOWNSCALE = 2
+
+#: Bloom: at most this many half-resolution levels (1/2 ... 1/32 of the render size), each blurred by a
+#: separable Gaussian of BLOOM_SIGMA texels of that level over 2 * BLOOM_RADIUS + 1 taps.
+BLOOM_LEVELS = 5
+BLOOM_RADIUS = 4
+BLOOM_SIGMA = 2.0
+
+#: Motion blur: tile size in render pixels, which is also the largest blur radius (half the smear);
+#: samples per pixel of the reconstruction filter (odd: the centre is the pixel itself).
+MOTION_BLUR_TILE = 16
+MOTION_BLUR_SAMPLES = 15
 
 #: Largest number of point + spot lights shaded per frame (extra lights raise ValueError).
 MAX_LIGHTS = 16
@@ -33,7 +47,9 @@ AA_MODES: tuple[str, ...] = ("none", "fxaa", "msaa", "ssaa")
 def glsl_defines(extra: dict[str, object] | None = None) -> str:
     """``#define`` lines for every shared constant (plus ``extra`` program-variant switches)."""
     values: dict[str, object] = dict(GBUFFER_LOCATIONS)
-    values.update(MAX_LIGHTS=MAX_LIGHTS, LIGHT_POINT=LIGHT_POINT, LIGHT_SPOT=LIGHT_SPOT, SSAO_SAMPLES=SSAO_SAMPLES,
+    values.update(MAX_LIGHTS=MAX_LIGHTS, LIGHT_POINT=LIGHT_POINT, LIGHT_SPOT=LIGHT_SPOT, SSAO_SAMPLES=SSAO_SAMPLES, SSAO_DOWNSCALE=SSAO_DOWNSCALE,
+                  BLOOM_RADIUS=BLOOM_RADIUS, MOTION_BLUR_TILE=MOTION_BLUR_TILE,
+                  MOTION_BLUR_SAMPLES=MOTION_BLUR_SAMPLES,
                   SKY_SEMANTIC=f"{SKY_SEMANTIC}u", PI="3.14159265358979")
     values.update({f"WRAP_{k.upper()}": v for k, v in WRAP_CODES.items()})
     values.update(extra or {})

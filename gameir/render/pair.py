@@ -7,6 +7,7 @@ from typing import Any
 
 from gameir.frame import Frame
 from gameir.render.draws import collect_draws
+from gameir.render.post_chain import PostChain
 from gameir.render.renderer import Renderer
 from gameir.scene.camera import Camera
 from gameir.scene.scene import Scene
@@ -66,14 +67,16 @@ class PairRenderer:
         msaa_samples: samples for "msaa" modes.
         lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` (:func:`auto_lod_bias`).
         hr_jitter: see :func:`render_pair`.
-        anisotropy, shadow_map_size, buffers, ssao_radius: as :class:`Renderer` (both frames).
+        anisotropy, shadow_map_size, buffers, ssao_radius, post: as :class:`Renderer` (both frames: the
+            engine runs its post chain at LR and at HR alike).
     """
 
     def __init__(self, lr_size: tuple[int, int] = (960, 720), scale: int = 2, *, aa_lr: str = "none",
                  aa_hr: str = "none", ssaa_lr: int = 1, ssaa_hr: int = 1, msaa_samples: int = 4,
                  lod_bias_lr: float | str = 0.0,
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
-                 buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0) -> None:
+                 buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0,
+                 post: "PostChain | list[str] | tuple[str, ...] | None" = None) -> None:
         if len(tuple(lr_size)) != 2:
             raise ValueError(f"PairRenderer: lr_size must be (width, height), got {lr_size!r}")
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
@@ -90,11 +93,11 @@ class PairRenderer:
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
         self.lr = Renderer(w, h, aa=aa_lr, ssaa=ssaa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
                            anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
-                           ssao_radius=ssao_radius)
+                           ssao_radius=ssao_radius, post=post)
         try:
             self.hr = Renderer(w * self.scale, h * self.scale, aa=aa_hr, ssaa=ssaa_hr, msaa_samples=msaa_samples,
                                anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
-                               ssao_radius=ssao_radius, share=self.lr)
+                               ssao_radius=ssao_radius, post=post, share=self.lr)
         except Exception:
             self.lr.release()
             raise

@@ -3,8 +3,10 @@
 A frame runs the passes of :mod:`gameir.render.passes` in order (docs/RENDERER.md): sun shadow map
 -> depth pre-pass + G-buffer MRT + sky motion, tag and depth -> optional SSAO -> deferred lighting
 with the sky, fog and ACES tone mapping to sRGB 8-bit in one pass (or, with MSAA, a forward-shaded
-multisampled colour pass, resolved, then tone-mapped) -> optional FXAA -> with SSAA, resolve passes
-to the output size -> readback. This module validates options, owns the targets, and runs them.
+multisampled colour pass, resolved, then tone-mapped) -> the post chain's motion blur,
+bloom and tone map + vignette + grain when asked for (gameir/render/post_chain.py; the tone map then
+runs in its own pass) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback.
+This module validates options, owns the targets, and runs them.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
-from gameir.render.constants import AA_MODES, MAX_LIGHTS
+from gameir.render.constants import AA_MODES, MAX_LIGHTS, MOTION_BLUR_TILE
 from gameir.render.core import GLCore
 from gameir.render.draws import collect_draws
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
-                                  Pass, ResolvePass, ShadowPass, SSAOPass, TonemapPass, camera_uniforms,
+                                  Pass, ResolvePass, ShadowPass, SSAOPass, camera_uniforms, post_passes,
                                   shading_uniforms)
+from gameir.render.passes.bloom import bloom_levels
+from gameir.render.post_chain import PostChain
 from gameir.render.readback import read_buffers
 from gameir.render.targets import ResolveTargets, Targets
 from gameir.scene.camera import Camera
@@ -54,7 +58,10 @@ class Renderer:
             llvmpipe whenever objects overlap; identical output).
         ssao_radius: screen-space ambient occlusion radius in metres; 0 (default) turns SSAO off.
             When on, the ambient terms of the deferred lighting are scaled by the occlusion
-            (not with ``aa="msaa"``, which shades forward).
+            (not with ``aa="msaa"``, which shades forward). Shorthand for ``post`` with "ssao".
+        post: the post chain: a :class:`gameir.render.post_chain.PostChain`, or step names in
+            order (default parameters), e.g. ``["ssao", "bloom", "tonemap"]``; None = tone mapping
+            alone (plus SSAO when ``ssao_radius`` > 0). The ``hdr`` buffer stays pre-post radiance.
         share: another Renderer whose GL context, programs and uploaded scene data to reuse
             (e.g. LR and HR renderers of a pair); the context is released with the last user.
 
@@ -64,7 +71,8 @@ class Renderer:
     def __init__(self, width: int, height: int, *, aa: str = "none", msaa_samples: int = 4, ssaa: int = 1,
                  lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | list[str] | None = None, depth_prepass: bool = True,
-                 ssao_radius: float = 0.0, share: "Renderer | None" = None) -> None:
+                 ssao_radius: float = 0.0, post: "PostChain | list[str] | tuple[str, ...] | None" = None,
+                 share: "Renderer | None" = None) -> None:
         if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
                 or width < 1 or height < 1:
             raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
@@ -84,6 +92,8 @@ class Renderer:
             raise ValueError(f"Renderer: anisotropy must lie in [1, 16], got {anisotropy!r}")
         if not (math.isfinite(ssao_radius) and ssao_radius >= 0):
             raise ValueError(f"Renderer: ssao_radius must be a finite number of metres >= 0, got {ssao_radius!r}")
+        self.post = PostChain.resolve(post, ssao_radius)  # post chain: steps and their parameters
+        ssao_radius = self.post.ssao_radius_m if self.post.has("ssao") else 0.0
         if ssao_radius > 0 and aa == "msaa":
             raise ValueError("Renderer: SSAO works in the deferred lighting pass; aa='msaa' shades forward "
                              "(use aa='ssaa' or 'fxaa', or ssao_radius=0)")
@@ -120,7 +130,11 @@ class Renderer:
                              f"{core.max_samples} ({core.gl_renderer})")
         with core.ctx:
             self._targets: Targets | None = Targets(core.ctx, rw, rh, fxaa=aa == "fxaa",
-                                                    msaa_samples=self.msaa_samples, ssao=self.ssao_radius > 0)
+                                                    msaa_samples=self.msaa_samples, ssao=self.ssao_radius > 0,
+                                                    post_hdr=self.post.has("motion_blur"),
+                                                    bloom_levels=bloom_levels(rw, rh) if self.post.has("bloom") else 0,
+                                                    motion_blur_tile=MOTION_BLUR_TILE if self.post.has("motion_blur")
+                                                    else 0)
             self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
                                                      if self.ssaa > 1 else None)
         self.passes: list[Pass] = self._build_passes()
@@ -133,10 +147,12 @@ class Renderer:
         passes: list[Pass] = [ShadowPass(self.shadow_map_size), GBufferPass(sampling, self.depth_prepass)]
         if "rgb" in self.buffers or "hdr" in self.buffers:
             if self.msaa_samples:
-                passes += [ForwardMSAAPass(sampling), TonemapPass()]
+                passes += [ForwardMSAAPass(sampling)]
             else:
                 passes += ([SSAOPass(self.ssao_radius)] if self.ssao_radius > 0 else []) + \
-                          [LightingPass(ssao=self.ssao_radius > 0)]
+                          [LightingPass(ssao=self.ssao_radius > 0, tonemap=not self.post.needs_tonemap_pass)]
+            # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
+            passes += post_passes(self.post, self._targets.size, tonemapped=not self.msaa_samples)
             if self.aa == "fxaa":
                 passes.append(FXAAPass())
         if self.ssaa > 1:
@@ -174,7 +190,7 @@ class Renderer:
                 "anisotropy": self.anisotropy, "shadow_map_size": self.shadow_map_size,
                 "ssao_radius": self.ssao_radius,
                 "tonemap": "aces-narkowicz", "motion_includes_jitter": True,
-                "gl_renderer": self._core.gl_renderer if self._core else ""}
+                "gl_renderer": self._core.gl_renderer if self._core else "", **self.post.settings()}
 
     # -- rendering -------------------------------------------------------------------------------
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
@@ -228,7 +244,8 @@ class Renderer:
             sun = suns[0] if suns else None
             frame = FrameState(core=core, targets=tg, resolved=self._resolved, draws=draws, cam=cam, prev=prev,
                                sun=sun, bounds=(lo, hi), shade=shading_uniforms(scene, cam, sun, lights),
-                               cam_u=camera_uniforms(cam, prev))
+                               cam_u=camera_uniforms(cam, prev), time_s=float(t),
+                               scene_name=scene.name)
             for render_pass in self.passes:
                 render_pass.run(frame)
             core.ctx.finish()

@@ -9,7 +9,7 @@ from typing import Any
 
 import moderngl
 
-from gameir.render.constants import GL_SRGB8_ALPHA8
+from gameir.render.constants import GL_SRGB8_ALPHA8, SSAO_DOWNSCALE
 from gameir.render.contract import GBUFFER, RESOLVE_GEOMETRY_OUTPUTS, SKY_OUTPUTS
 
 __all__ = ["Targets", "ResolveTargets"]
@@ -28,12 +28,18 @@ class Targets:
         hdr: framebuffer of ``hdr`` alone (MSAA resolve target).
         ldr / final: tone-mapped RGBA8 framebuffers (``final`` only with FXAA).
         msaa: multisampled colour + depth framebuffer (only when ``msaa_samples`` > 0).
-        ssao_raw / ssao: framebuffers of ``ao_raw`` / ``ao`` (ambient visibility, R16F; only with
-            ``ssao``).
+        ssao_raw / ssao: framebuffers of ``ao_raw`` / ``ao`` (ambient visibility, R16F, at
+            1/SSAO_DOWNSCALE of the size; only with ``ssao``).
+        post: name -> framebuffer of the post chain's HDR targets (RGBA16F, same names in ``tex``):
+            ``post_a`` / ``post_b`` (ping-pong colour, with ``post_hdr``); ``bloom_down_k``,
+            ``bloom_tmp_k``, ``bloom_up_k`` at 1/2^k of the size, k = 1 .. ``bloom_levels``
+            (linear filtering); ``mb_tiles`` / ``mb_neighbors`` (RG16F, one texel per
+            ``motion_blur_tile`` pixels, with ``motion_blur_tile`` > 0).
     """
 
     def __init__(self, ctx: Any, width: int, height: int, *, fxaa: bool, msaa_samples: int,
-                 ssao: bool = False) -> None:
+                 ssao: bool = False, post_hdr: bool = False, bloom_levels: int = 0,
+                 motion_blur_tile: int = 0) -> None:
         self.size = (width, height)
         self._objects: list[Any] = []
         self.tex: dict[str, Any] = {}
@@ -64,19 +70,42 @@ class Targets:
             self.tex["final"] = self._keep(ctx.texture((width, height), 4, dtype="f1"))
             self.final = self._keep(ctx.framebuffer([self.tex["final"]]))
         self.ssao_raw = self.ssao = None
-        if ssao:  # ambient visibility, raw and blurred (R16F)
+        if ssao:  # ambient visibility, raw and blurred (R16F), at 1/SSAO_DOWNSCALE of the size
+            ao_size = (-(-width // SSAO_DOWNSCALE), -(-height // SSAO_DOWNSCALE))
             for name in ("ao_raw", "ao"):
-                tex = self._keep(ctx.texture((width, height), 1, dtype="f2"))
-                tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+                tex = self._keep(ctx.texture(ao_size, 1, dtype="f2"))
+                # the lighting pass upsamples ``ao`` bilinearly; the blur reads texel centres
+                tex.filter = (moderngl.LINEAR, moderngl.LINEAR) if name == "ao" else (moderngl.NEAREST, moderngl.NEAREST)
                 tex.repeat_x = tex.repeat_y = False
                 self.tex[name] = tex
             self.ssao_raw = self._keep(ctx.framebuffer([self.tex["ao_raw"]]))
             self.ssao = self._keep(ctx.framebuffer([self.tex["ao"]]))
+        self.post: dict[str, Any] = {}
+        self._post_targets(ctx, width, height, post_hdr, bloom_levels, motion_blur_tile)
         self.msaa = None
         if msaa_samples > 0:
             color = self._keep(ctx.renderbuffer((width, height), 4, samples=msaa_samples, dtype="f2"))
             ms_depth = self._keep(ctx.depth_renderbuffer((width, height), samples=msaa_samples))
             self.msaa = self._keep(ctx.framebuffer([color], ms_depth))
+
+    def _post_targets(self, ctx: Any, width: int, height: int, post_hdr: bool, bloom_levels: int,
+                      tile: int) -> None:
+        sizes: dict[str, tuple[tuple[int, int], int, bool]] = {}  # name -> (size, components, linear)
+        if post_hdr:
+            sizes.update(post_a=((width, height), 4, False), post_b=((width, height), 4, False))
+        for k in range(1, bloom_levels + 1):
+            size = (max(1, width >> k), max(1, height >> k))
+            for role in ("down", "tmp", "up"):
+                sizes[f"bloom_{role}_{k}"] = (size, 4, True)
+        if tile > 0:
+            tiles = (-(-width // tile), -(-height // tile))
+            sizes.update(mb_tiles=(tiles, 2, False), mb_neighbors=(tiles, 2, False))
+        for name, (size, components, linear) in sizes.items():
+            tex = self._keep(ctx.texture(size, components, dtype="f2"))
+            tex.filter = (moderngl.LINEAR, moderngl.LINEAR) if linear else (moderngl.NEAREST, moderngl.NEAREST)
+            tex.repeat_x = tex.repeat_y = False
+            self.tex[name] = tex
+            self.post[name] = self._keep(ctx.framebuffer([tex]))
 
     def _keep(self, obj: Any) -> Any:
         self._objects.append(obj)

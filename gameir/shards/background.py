@@ -38,7 +38,7 @@ class BackgroundWriter:
             caller renders the next frame while one frame is written.
 
     Example:
-        >>> with BackgroundWriter(ShardWriter("clip.h5", levels=..., buffers=..., clip_id="c0")) as w:
+        >>> with BackgroundWriter(ShardWriter("clip.h5", shapes_hw=..., buffers=..., clip_id="c0")) as w:
         ...     for frames in render_frames():  # doctest: +SKIP
         ...         w.write_frame(frames)
     """

@@ -39,7 +39,7 @@ def describe_shard(path: str | os.PathLike) -> dict[str, Any]:
                 })
         return {
             "path": str(path), "bytes": path.stat().st_size, "meta": dict(reader.meta),
-            "sizes": {level: list(reader.size(level)) for level in reader.levels},
+            "sizes": {level: list(reader.shape_hw(level)) for level in reader.levels},
             "datasets": rows, "raw_bytes": raw_total, "stored_bytes": stored_total,
             "ratio": raw_total / stored_total if stored_total else None,
         }

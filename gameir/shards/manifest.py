@@ -20,6 +20,8 @@ __all__ = [
     "MANIFEST_VERSION",
     "shard_entry",
     "entry_metadata",
+    "entry_mismatches",
+    "canonical_json",
     "build_manifest",
     "write_manifest",
     "load_manifest",
@@ -57,10 +59,26 @@ def entry_metadata(reader: ShardReader) -> dict[str, Any]:
         "clips": 1,
         "frames": reader.num_frames,
         "views": reader.num_views,
-        "levels": {level: list(reader.size(level)) for level in reader.levels},
+        "levels": {level: list(reader.shape_hw(level)) for level in reader.levels},
         "buffers": reader.buffers,
         "scene": reader.scene,
     }
+
+
+def canonical_json(value: Any) -> str:
+    """JSON text with sorted keys, tuples as lists: equal metadata compares equal however it was built."""
+    return json.dumps(value, sort_keys=True, default=list)
+
+
+def entry_mismatches(recorded: dict[str, Any], found: dict[str, Any]) -> list[str]:
+    """The fields of ``found`` (a shard's own metadata, as :func:`entry_metadata` gives it) that
+    ``recorded`` (what a manifest entry says) also holds with another value, in ``found``'s order.
+
+    Values compare as :func:`canonical_json`, so a manifest's ``[h, w]`` lists equal a shard's
+    ``(h, w)`` tuples. Used by ``gameir verify`` (every field) and by the datasets when a shard is
+    first opened (counts and sizes), so both call the same things stale.
+    """
+    return [f for f, v in found.items() if f in recorded and canonical_json(recorded[f]) != canonical_json(v)]
 
 
 def build_manifest(entries: Iterable[dict[str, Any]], *, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import functools
 import importlib.util
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -204,10 +205,15 @@ class ShardReader:
     def render_settings(self) -> dict[str, Any]:
         return self.meta["render"]
 
-    def size(self, level: str) -> tuple[int, int]:
+    def shape_hw(self, level: str) -> tuple[int, int]:
         """(height, width) of ``level`` in pixels."""
         group = self._level(level)
         return int(group.attrs["height"]), int(group.attrs["width"])
+
+    def size(self, level: str) -> tuple[int, int]:
+        """Former name of :meth:`shape_hw` ((height, width) of ``level``); deprecated."""
+        warnings.warn("ShardReader.size(level) is now ShardReader.shape_hw(level)", DeprecationWarning, stacklevel=2)
+        return self.shape_hw(level)
 
     def times(self) -> np.ndarray:
         """(F,) float64 scene time of each frame, seconds."""
@@ -265,7 +271,7 @@ class ShardReader:
         group = self._level(level)
         if buffer not in group:
             raise ValueError(f"{self.path}: no buffer {buffer!r} at level {level!r}; buffers: {', '.join(self.buffers)}")
-        h, w = self.size(level)
+        h, w = self.shape_hw(level)
         r0, r1 = _window(rows, h, "rows", self.path)
         c0, c1 = _window(cols, w, "cols", self.path)
         index = self._index(frame, view) + (slice(r0, r1), slice(c0, c1))

@@ -59,14 +59,14 @@ def synthetic_frame(height: int, width: int, *, seed: int = 0, frame: int = 0, b
 
 
 def write_synthetic_dataset(root, *, splits=("train", "val", "test"), frames: int = 3,
-                            lr_size: tuple[int, int] = (48, 64), scale: int = 2) -> "dict":
+                            lr_shape_hw: tuple[int, int] = (48, 64), scale: int = 2) -> "dict":
     """Write one synthetic clip per split (every buffer at LR and HR) under ``root`` and its manifest.
 
     Args:
         root: dataset root to create.
         splits: split names, one clip each.
         frames: frames per clip.
-        lr_size: LR (height, width) in pixels; HR is ``scale`` times larger.
+        lr_shape_hw: LR (height, width) in pixels; HR is ``scale`` times larger.
         scale: integer HR/LR scale.
 
     Returns:
@@ -78,10 +78,10 @@ def write_synthetic_dataset(root, *, splits=("train", "val", "test"), frames: in
     from gameir.shards.writer import ShardWriter
 
     root = Path(root)
-    h, w = lr_size
+    h, w = lr_shape_hw
     for seed, split in enumerate(splits):
         clip_id = f"synthetic-{seed:04d}"
-        with ShardWriter(root / split / f"{clip_id}.h5", levels={"lr": (h, w), "hr": (h * scale, w * scale)},
+        with ShardWriter(root / split / f"{clip_id}.h5", shapes_hw={"lr": (h, w), "hr": (h * scale, w * scale)},
                          buffers=BUFFER_NAMES, clip_id=clip_id, split=split,
                          scene={"family": "synthetic", "seed": seed}, render={"source": "synthetic", "scale": scale}) as writer:
             for i in range(frames):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Callable
 
 from gameir.fileio import sha256_file
 from gameir.shards.fetched import fetch_command, load_fetched, not_downloaded
-from gameir.shards.manifest import MANIFEST_NAME, entry_metadata, find_shards, load_manifest, manifest_shards
+from gameir.shards.manifest import (MANIFEST_NAME, canonical_json, entry_metadata, entry_mismatches, find_shards,
+                                    load_manifest, manifest_shards)
 from gameir.shards.reader import ShardReader
 from gameir.shards.validate import validate_shard
 
@@ -105,13 +105,11 @@ def compare_entry(shard: Path, entry: dict[str, Any], key: str, split: str, mani
         return [f"{shard}: cannot read its attributes to compare with {manifest_path} ({exc})"]
     fix = (f"the manifest is stale or the shard was replaced: render or download the shard again, or run "
            f"`gameir manifest rebuild {manifest_path.parent}` if the shard is right")
-    faults = []
-    for field, value in found.items():
-        if field in entry and _canonical(entry[field]) != _canonical(value):
-            faults.append(f"{shard}: {manifest_path} says {key}.{field} = {_short(entry[field])} but the shard has "
-                          f"{_short(value)}; {fix}")
+    stale = entry_mismatches(entry, found)
+    faults = [f"{shard}: {manifest_path} says {key}.{field} = {_short(entry[field])} but the shard has "
+              f"{_short(found[field])}; {fix}" for field in stale]
     expected_split = found["split"] or "all"
-    entry_split_wrong = "split" in entry and _canonical(entry["split"]) != _canonical(found["split"])
+    entry_split_wrong = "split" in stale
     if split != expected_split and not entry_split_wrong:  # one cause, one fault
         faults.append(f"{shard}: {manifest_path} lists it under splits.{split} but the shard's split is "
                       f"{found['split']!r}; {fix}")
@@ -135,11 +133,6 @@ def check_split_totals(manifest: dict[str, Any], manifest_path: Path, split: str
     return faults
 
 
-def _canonical(value: Any) -> str:
-    """JSON text with sorted keys, tuples as lists: equal metadata compares equal however it was built."""
-    return json.dumps(value, sort_keys=True, default=list)
-
-
 def _short(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=list)
+    text = canonical_json(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -13,6 +14,7 @@ import numpy as np
 
 from gameir import __version__
 from gameir.buffers import BUFFER_NAMES, get_spec
+from gameir.deprecation import renamed_argument
 from gameir.fileio import commit_partial, partial_path
 from gameir.frame import Frame
 from gameir.shards.chunks import deflate_chunk, frame_chunks
@@ -72,7 +74,8 @@ class ShardWriter:
 
     Args:
         path: final shard path (``*.h5``).
-        levels: level name -> (height, width) in pixels, e.g. ``{"lr": (720, 960), "hr": (1440, 1920)}``.
+        shapes_hw: level name -> (height, width) in pixels, e.g. ``{"lr": (720, 960), "hr": (1440, 1920)}``
+            (``levels=`` is its former name, still accepted with a DeprecationWarning).
         buffers: buffer names stored at every level (see :mod:`gameir.buffers`).
         kind: ``"sr"`` (frame axis only) or ``"nvs"`` (frame and view axes).
         num_views: views per frame; required (>= 1) for ``"nvs"``, must be 0 for ``"sr"``.
@@ -87,7 +90,7 @@ class ShardWriter:
             :func:`gameir.threads.cpu_threads`.
 
     Example:
-        >>> with ShardWriter("clip.h5", levels={"lr": (24, 32)}, buffers=["rgb"], clip_id="c0") as w:
+        >>> with ShardWriter("clip.h5", shapes_hw={"lr": (24, 32)}, buffers=["rgb"], clip_id="c0") as w:
         ...     w.write_frame({"lr": frame})  # doctest: +SKIP
     """
 
@@ -95,7 +98,7 @@ class ShardWriter:
         self,
         path: str | os.PathLike,
         *,
-        levels: Mapping[str, tuple[int, int]],
+        shapes_hw: Mapping[str, tuple[int, int]] | None = None,
         buffers: Sequence[str],
         kind: str = "sr",
         num_views: int = 0,
@@ -106,8 +109,13 @@ class ShardWriter:
         codec: Codec = DEFAULT_CODEC,
         tile: int = DEFAULT_TILE,
         threads: int | None = None,
+        levels: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         self.path = Path(path)
+        shapes_hw = renamed_argument(shapes_hw, levels, where="ShardWriter", new_name="shapes_hw", old_name="levels",
+                                     meaning="level name -> (height, width)")
+        if shapes_hw is None:
+            raise TypeError("ShardWriter: missing keyword argument shapes_hw (level name -> (height, width) in pixels)")
         if threads is not None and (isinstance(threads, bool) or int(threads) != threads or threads < 1):
             raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
         if kind not in KINDS:
@@ -116,20 +124,21 @@ class ShardWriter:
             raise ValueError(f"an 'nvs' shard needs num_views >= 1, got {num_views}")
         if kind == "sr" and num_views != 0:
             raise ValueError(f"an 'sr' shard has no view axis; num_views must be 0, got {num_views}")
-        if not levels:
-            raise ValueError("levels is empty; give at least one level, e.g. {'hr': (1440, 1920)}")
-        for level, size in levels.items():
+        if not shapes_hw:
+            raise ValueError("shapes_hw is empty; give at least one level, e.g. {'hr': (1440, 1920)}")
+        for level, shape_hw in shapes_hw.items():
             if not LEVEL_NAME_RE.match(level):
                 raise ValueError(f"level name {level!r} must match {LEVEL_NAME_RE.pattern}")
-            if len(size) != 2 or min(size) < 1:
-                raise ValueError(f"level {level!r}: size must be (height, width) >= 1, got {size}")
+            if len(shape_hw) != 2 or min(shape_hw) < 1:
+                raise ValueError(f"level {level!r}: shape must be (height, width) >= 1, got {shape_hw}")
         if not buffers:
             raise ValueError(f"buffers is empty; choose from {', '.join(BUFFER_NAMES)}")
         for name in buffers:
             get_spec(name)  # raises ValueError naming the known buffers
         if len(set(buffers)) != len(buffers):
             raise ValueError(f"buffers has duplicates: {list(buffers)}")
-        self.levels = {k: (int(v[0]), int(v[1])) for k, v in levels.items()}
+        #: level name -> (height, width) in pixels.
+        self.shapes_hw = {k: (int(v[0]), int(v[1])) for k, v in shapes_hw.items()}
         self.buffers = tuple(buffers)
         self.kind = kind
         self.num_views = int(num_views)
@@ -148,6 +157,12 @@ class ShardWriter:
             self.abort()
             raise
 
+    @property
+    def levels(self) -> dict[str, tuple[int, int]]:
+        """Former name of :attr:`shapes_hw` (level name -> (height, width)); deprecated."""
+        warnings.warn("ShardWriter.levels is now ShardWriter.shapes_hw", DeprecationWarning, stacklevel=2)
+        return self.shapes_hw
+
     # -- layout -------------------------------------------------------------------------------
     def _create_layout(self, clip_id: str, split: str, scene: Mapping, render: Mapping, codec: Codec, tile: int) -> None:
         f = self._file
@@ -160,7 +175,7 @@ class ShardWriter:
         attrs["split"] = str(split)
         attrs["num_frames"] = 0
         attrs["num_views"] = self.num_views
-        attrs["levels"] = json.dumps(list(self.levels))
+        attrs["levels"] = json.dumps(list(self.shapes_hw))
         attrs["buffers"] = json.dumps(list(self.buffers))
         attrs["codec"] = str(codec)
         attrs["scene"] = json.dumps(scene, sort_keys=True, allow_nan=False)
@@ -172,7 +187,7 @@ class ShardWriter:
                          **SMALL_DATASET_FILTERS)
         view = (self.num_views,) if self.kind == "nvs" else ()
         comp = codec.h5py_kwargs()
-        for level, (h, w) in self.levels.items():
+        for level, (h, w) in self.shapes_hw.items():
             group = f.create_group(level)
             group.attrs["height"] = h
             group.attrs["width"] = w
@@ -200,10 +215,10 @@ class ShardWriter:
             raise ValueError(f"{self.path}: writer is closed")
         i = self.num_frames
         where = f"{self.path}: frame {i}"
-        missing = set(self.levels) - set(frames)
-        extra = set(frames) - set(self.levels)
+        missing = set(self.shapes_hw) - set(frames)
+        extra = set(frames) - set(self.shapes_hw)
         if missing or extra:
-            raise ShardError(f"{where}: levels {sorted(frames)} given, shard has {sorted(self.levels)}")
+            raise ShardError(f"{where}: levels {sorted(frames)} given, shard has {sorted(self.shapes_hw)}")
         per_level: dict[str, list[Frame]] = {}
         for level, item in frames.items():
             views = [item] if isinstance(item, Frame) else list(item)
@@ -211,7 +226,7 @@ class ShardWriter:
             if len(views) != expected or (self.kind == "sr" and not isinstance(item, Frame)):
                 raise ShardError(f"{where}: level {level!r} needs {'a Frame' if self.kind == 'sr' else f'{expected} views'}, "
                                  f"got {len(views)}")
-            h, w = self.levels[level]
+            h, w = self.shapes_hw[level]
             for v, frame in enumerate(views):
                 fwhere = f"{where}" + (f" view {v}" if self.kind == "nvs" else "") + f" level {level!r}"
                 self._check_frame(frame, h, w, fwhere)

@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from gameir.deprecation import renamed_argument
 from gameir.png import write_png
 
 __all__ = ["Panel", "draw_panels", "save_png"]
@@ -124,11 +125,15 @@ def _draw_panel(img: np.ndarray, panel: Panel, box: tuple[int, int, int, int]) -
         cv2.putText(img, label, (legend_x, y0 + 20), _FONT, 0.45, colour, 1, cv2.LINE_AA)
 
 
-def draw_panels(panels: list[Panel], *, panel_size: tuple[int, int] = (480, 320)) -> np.ndarray:
-    """Draw panels side by side; returns an (H, W, 3) uint8 BGR image (white background)."""
+def draw_panels(panels: list[Panel], *, panel_size_wh: tuple[int, int] | None = None,
+                panel_size: tuple[int, int] | None = None) -> np.ndarray:
+    """Draw panels side by side, each ``panel_size_wh`` = (width, height) pixels (default (480, 320);
+    ``panel_size`` is its former name); returns an (H, W, 3) uint8 BGR image (white background)."""
     if not panels:
         raise ValueError("draw_panels: no panels")
-    w, h = panel_size
+    panel_size_wh = renamed_argument(panel_size_wh, panel_size, where="draw_panels", new_name="panel_size_wh",
+                                     old_name="panel_size", meaning="(width, height) of one panel in pixels")
+    w, h = (480, 320) if panel_size_wh is None else panel_size_wh
     img = np.full((h, w * len(panels), 3), 255, np.uint8)
     for i, panel in enumerate(panels):
         _draw_panel(img, panel, (i * w, 0, w, h))

@@ -7,8 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from gameir.baselines import upscale
-from gameir.training.evaluate import evaluate_sr
 from gameir.training.trainer import TrainConfig, Trainer
 
 __all__ = ["train_quick"]
@@ -22,7 +20,7 @@ def train_quick(data_root: str | os.PathLike, seconds: float = 60.0, *, gbuffers
 
     The run uses the ``train`` split (validation on ``val`` at the end only), then scores the model
     and bicubic upscaling on every full frame of ``test_split`` with natively rendered LR input
-    (PSNR/SSIM on [0, 1], border of ``scale`` px cropped; :mod:`gameir.training.evaluate`).
+    (PSNR/SSIM on [0, 1], border of ``scale`` px cropped; :func:`gameir.evaluation.evaluate_sr_predictor`).
 
     Args:
         data_root: dataset root with train/val/test splits (e.g. ``gameir render tiny --out DIR``).
@@ -55,10 +53,7 @@ def train_quick(data_root: str | os.PathLike, seconds: float = 60.0, *, gbuffers
 
         test = SRDataset(data_root, test_split, gbuffers=tuple(gbuffers), seed=0)
         items = lambda: (test[i] for i in range(len(test)))  # noqa: E731
-        trainer.model.eval()
-        model = evaluate_sr(trainer.predict, items(), scale=trainer.scale, device=trainer.device)
-        bicubic = evaluate_sr(lambda b, _: upscale(b["lr"], trainer.scale, "bicubic", data_range=1.0), items(),
-                              scale=trainer.scale, device=trainer.device)
+        model, bicubic = trainer.validate(items()), trainer.validate_bicubic(items())
         return {
             "psnr_model": model["psnr"], "psnr_bicubic": bicubic["psnr"],
             "psnr_y_model": model["psnr_y"], "psnr_y_bicubic": bicubic["psnr_y"],

@@ -16,24 +16,26 @@ import platform
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import torch
 import torch.nn.functional as F
 
 from gameir.baselines import upscale
+from gameir.evaluation.device import resolve_device
+from gameir.evaluation.predictor import evaluate_sr_predictor
 from gameir.models import SRConfig, TemporalSR, build_model, count_parameters, export_torchscript, run_sequence
 from gameir.models.standard import ARCHS, GBUFFER_ARCHS, HALF_ARCHS, build_standard, save_state_dict
 from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.degrade import LR_SOURCES
-from gameir.training.evaluate import evaluate_sr
 from gameir.training.interrupt import StopOnSignal, TrainingInterrupted
 from gameir.training.plot import Panel, draw_panels, save_png
 from gameir.training.runlog import RunLog
 
-__all__ = ["TrainConfig", "Trainer", "resolve_device", "DEVICES"]
+__all__ = ["TrainConfig", "Trainer", "DEVICES"]
 
+#: ``--device`` values of the trainer (:func:`gameir.evaluation.device.resolve_device` turns them into devices).
 DEVICES = ("auto", "cpu", "cuda")
 #: Fields that may differ between a run and its resumption (they do not change the optimisation).
 _RESUMABLE_CHANGES = {"steps", "val_every", "val_frames", "ckpt_every", "log_every", "device", "prefetch",
@@ -144,20 +146,6 @@ class TrainConfig:
         return d
 
 
-def resolve_device(name: str) -> torch.device:
-    """``auto`` -> CUDA when available, else CPU; ``cuda`` without CUDA is an error."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    elif name == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError("device 'cuda' requested but torch.cuda.is_available() is False")
-        return torch.device("cuda")
-    elif name == "cpu":
-        return torch.device("cpu")
-    else:
-        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {name!r}")
-
-
 class Trainer:
     """Builds datasets, model, optimiser and schedule for a :class:`TrainConfig`, then :meth:`run`s it."""
 
@@ -260,18 +248,21 @@ class Trainer:
                 return self.model(x, prev, batch["motion"]).float()
             return self.model(x).float()
 
-    def validate(self) -> dict[str, Any]:
-        """Score the model on the validation frames (native LR input, whatever ``lr_source``)."""
+    def validate(self, items: Optional[Iterable[dict[str, Any]]] = None) -> dict[str, Any]:
+        """Score the model on ``items`` (default: the validation frames) with native LR input,
+        whatever ``lr_source`` (:func:`gameir.evaluation.evaluate_sr_predictor`)."""
         self.model.eval()
         try:
-            return evaluate_sr(self.predict, self._val_items(), scale=self.scale, device=self.device)
+            return evaluate_sr_predictor(self.predict, self._val_items() if items is None else items,
+                                         scale=self.scale, device=self.device)
         finally:
             self.model.train()
 
-    def validate_bicubic(self) -> dict[str, Any]:
-        """The bicubic upscale of the same validation frames (the line to beat)."""
-        return evaluate_sr(lambda b, _: upscale(b["lr"], self.scale, "bicubic", data_range=1.0),
-                           self._val_items(), scale=self.scale, device=self.device)
+    def validate_bicubic(self, items: Optional[Iterable[dict[str, Any]]] = None) -> dict[str, Any]:
+        """The bicubic upscale of the same frames (the line to beat)."""
+        return evaluate_sr_predictor(lambda b, _: upscale(b["lr"], self.scale, "bicubic", data_range=1.0),
+                                     self._val_items() if items is None else items, scale=self.scale,
+                                     device=self.device)
 
     # -- the run -----------------------------------------------------------------------------
     def _checkpoint(self, step: int) -> None:

@@ -101,7 +101,7 @@ def write_analytic_dataset(root, *, clips_per_split=None, frames: int = 3):
     for split, count in clips_per_split.items():
         for _ in range(count):
             clip_id = f"analytic-{n:03d}"
-            with ShardWriter(root / split / f"{clip_id}.h5", levels={"lr": (h, w), "hr": (h * SCALE, w * SCALE)},
+            with ShardWriter(root / split / f"{clip_id}.h5", shapes_hw={"lr": (h, w), "hr": (h * SCALE, w * SCALE)},
                              buffers=list(analytic_frames(0)["lr"].buffers), clip_id=clip_id, split=split,
                              scene={"family": "analytic", "weather": "clear", "seed": n}, tile=16) as writer:
                 for t in range(frames):

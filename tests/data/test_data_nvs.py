@@ -28,7 +28,7 @@ def view_frame(frame: int, view: int):
 def nvs_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("nvs")
     for n, split in enumerate(("train", "test")):
-        with ShardWriter(root / split / f"rig-{n}.h5", levels={"hr": (H, W)}, buffers=["rgb", "depth", "normal"],
+        with ShardWriter(root / split / f"rig-{n}.h5", shapes_hw={"hr": (H, W)}, buffers=["rgb", "depth", "normal"],
                          kind="nvs", num_views=VIEWS, clip_id=f"rig-{n}", split=split,
                          scene={"family": "synthetic", "weather": "rain"}) as writer:
             for t in range(FRAMES):

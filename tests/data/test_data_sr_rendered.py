@@ -23,7 +23,7 @@ def rendered_root(tmp_path_factory):
                        np.eye(4), semantic=1))
     cams = [Camera(48, 36, look_at([0.2 * t, 0, 2.5], [0.2 * t, 4, 0]), fov_y_deg=55.0, near=0.3) for t in range(3)]
     with PairRenderer((48, 36), 2, shadow_map_size=256) as pair, \
-            ShardWriter(root / "train" / "ground-000.h5", levels={"lr": (36, 48), "hr": (72, 96)}, buffers=BUFFERS,
+            ShardWriter(root / "train" / "ground-000.h5", shapes_hw={"lr": (36, 48), "hr": (72, 96)}, buffers=BUFFERS,
                         clip_id="ground-000", split="train", scene={"family": "test-ground"}) as writer:
         for t, cam in enumerate(cams):
             lr, hr = pair.render(scene, cam, t / 30.0, prev_camera=cams[t - 1] if t else None)

@@ -21,7 +21,7 @@ def write_dataset(root: Path, train_clips: int = 3, frames: int = 3) -> dict:
     """``train_clips`` clips in train and one in val, every buffer at LR 24x32 / HR 48x64; real shards."""
     for i, split in enumerate(["train"] * train_clips + ["val"]):
         clip = f"clip-{i:03d}"
-        with ShardWriter(root / split / f"{clip}.h5", levels={"lr": (24, 32), "hr": (48, 64)},
+        with ShardWriter(root / split / f"{clip}.h5", shapes_hw={"lr": (24, 32), "hr": (48, 64)},
                          buffers=("rgb", "depth", "semantic", "motion"), clip_id=clip, split=split,
                          scene={"family": "synthetic", "seed": i}) as writer:
             for f in range(frames):

@@ -93,7 +93,7 @@ def _private_index_cache(tmp_path, monkeypatch):
 def _check_round_trip(src: ReleaseSource, members: dict) -> None:
     assert [(c.clip_id, c.num_frames, c.buffers) for c in src.clips] == [
         ("Town05/spawn007", 4, ("rgb", "depth", "semantic"))]
-    assert src.clips[0].sizes == {"lr": LR, "hr": HR}
+    assert src.clips[0].shapes_hw == {"lr": LR, "hr": HR}
     assert [src.frame_id(0, f) for f in range(4)] == FRAMES
     for f, number in enumerate(FRAMES):
         for level, res in (("lr", "720p"), ("hr", "1440p")):

@@ -78,7 +78,7 @@ def test_tar_source_reads_members_and_decodes_depth_exactly(tmp_path):
     src = ReleaseSource(tar)
     assert len(src.clips) == 1
     clip = src.clips[0]
-    assert (clip.clip_id, clip.num_frames, clip.sizes) == ("Town10HD/spawn03", 3, {"lr": (12, 16), "hr": (24, 32)})
+    assert (clip.clip_id, clip.num_frames, clip.shapes_hw) == ("Town10HD/spawn03", 3, {"lr": (12, 16), "hr": (24, 32)})
     np.testing.assert_array_equal(src.read(0, "depth", "lr", 1), expected)
     np.testing.assert_array_equal(src.read(0, "depth", "lr", 1), np.asarray(frames[2].depth, np.float32))
     np.testing.assert_array_equal(src.read(0, "rgb", "hr", 2, rows=(3, 9), cols=(4, 20)), frames[5].rgb[3:9, 4:20])

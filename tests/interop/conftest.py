@@ -39,7 +39,7 @@ def write_plane_rig(path: Path, scene: dict, frames: int = 2, jitter_px: float =
 
     ``jitter_px`` moves the principal point of frame 1 (as a jittered render would).
     """
-    with ShardWriter(path, levels={"lr": (24, 32), "hr": (48, 64)}, buffers=("rgb", "depth"), kind="nvs",
+    with ShardWriter(path, shapes_hw={"lr": (24, 32), "hr": (48, 64)}, buffers=("rgb", "depth"), kind="nvs",
                      num_views=len(EYES), clip_id=path.stem, split="test", scene=scene) as writer:
         for f in range(frames):
             shift = np.array([0.5 * f, 0.0, 0.0])
@@ -70,5 +70,5 @@ def dynamic_nvs_shard(tmp_path_factory) -> Path:
 def sr_dataset(tmp_path_factory) -> Path:
     """Two synthetic SR clips (train, val) with every buffer, LR 24x32, HR 48x64, 2 frames each."""
     root = tmp_path_factory.mktemp("sr")
-    write_synthetic_dataset(root, splits=("train", "val"), frames=2, lr_size=(24, 32))
+    write_synthetic_dataset(root, splits=("train", "val"), frames=2, lr_shape_hw=(24, 32))
     return root

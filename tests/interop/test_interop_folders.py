@@ -74,7 +74,7 @@ def test_import_of_a_plain_paired_folder(tmp_path):
     manifest = import_folders(src, tmp_path / "ds", split="val")
     assert [e["path"] for e in manifest["splits"]["val"]["shards"]] == ["val/0000.h5", "val/0001.h5"]
     with ShardReader(tmp_path / "ds/val/0001.h5") as r:
-        assert r.size("hr") == (20, 40) and r.num_frames == 1 and r.scene["cameras"] == "unknown"
+        assert r.shape_hw("hr") == (20, 40) and r.num_frames == 1 and r.scene["cameras"] == "unknown"
         mm = cv2.imread(str(src / "HR_depth/0001.png"), cv2.IMREAD_UNCHANGED)
         depth = r.read("depth", "hr", 0)
         assert np.array_equal(np.isinf(depth), mm == 0)

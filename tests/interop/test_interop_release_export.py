@@ -35,7 +35,7 @@ def test_export_refuses_multi_view_shards_and_a_used_folder(synthetic_root, tmp_
     from gameir.shards.synthetic import synthetic_frame
 
     rig = tmp_path / "rig.h5"
-    with ShardWriter(rig, levels={"hr": (16, 16)}, buffers=["rgb", "depth"], kind="nvs", num_views=2,
+    with ShardWriter(rig, shapes_hw={"hr": (16, 16)}, buffers=["rgb", "depth"], kind="nvs", num_views=2,
                      clip_id="rig", split="test") as writer:
         writer.write_frame({"hr": [synthetic_frame(16, 16, buffers=("rgb", "depth")) for _ in range(2)]})
     assert main(["export", "gameir-release", str(rig), "--to", str(tmp_path / "out")]) == 2

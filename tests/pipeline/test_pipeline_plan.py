@@ -99,7 +99,7 @@ def _write_parts(root, num_shards, jobs, skip_clip=None, *, digest="abc", max_cl
             if clip == skip_clip:
                 continue
             path = root / "train" / f"{clip}.h5"
-            with ShardWriter(path, levels={"lr": (8, 8)}, buffers=["rgb"], clip_id=clip, split="train") as w:
+            with ShardWriter(path, shapes_hw={"lr": (8, 8)}, buffers=["rgb"], clip_id=clip, split="train") as w:
                 w.write_frame({"lr": synthetic_frame(8, 8, buffers=("rgb",))})
             part["shards"].append(shard_entry(root, path))
         save_part(root, part)

@@ -19,7 +19,7 @@ from gameir.shards import load_manifest, verify_path
 #: with it (part files refuse another plan), so a change here breaks resuming those datasets.
 SHIPPED_DIGESTS = {
     "gameir-nvs": "0fac0ce5baa532a3",
-    "gameir-sr": "5254e3d036f91003",
+    "gameir-sr": "c71117a589b89b0a",  # post chain on (SSAO, bloom): docs/FORMAT.md changelog
     "sr-16x9": "2a4c1b22e069fc78",
     "sr-jitter": "692854da543b42db",
     "sr-x4": "773292c9a393fc2d",

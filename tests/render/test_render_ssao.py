@@ -7,7 +7,7 @@ from gameir.render import Renderer
 from gameir.scene import Camera, DirectionalLight, Environment, Instance, Material, Scene, look_at, plane, rotate, \
     translate
 
-W, H = 128, 96
+W, H = 256, 192  # SSAO runs at half this size
 CAM = Camera(W, H, look_at([0, 0, 1.5], [0, 5, 0.3]), fov_y_deg=60.0)
 AMBIENT_ONLY = Environment(sky_zenith=(0, 0, 0), sky_horizon=(0, 0, 0), sky_ground=(0, 0, 0), sun_disc_deg=0.0,
                            ambient_sky=(1, 1, 1), ambient_ground=(1, 1, 1))
@@ -43,7 +43,8 @@ def test_crease_darkens_ambient_near_the_wall_only():
     assert f.settings["ssao_radius"] == 0.5
     dist = _floor_distance_to_wall(f.buffers["depth"].astype(np.float64))
     ratio = with_ao / without
-    near, mid, far = dist < 0.3, (dist >= 0.3) & (dist < 0.6), dist > 0.6
+    # far: beyond what the 4 x 4 blur of the half-size AO (8 render rows, ~0.7 m at this grazing view) reaches
+    near, mid, far = dist < 0.3, (dist >= 0.3) & (dist < 0.6), dist > 0.7
     assert near.sum() >= W and mid.sum() >= W and far.sum() > 1000
     assert ratio[near].mean() < 0.9            # the wall takes part of the hemisphere
     assert ratio[near].mean() < ratio[mid].mean() < 0.99  # less of it farther away

@@ -20,7 +20,7 @@ def frame_sets(n):
 
 
 def writer(path, threads=2):
-    return ShardWriter(path, levels=LEVELS, buffers=["rgb", "depth", "motion", "instance"], clip_id="c0",
+    return ShardWriter(path, shapes_hw=LEVELS, buffers=["rgb", "depth", "motion", "instance"], clip_id="c0",
                        threads=threads)
 
 

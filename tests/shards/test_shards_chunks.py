@@ -19,7 +19,7 @@ LEVELS = {"lr": (50, 70), "hr": (100, 140)}  # 140 = 128 + 12: edge chunks on bo
 
 def _write(path, threads):
     frames = [{level: synthetic_frame(h, w, frame=i) for level, (h, w) in LEVELS.items()} for i in range(2)]
-    with ShardWriter(path, levels=LEVELS, buffers=list(frames[0]["lr"].buffers), clip_id="c", threads=threads) as w:
+    with ShardWriter(path, shapes_hw=LEVELS, buffers=list(frames[0]["lr"].buffers), clip_id="c", threads=threads) as w:
         for fs in frames:
             w.write_frame(fs)
     return frames
@@ -72,7 +72,7 @@ def test_float16_nan_is_still_rejected(tmp_path):
     motion[7, 9, 1] = np.nan
     frame = synthetic_frame(50, 70)
     frame.buffers["motion"] = motion
-    with ShardWriter(tmp_path / "x.h5", levels={"lr": (50, 70)}, buffers=list(frame.buffers), clip_id="x") as w:
+    with ShardWriter(tmp_path / "x.h5", shapes_hw={"lr": (50, 70)}, buffers=list(frame.buffers), clip_id="x") as w:
         with pytest.raises(ValueError, match=r"buffer 'motion' has NaN at 1 pixels"):
             w.write_frame({"lr": frame})
         w.write_frame({"lr": synthetic_frame(50, 70)})
@@ -87,4 +87,4 @@ def test_thread_settings(monkeypatch, tmp_path):
     monkeypatch.delenv(THREADS_ENV)
     assert 1 <= cpu_threads() <= 8
     with pytest.raises(ValueError, match="threads must be a positive integer or None, got 0"):
-        ShardWriter(tmp_path / "y.h5", levels={"lr": (4, 4)}, buffers=["rgb"], clip_id="y", threads=0)
+        ShardWriter(tmp_path / "y.h5", shapes_hw={"lr": (4, 4)}, buffers=["rgb"], clip_id="y", threads=0)

@@ -20,7 +20,7 @@ PLUGIN_CODECS = ["lz4", "zstd:1", "zstd:3", "blosc2-lz4:5", "blosc2-zstd:5"]
 
 def write(path, codec, frames=2):
     sets = [{"lr": synthetic_frame(24, 32, seed=5, frame=i, buffers=BUFFERS)} for i in range(frames)]
-    with ShardWriter(path, levels={"lr": (24, 32)}, buffers=BUFFERS, clip_id="c0", codec=Codec.parse(codec)) as w:
+    with ShardWriter(path, shapes_hw={"lr": (24, 32)}, buffers=BUFFERS, clip_id="c0", codec=Codec.parse(codec)) as w:
         for fs in sets:
             w.write_frame(fs)
     return sets

@@ -11,7 +11,7 @@ from gameir.shards.synthetic import synthetic_frame
 
 @pytest.fixture
 def writer(tmp_path):
-    w = ShardWriter(tmp_path / "c.h5", levels={"lr": (24, 32)}, buffers=["rgb", "depth", "normal"], clip_id="c")
+    w = ShardWriter(tmp_path / "c.h5", shapes_hw={"lr": (24, 32)}, buffers=["rgb", "depth", "normal"], clip_id="c")
     w.write_frame({"lr": synthetic_frame(24, 32)})  # frame 0 is fine; errors below hit frame 1
     yield w
     w.abort()
@@ -60,7 +60,7 @@ def test_unknown_buffer_name(tmp_path, writer):
     with pytest.raises(ValueError, match=r"frame 1 level 'lr': unknown buffer 'albedo'; known buffers: rgb, hdr"):
         writer.write_frame({"lr": frame})
     with pytest.raises(ValueError, match=r"unknown buffer 'albedo'"):
-        ShardWriter(tmp_path / "x.h5", levels={"lr": (4, 4)}, buffers=["albedo"], clip_id="x")
+        ShardWriter(tmp_path / "x.h5", shapes_hw={"lr": (4, 4)}, buffers=["albedo"], clip_id="x")
 
 
 def test_rejected_frame_leaves_shard_consistent(writer):
@@ -97,7 +97,7 @@ def test_reader_names_a_file_that_is_not_a_shard(tmp_path):
 
 
 def test_empty_clip_is_not_committed(tmp_path):
-    writer = ShardWriter(tmp_path / "e.h5", levels={"lr": (4, 4)}, buffers=["rgb"], clip_id="e")
+    writer = ShardWriter(tmp_path / "e.h5", shapes_hw={"lr": (4, 4)}, buffers=["rgb"], clip_id="e")
     with pytest.raises(ValueError, match="no frames were written"):
         writer.close()
     assert not list(tmp_path.iterdir())

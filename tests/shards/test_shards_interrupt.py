@@ -16,7 +16,7 @@ WRITER_SCRIPT = textwrap.dedent("""
     from gameir.shards import ShardWriter
     from gameir.shards.synthetic import synthetic_frame
     path = sys.argv[1]
-    with ShardWriter(path, levels={"lr": (48, 64), "hr": (96, 128)}, buffers=["rgb", "depth", "motion"],
+    with ShardWriter(path, shapes_hw={"lr": (48, 64), "hr": (96, 128)}, buffers=["rgb", "depth", "motion"],
                      clip_id="killed", split="train") as w:
         for i in range(1000):
             w.write_frame({"lr": synthetic_frame(48, 64, frame=i, buffers=("rgb", "depth", "motion")),

@@ -32,7 +32,7 @@ def test_every_buffer_round_trips_bit_exact(tmp_path, codec):
     rng = np.random.default_rng(0)
     frames = [{"lr": random_frame(rng, 20, 30, i / 30), "hr": random_frame(rng, 40, 60, i / 30)} for i in range(3)]
     path = tmp_path / "clip.h5"
-    with ShardWriter(path, levels={"lr": (20, 30), "hr": (40, 60)}, buffers=BUFFER_NAMES, clip_id="c",
+    with ShardWriter(path, shapes_hw={"lr": (20, 30), "hr": (40, 60)}, buffers=BUFFER_NAMES, clip_id="c",
                      codec=Codec.parse(codec), tile=16, scene={"family": "test", "seed": 7}) as writer:
         for fs in frames:
             writer.write_frame(fs)
@@ -55,7 +55,7 @@ def test_crop_reads_equal_windows_of_full_reads_at_chunk_boundaries(tmp_path):
     rng = np.random.default_rng(1)
     path = tmp_path / "clip.h5"
     frame = random_frame(rng, 50, 70)
-    with ShardWriter(path, levels={"hr": (50, 70)}, buffers=BUFFER_NAMES, clip_id="c", tile=16) as writer:
+    with ShardWriter(path, shapes_hw={"hr": (50, 70)}, buffers=BUFFER_NAMES, clip_id="c", tile=16) as writer:
         writer.write_frame({"hr": frame})
     reader = ShardReader(path)
     windows = [((0, 16), (0, 16)), ((15, 17), (15, 33)), ((16, 32), (48, 70)), ((47, 50), (0, 70)), ((3, 41), (9, 10))]
@@ -69,7 +69,7 @@ def test_crop_reads_equal_windows_of_full_reads_at_chunk_boundaries(tmp_path):
 def test_chunks_are_tiles_and_the_file_opens_with_plain_h5py(tmp_path):
     path = tmp_path / "clip.h5"
     rng = np.random.default_rng(2)
-    with ShardWriter(path, levels={"lr": (40, 300)}, buffers=["rgb", "depth"], clip_id="c", tile=128) as writer:
+    with ShardWriter(path, shapes_hw={"lr": (40, 300)}, buffers=["rgb", "depth"], clip_id="c", tile=128) as writer:
         writer.write_frame({"lr": random_frame(rng, 40, 300)})
     with h5py.File(path, "r") as f:
         assert f["lr/rgb"].chunks == (1, 40, 128, 3)
@@ -83,7 +83,7 @@ def test_multiview_shard_has_a_view_axis(tmp_path):
     rng = np.random.default_rng(3)
     path = tmp_path / "rig.h5"
     views = [[random_frame(rng, 12, 16, i / 30) for _ in range(4)] for i in range(2)]
-    with ShardWriter(path, levels={"hr": (12, 16)}, buffers=["rgb", "depth"], kind="nvs", num_views=4,
+    with ShardWriter(path, shapes_hw={"hr": (12, 16)}, buffers=["rgb", "depth"], kind="nvs", num_views=4,
                      clip_id="rig") as writer:
         for frame_views in views:
             writer.write_frame({"hr": frame_views})
@@ -102,7 +102,7 @@ def test_reader_pickles_without_its_handle_and_reopens(tmp_path):
     rng = np.random.default_rng(4)
     path = tmp_path / "clip.h5"
     frame = random_frame(rng, 8, 8)
-    with ShardWriter(path, levels={"lr": (8, 8)}, buffers=["rgb"], clip_id="c") as writer:
+    with ShardWriter(path, shapes_hw={"lr": (8, 8)}, buffers=["rgb"], clip_id="c") as writer:
         writer.write_frame({"lr": frame})
     reader = ShardReader(path)
     reader.read("rgb", "lr", 0)

@@ -46,7 +46,7 @@ def write_random_dataset(root, frames: int = 3) -> None:
     for seed, split in enumerate(("train", "val", "test")):
         rng = np.random.default_rng(seed)
         clip_id = f"random-{seed:04d}"
-        with ShardWriter(root / split / f"{clip_id}.h5", levels={"lr": (h, w), "hr": (h * SCALE, w * SCALE)},
+        with ShardWriter(root / split / f"{clip_id}.h5", shapes_hw={"lr": (h, w), "hr": (h * SCALE, w * SCALE)},
                          buffers=BUFFERS, clip_id=clip_id, split=split, scene={"family": "random", "seed": seed},
                          render={"source": "test", "scale": SCALE}) as writer:
             for t in range(frames):

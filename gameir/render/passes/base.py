@@ -37,6 +37,11 @@ class FrameState:
         shade: shading uniforms (lights, sky, fog, exposure; the shadow pass adds its matrix).
         cam_u: camera uniforms (projections y-flipped so that GL row 0 is the image's top row).
         shadow_tex: this frame's shadow map, once the shadow pass has rendered or reused it.
+        time_s, scene_name: the frame's scene time in seconds and the scene's name (they key the grain).
+        hdr_source: name of the ``targets.tex`` texture holding the linear HDR colour the next post
+            step reads: ``hdr`` (pre-post radiance, what is stored) until a post pass writes
+            another (``post_a`` / ``post_b``) and names it here.
+        bloom: (texture name, intensity) of the bloom the tone map pass adds, once the bloom pass ran.
     """
 
     core: GLCore
@@ -50,6 +55,10 @@ class FrameState:
     shade: dict[str, Any]
     cam_u: dict[str, Any]
     shadow_tex: Any = None
+    time_s: float = 0.0
+    scene_name: str = ""
+    hdr_source: str = "hdr"
+    bloom: tuple[str, float] | None = None
 
 
 class Pass:

@@ -1,14 +1,14 @@
-"""The MSAA colour path: forward-shaded multisampled radiance, resolved, then tone-mapped."""
+"""The MSAA colour path: forward-shaded multisampled radiance, resolved into ``hdr`` (tone-mapped by
+:class:`gameir.render.passes.film.TonemapPass`)."""
 
 from __future__ import annotations
 
 import moderngl
 
-from gameir.render.core import set_uniform
-from gameir.render.passes.base import FrameState, MaterialSampling, Pass, bind_shadow, draw_batches, fullscreen
+from gameir.render.passes.base import FrameState, MaterialSampling, Pass, bind_shadow, draw_batches
 from gameir.render.passes.gbuffer import draw_sky
 
-__all__ = ["ForwardMSAAPass", "TonemapPass"]
+__all__ = ["ForwardMSAAPass"]
 
 
 class ForwardMSAAPass(Pass):
@@ -34,18 +34,3 @@ class ForwardMSAAPass(Pass):
                      cull=True, sampling=self.sampling)
         draw_sky(frame, ("FORWARD",))
         ctx.copy_framebuffer(tg.hdr, tg.msaa)
-
-
-class TonemapPass(Pass):
-    """``hdr`` -> ``ldr`` (the deferred lighting pass tone-maps in its own pass)."""
-
-    def run(self, frame: FrameState) -> None:
-        core, tg = frame.core, frame.targets
-        ctx = core.ctx
-        ctx.disable(moderngl.DEPTH_TEST)
-        ctx.disable(moderngl.BLEND)
-        prog = core.programs.get("tonemap.glsl")
-        tg.ldr.use()
-        tg.tex["hdr"].use(0)
-        set_uniform(prog, "u_hdr", 0)
-        fullscreen(core, prog)

@@ -61,15 +61,17 @@ class LightingPass(Pass):
 
     Args:
         ssao: scale the ambient terms by the ``ao`` target of :class:`SSAOPass`.
+        tonemap: also write the tone-mapped ``ldr`` (False when a later pass tone-maps: variant HDR_ONLY).
     """
 
-    def __init__(self, ssao: bool = False) -> None:
-        self.ssao = bool(ssao)
+    def __init__(self, ssao: bool = False, tonemap: bool = True) -> None:
+        self.ssao, self.tonemap = bool(ssao), bool(tonemap)
 
     def run(self, frame: FrameState) -> None:
         core, tg = frame.core, frame.targets
         ctx = core.ctx
-        prog = core.programs.get("lighting.glsl", ("SSAO",) if self.ssao else ())
+        variants = (("SSAO",) if self.ssao else ()) + (() if self.tonemap else ("HDR_ONLY",))
+        prog = core.programs.get("lighting.glsl", variants)
         ctx.disable(moderngl.DEPTH_TEST)
         ctx.disable(moderngl.BLEND)
         tg.lit.use()

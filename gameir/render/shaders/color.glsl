@@ -8,10 +8,18 @@ vec3 srgb_decode(vec3 c) {
     return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(vec3(0.04045), c));
 }
 
-// Exposed linear radiance -> ACES filmic (Narkowicz 2015 fit) -> sRGB-encoded; alpha = luma for FXAA.
-vec4 tonemap_ldr(vec3 x) {
+// Exposed linear radiance -> ACES filmic (Narkowicz 2015 fit), display-linear in [0, 1]; NaN/inf -> 0.
+vec3 aces_narkowicz(vec3 x) {
     x = (any(isnan(x)) || any(isinf(x))) ? vec3(0.0) : max(x, vec3(0.0));
-    vec3 mapped = clamp((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0);
-    vec3 s = srgb_encode(mapped);
+    return clamp((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0);
+}
+
+// sRGB-encoded colour -> RGBA with alpha = luma for FXAA.
+vec4 with_luma(vec3 s) {
     return vec4(s, dot(s, vec3(0.299, 0.587, 0.114)));
+}
+
+// Exposed linear radiance -> ACES -> sRGB-encoded; alpha = luma for FXAA.
+vec4 tonemap_ldr(vec3 x) {
+    return with_luma(srgb_encode(aces_narkowicz(x)));
 }

@@ -50,6 +50,8 @@ void main() {
     lit += texture(u_scene_color, uv).rgb;
     vec3 hdr = finite_or_zero(lit * T + u_fog_color * u_exposure * (1.0 - T));
     o_hdr = vec4(hdr, 1.0);
+#ifndef HDR_ONLY  // variant HDR_ONLY: a post chain tone-maps later, in its own pass
     o_ldr = tonemap_ldr(hdr);
+#endif
 }
 #endif

@@ -2,7 +2,8 @@
 // of a normal-oriented hemisphere of radius u_ssao_radius metres around the surface point are
 // projected into the depth buffer; a sample is occluded where the surface seen there is in front
 // of it (by more than a small bias) and rises above the point's tangent plane, weighted down when
-// that surface is farther than the radius (range check). The kernel is rotated per pixel by a 4 x 4 interleaved pattern that the blur pass
+// that surface is farther than the radius (range check). It runs at 1/SSAO_DOWNSCALE of the render
+// size in each axis (as engines do: UE4, HBAO+), and the lighting pass upsamples it bilinearly. The kernel is rotated per pixel by a 4 x 4 interleaved pattern that the blur pass
 // (variant BLUR, a 4 x 4 box over the raw term) removes. Output: visibility in [0, 1] (1 = open).
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
@@ -26,13 +27,15 @@ vec3 view_position(vec2 frag, float depth) {
 }
 
 void main() {
-    vec2 uv = gl_FragCoord.xy / u_size;
+    // one AO texel per SSAO_DOWNSCALE^2 block of render pixels: the block's first pixel centre
+    vec2 frag = floor(gl_FragCoord.xy) * float(SSAO_DOWNSCALE) + 0.5;
+    vec2 uv = frag / u_size;
     float depth = texture(u_depth, uv).r;
     if (isinf(depth)) {
         o_ao = 1.0;
         return;
     }
-    vec3 P = view_position(gl_FragCoord.xy, depth);
+    vec3 P = view_position(frag, depth);
     vec3 N = normalize(transpose(u_cam_rot) * texture(u_normal, uv).xyz);
     ivec2 cell = ivec2(gl_FragCoord.xy) & 3;
     float angle = 6.28318530718 * (float(cell.x + 4 * cell.y) + 0.5) / 16.0;

@@ -1,7 +1,9 @@
-"""Full-frame scoring of an SR predictor: PSNR/SSIM (RGB and Y) and temporal warping error.
+"""`evaluate_sr_predictor`: full-frame scoring of an in-memory SR predictor over dataset items:
+PSNR/SSIM (RGB and Y) and temporal warping error.
 
-Used for validation during training and by ``loaders/experiments.py``. The protocol matches
-DESIGN.md §6 / docs/METRICS.md: per-image values on [0, 1] data (``data_range=1``), border of
+Used for validation during training (:mod:`gameir.training`) and by ``loaders/experiments.py``;
+:func:`gameir.evaluation.evaluate_sr` is the harness for a ``--method`` over a whole split.
+The protocol matches DESIGN.md §6 / docs/METRICS.md: per-image values on [0, 1] data (``data_range=1``), border of
 ``scale`` pixels cropped (as BasicSR), Y = BT.601 luma; means over images.
 """
 
@@ -15,7 +17,7 @@ import torch
 from gameir.metrics import MetricAccumulator, psnr, ssim
 from gameir.models.warp import warp_error
 
-__all__ = ["evaluate_sr", "batch_item", "FRAME_METRICS"]
+__all__ = ["evaluate_sr_predictor", "batch_item", "FRAME_METRICS"]
 
 FRAME_METRICS = ("psnr", "psnr_y", "ssim", "ssim_y")
 
@@ -28,9 +30,9 @@ def batch_item(item: dict[str, Any], device: torch.device | str) -> dict[str, An
     return {k: v.unsqueeze(0).to(device) if isinstance(v, torch.Tensor) else v for k, v in item.items()}
 
 
-def evaluate_sr(predict: Predictor, items: Iterable[dict[str, Any]], *, scale: int,
-                device: torch.device | str = "cpu", stability: bool = False,
-                progress: Optional[Callable[[int], None]] = None) -> dict[str, Any]:
+def evaluate_sr_predictor(predict: Predictor, items: Iterable[dict[str, Any]], *, scale: int,
+                          device: torch.device | str = "cpu", stability: bool = False,
+                          progress: Optional[Callable[[int], None]] = None) -> dict[str, Any]:
     """Score a predictor over full frames given in clip and time order.
 
     Args:
@@ -91,7 +93,7 @@ def evaluate_sr(predict: Predictor, items: Iterable[dict[str, Any]], *, scale: i
         if progress is not None:
             progress(i + 1)
     if acc.count() == 0:
-        raise ValueError("evaluate_sr: no frames to score")
+        raise ValueError("evaluate_sr_predictor: no frames to score")
     out: dict[str, Any] = {"frames": acc.count(), **{m: acc.mean(m) for m in FRAME_METRICS},
                            "records": acc.records}
     if stability:
