@@ -156,3 +156,21 @@ def test_eval_cli_scores_an_edsr_checkpoint(synthetic_root, tmp_path):
     assert proc.returncode == 0, proc.stderr
     info = json.loads((out / "summary.json").read_text())["method_info"]
     assert info["architecture"] == "EDSR" and info["sha256"]
+
+
+@needs_spandrel
+def test_reference_checkpoint_as_pretrained_starts_identical_with_gbuffers(tmp_path):
+    """--arch edsr-baseline --pretrained REFERENCE.pt --gbuffers ...: the widened start equals the reference."""
+    from gameir.models.standard import build_standard
+
+    state = _reference_state(2, 2, 16, 255.0, seed=7)
+    path = tmp_path / "edsr_baseline_x2.pt"
+    torch.save(state, path)
+    widened = build_standard("edsr-baseline", scale=2, n_aux=4, pretrained=path).eval()
+    assert widened.in_channels == 7 and widened.rgb_range == 255.0
+    x, aux = torch.rand(1, 3, 8, 10), torch.rand(1, 4, 8, 10)
+    with torch.no_grad():
+        ours = widened(torch.cat([x, aux], 1))
+        ref = _reference_forward(state, x * 255.0, 2, 2, 1.0) / 255.0
+    assert torch.allclose(ours, ref, atol=1e-5, rtol=0)
+    assert not any(p.requires_grad for p in widened.sub_mean.parameters())  # the mean shift stays fixed

@@ -85,7 +85,7 @@ def test_unknown_arch_is_a_one_line_error(random_root, tmp_path, capsys):
     assert script.main(args + ["--arch", "rrdb-small", "--model", "temporal"]) == 2
     assert "--arch rrdb-small is a single-frame network" in capsys.readouterr().err
     assert script.main(args + ["--pretrained", str(tmp_path / "x.pth")]) == 2
-    assert "--pretrained needs a spandrel --arch" in capsys.readouterr().err
+    assert "--pretrained needs a standard --arch" in capsys.readouterr().err
 
 
 @needs_spandrel
