@@ -8,6 +8,11 @@
   rebuilds the RGB network from the state dict with that convolution cut to its RGB inputs, and
   :func:`~gameir.models.aux_input.attach_aux_input` widens it again before the full weights load.
 
+- **SwinIR in bfloat16 / float16**: spandrel 0.4.2's SwinIR computes its shifted-window attention
+  mask in float32 for any input size other than the one it was built for, so a bfloat16 model
+  fails there ("expected m1 and m2 to have the same dtype"); :func:`cast_swinir_masks` casts the
+  mask to the attention's dtype (a no-op in float32).
+
 Both return a ``spandrel.ImageModelDescriptor`` (output clamped to [0, 1], dtype and device
 handling, size padding), so the rest of :func:`~gameir.models.spandrel_io.load_spandrel` treats
 them as any spandrel model.
@@ -23,7 +28,7 @@ import torch
 from gameir.models.aux_input import attach_aux_input
 from gameir.models.edsr import edsr_from_state_dict, is_edsr_state_dict
 
-__all__ = ["describe_edsr", "describe_hooked", "HOOKED_FIRST_CONV"]
+__all__ = ["describe_edsr", "describe_hooked", "cast_swinir_masks", "HOOKED_FIRST_CONV"]
 
 #: sidecar ``arch`` -> (spandrel architecture id, first convolution) for G-buffer inputs through hooks.
 HOOKED_FIRST_CONV = {"rcan-small": ("RCAN", "head.0"), "swinir-light": ("SwinIR", "conv_first")}
@@ -107,3 +112,19 @@ def describe_hooked(state: dict[str, torch.Tensor], sidecar: dict[str, Any], pat
                                          supports_bfloat16=rgb.supports_bfloat16, scale=rgb.scale,
                                          input_channels=3 + n_aux, output_channels=rgb.output_channels,
                                          size_requirements=rgb.size_requirements, tiling=rgb.tiling)
+
+
+def _mask_to_input_dtype(module: torch.nn.Module, args: tuple, kwargs: dict) -> tuple[tuple, dict] | None:
+    mask = kwargs.get("mask")
+    if mask is None or not args or mask.dtype == args[0].dtype:
+        return None
+    return args, {**kwargs, "mask": mask.to(args[0].dtype)}
+
+
+def cast_swinir_masks(descriptor: Any) -> Any:
+    """Make a spandrel SwinIR descriptor's window attention take its mask in the model's dtype. In place."""
+    if descriptor.architecture.id == "SwinIR":
+        for module in descriptor.model.modules():
+            if type(module).__name__ == "WindowAttention":
+                module.register_forward_pre_hook(_mask_to_input_dtype, with_kwargs=True)
+    return descriptor

@@ -166,15 +166,15 @@ def _first_line(exc: BaseException) -> str:
 
 def _describe(state: dict[str, torch.Tensor], sidecar: dict[str, Any], path: Path, loader: Any, spandrel: Any) -> Any:
     """spandrel's descriptor for ``state``; EDSR and G-buffer RCAN / SwinIR through :mod:`gameir.models.spandrel_extra`."""
-    from gameir.models.spandrel_extra import describe_edsr, describe_hooked
+    from gameir.models.spandrel_extra import cast_swinir_masks, describe_edsr, describe_hooked
 
     descriptor = describe_edsr(state, sidecar, path, spandrel)
     if descriptor is None:
         descriptor = describe_hooked(state, sidecar, path, loader, spandrel)
     if descriptor is not None:
-        return descriptor
+        return cast_swinir_masks(descriptor)
     try:
-        return loader.load_from_state_dict(state)
+        return cast_swinir_masks(loader.load_from_state_dict(state))
     except spandrel.UnsupportedModelError as exc:
         raise ValueError(f"{path}: not an architecture spandrel {spandrel.__version__} recognises, nor EDSR (no "
                          f"known state-dict layout matched); is it an SR checkpoint?") from exc

@@ -115,3 +115,33 @@ def test_arch_errors_name_the_problem(tmp_path):
         build_standard("rrdb-small", scale=2, pretrained=rcan)
     with pytest.raises(ValueError, match=r"rcan\.pth: checkpoint is x2 \(RCAN\) but the data is x4"):
         build_standard("rcan-small", scale=4, pretrained=rcan)
+
+
+@needs_spandrel
+@pytest.mark.parametrize("arch,cuda_auto", [("edsr-baseline", torch.float16), ("rrdb-small", torch.float16),
+                                            ("rcan-small", torch.bfloat16), ("swinir-light", torch.bfloat16)])
+def test_gbuffer_checkpoints_in_bfloat16_on_the_cpu(tmp_path, arch, cuda_auto):
+    """The reduced-precision path with G-buffer inputs (bf16 on the CPU; what CUDA's auto choice would be)."""
+    from gameir.models.spandrel_io import _pick_dtype
+
+    torch.manual_seed(2)
+    model = build_standard(arch, scale=2, n_aux=4, n_feats=16, n_blocks=1).eval()
+    path = save_state_dict(model, tmp_path / "model.pth")
+    write_sidecar(path, arch=arch, scale=2, aux_channels=AUX, gbuffers=["depth", "normal"])
+    fp32, bf16 = load_spandrel(path, scale=2), load_spandrel(path, scale=2, precision="bf16")
+    assert bf16.info["dtype"] == "bfloat16" and next(bf16.descriptor.model.parameters()).dtype == torch.bfloat16
+    x = torch.rand(1, 7, 16, 16)
+    out = bf16(x)
+    assert out.dtype == torch.float32 and out.shape == (1, 3, 32, 32)
+    assert (out - fp32(x)).abs().max() < 0.05
+    assert _pick_dtype(fp32.descriptor, torch.device("cuda"), "auto") == cuda_auto
+
+
+@needs_spandrel
+def test_rgb_swinir_runs_in_bfloat16_at_any_size(tmp_path):
+    """spandrel 0.4.2's SwinIR builds a float32 attention mask for sizes other than img_size; the loader casts it."""
+    path = save_state_dict(build_standard("swinir-light", scale=2, n_feats=16, n_blocks=1), tmp_path / "swinir.pth")
+    fp32, bf16 = load_spandrel(path, scale=2), load_spandrel(path, scale=2, precision="bf16")
+    for side in (64, 24):  # 64: the size it was built for; 24: shifted-window mask made at run time
+        x = torch.rand(1, 3, side, side)
+        assert (bf16(x) - fp32(x)).abs().max() < 0.05
