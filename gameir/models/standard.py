@@ -112,7 +112,7 @@ def build_standard(arch: str, *, scale: int, n_aux: int = 0, n_feats: int = 32, 
         loaded = load_spandrel(pretrained, scale=scale, device="cpu", precision="fp32")
         if loaded.info["architecture"] != spandrel_id:
             raise ValueError(f"{pretrained}: a {loaded.info['architecture']} checkpoint, but --arch {arch} is "
-                             f"spandrel's {spandrel_id}")
+                             f"{spandrel_id}; use the --arch of that architecture")
         if loaded.aux_channels:
             raise ValueError(f"{pretrained}: already takes aux channels {list(loaded.aux_channels)}; "
                              f"--pretrained expects an RGB checkpoint")

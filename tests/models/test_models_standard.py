@@ -111,7 +111,11 @@ def test_arch_errors_name_the_problem(tmp_path):
                                          "rcan-small, swinir-light"):
         build_standard("edsr", scale=2)
     rcan = save_state_dict(build_standard("rcan-small", scale=2, n_feats=8, n_blocks=1), tmp_path / "rcan.pth")
-    with pytest.raises(ValueError, match=r"rcan\.pth: a RCAN checkpoint, but --arch rrdb-small is spandrel's ESRGAN"):
+    with pytest.raises(ValueError, match=r"rcan\.pth: a RCAN checkpoint, but --arch rrdb-small is ESRGAN"):
+        build_standard("rrdb-small", scale=2, pretrained=rcan)
+    with pytest.raises(ValueError, match=r"rcan\.pth: a RCAN checkpoint, but --arch edsr-baseline is EDSR"):
+        build_standard("edsr-baseline", scale=2, pretrained=rcan)
+    with pytest.raises(ValueError, match=r"rcan\.pth: a RCAN checkpoint, but --arch rrdb-small is ESRGAN"):
         build_standard("rrdb-small", scale=2, pretrained=rcan)
     with pytest.raises(ValueError, match=r"rcan\.pth: checkpoint is x2 \(RCAN\) but the data is x4"):
         build_standard("rcan-small", scale=4, pretrained=rcan)
