@@ -4,11 +4,14 @@ Writes a synthetic dataset (every buffer, LR 960x720, HR 1920x1440, --frames per
 architecture for --steps steps (the weights do not matter for speed), then runs `gameir eval sr` on
 the test split (--frames frames, whole-frame inference unless --tile) and prints one table row per
 architecture: parameters, seconds, frames/s and the 1-minute load average before and after (the
-reference machine is a shared 2-core CPU).
+reference machine is a shared 2-core CPU). All architectures run one after another in one sitting,
+so their ratios are comparable; `uptime` is printed at the start and the end. With --gbuffers the
+networks take those G-buffers after RGB (the sidecar makes `gameir eval sr` load and feed them).
 
 Run (needs spandrel for the non-compact architectures):
     python benchmarks/bench_sr_archs.py --workdir /tmp/gameir-archs
     python benchmarks/bench_sr_archs.py --archs compact,rrdb-small --frames 1 --tile 240
+    nice -n 10 python benchmarks/bench_sr_archs.py --frames 1 --gbuffers depth,normal
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", default="/tmp/gameir-archs")
-    ap.add_argument("--archs", default="compact,rrdb-small,rcan-small,swinir-light")
+    ap.add_argument("--archs", default="compact,edsr-baseline,rrdb-small,rcan-small,swinir-light")
+    ap.add_argument("--gbuffers", default="", help="comma-separated G-buffers after RGB (e.g. depth,normal); empty: RGB")
     ap.add_argument("--frames", type=int, default=2, help="frames per split (and scored)")
     ap.add_argument("--steps", type=int, default=2, help="training steps before timing")
     ap.add_argument("--tile", type=int, default=None, help="LR tile size for `gameir eval sr --tile`")
@@ -39,15 +43,17 @@ def main() -> int:
     data = work / "data"
     if not (data / "manifest.json").is_file():
         write_synthetic_dataset(data, frames=args.frames, lr_shape_hw=(720, 960), scale=2)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, data {data} (LR 960x720 -> HR 1920x1440)")
-    print("| arch | parameters | frames | seconds | frames/s | load before | load after |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, data {data} (LR 960x720 -> HR 1920x1440), "
+          f"G-buffers: {args.gbuffers or 'none (RGB)'}")
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+    print("| arch | G-buffers | input channels | parameters | frames | seconds | frames/s | load before | load after |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for arch in args.archs.split(","):
-        run = work / arch
+        run = work / (arch + ("-" + args.gbuffers.replace(",", "-") if args.gbuffers else ""))
         train = [sys.executable, str(REPO / "loaders" / "train_sr.py"), "--data", str(data), "--out", str(run),
                  "--arch", arch, "--steps", str(args.steps), "--batch-size", "2", "--patch", "32",
-                 "--val-frames", "1", "--val-every", "0", "--device", "cpu", "--quiet"]
+                 "--val-frames", "1", "--val-every", "0", "--device", "cpu", "--quiet", "--gbuffers", args.gbuffers]
         if not (run / "summary.json").is_file():
             subprocess.run(train, check=True, env=env, capture_output=True, text=True)
         params = json.loads((run / "summary.json").read_text())["parameters"]
@@ -60,8 +66,11 @@ def main() -> int:
         subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
         after = os.getloadavg()[0]
         s = json.loads((run / "eval" / "summary.json").read_text())
-        print(f"| {arch} | {params} | {s['overall']['count']} | {s['seconds']:.1f} | {s['images_per_s']:.3f} | "
-              f"{before:.1f} | {after:.1f} |", flush=True)
+        info = s.get("method_info", {})
+        channels = info.get("input_channels") or 3 + len(info.get("config", {}).get("aux_channels", []))
+        print(f"| {arch} | {args.gbuffers or '-'} | {channels} | {params} | {s['overall']['count']} | {s['seconds']:.1f} | "
+              f"{s['images_per_s']:.3f} | {before:.1f} | {after:.1f} |", flush=True)
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     return 0
 
 

@@ -2,7 +2,8 @@
 """Train a GameIR SR model (optionally with G-buffer inputs): CompactSR or a standard architecture.
 
 Writes RUN/model.pt (TorchScript, --arch compact) or RUN/model.pth + RUN/model.pth.json (a state
-dict spandrel loads, and its G-buffer sidecar; --arch rrdb-small, rcan-small, swinir-light),
+dict that `--method spandrel:` loads, and its G-buffer sidecar; --arch edsr-baseline, rrdb-small,
+rcan-small, swinir-light),
 RUN/log.csv, RUN/summary.json, RUN/curves.png and RUN/checkpoint.pt (for --resume). Input
 contract: docs/TRAINING.md.
 
@@ -15,6 +16,8 @@ Examples:
     python loaders/train_sr.py --data data/tiny --steps 600 --out runs/tiny-rgb --resume
     python loaders/train_sr.py --data data/tiny --arch rrdb-small --gbuffers depth,normal --steps 300 --out runs/rrdb
     gameir eval sr --data data/tiny --method spandrel:runs/rrdb/model.pth
+    python loaders/train_sr.py --data data/tiny --arch edsr-baseline --n-feats 64 --n-blocks 16 \\
+        --pretrained edsr_baseline_x2-1bc95232.pt --gbuffers depth,normal --steps 300 --out runs/edsr
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=None, help="warm-up steps (default min(100, steps/20))")
     p.add_argument("--model", default="compact", choices=("compact", "temporal"))
     p.add_argument("--arch", default="compact", help=f"single-frame network: {', '.join(ARCHS)} "
-                   "(default: %(default)s; the others are spandrel's classes, docs/TRAINING.md)")
+                   "(default: %(default)s; edsr-baseline is GameIR's EDSR, the others spandrel's classes; all take "
+                   "--gbuffers; docs/TRAINING.md)")
     p.add_argument("--pretrained", default=None, help="RGB .pth/.safetensors of the same --arch and scale to start "
                    "from (G-buffer channels added with zero weights)")
     p.add_argument("--n-feats", type=int, default=32, help="feature channels")

@@ -135,11 +135,15 @@ class SpandrelModel:
 def _pick_dtype(descriptor: Any, device: torch.device, precision: str) -> torch.dtype:
     if precision not in ("auto", "fp32", "fp16", "bf16"):
         raise ValueError(f"precision must be one of auto, fp32, fp16, bf16, got {precision!r}")
-    if device.type != "cuda":
-        if precision in ("fp16", "bf16"):
-            raise ValueError(f"precision {precision!r} needs a CUDA device, got {device}")
-        return torch.float32
     name = descriptor.architecture.name
+    if device.type != "cuda":
+        if precision == "fp16":
+            raise ValueError(f"precision 'fp16' needs a CUDA device, got {device}")
+        if precision == "bf16":  # on request only (slow on most CPUs): checks the reduced-precision path without a GPU
+            if not descriptor.supports_bfloat16:
+                raise ValueError(f"{name} does not support bfloat16 (spandrel); use fp32")
+            return torch.bfloat16
+        return torch.float32
     if precision == "fp32":
         return torch.float32
     if precision == "fp16":
@@ -155,20 +159,48 @@ def _pick_dtype(descriptor: Any, device: torch.device, precision: str) -> torch.
     return torch.bfloat16 if descriptor.supports_bfloat16 else torch.float32
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _describe(state: dict[str, torch.Tensor], sidecar: dict[str, Any], path: Path, loader: Any, spandrel: Any) -> Any:
+    """spandrel's descriptor for ``state``; EDSR and G-buffer RCAN / SwinIR through :mod:`gameir.models.spandrel_extra`."""
+    from gameir.models.spandrel_extra import cast_swinir_masks, describe_edsr, describe_hooked
+
+    descriptor = describe_edsr(state, sidecar, path, spandrel)
+    if descriptor is None:
+        descriptor = describe_hooked(state, sidecar, path, loader, spandrel)
+    if descriptor is not None:
+        return cast_swinir_masks(descriptor)
+    try:
+        return cast_swinir_masks(loader.load_from_state_dict(state))
+    except spandrel.UnsupportedModelError as exc:
+        raise ValueError(f"{path}: not an architecture spandrel {spandrel.__version__} recognises, nor EDSR (no "
+                         f"known state-dict layout matched); is it an SR checkpoint?") from exc
+    except Exception as exc:  # noqa: BLE001 - a detected architecture whose weights do not fit it
+        hint = (f"; a G-buffer checkpoint needs its {sidecar_path(path).name}" if not sidecar else "")
+        raise ValueError(f"{path}: cannot read the checkpoint ({type(exc).__name__}: {_first_line(exc)}){hint}") from exc
+
+
 def load_spandrel(path: str | os.PathLike, *, scale: int | None, device: torch.device | str = "cpu",
                   precision: str = "auto") -> SpandrelModel:
     """Load a .pth / .ckpt / .safetensors SR checkpoint with spandrel and check it fits the data.
+
+    EDSR state dicts (spandrel 0.4 has none) and G-buffer RCAN / SwinIR checkpoints of
+    ``--arch rcan-small|swinir-light`` load through :mod:`gameir.models.spandrel_extra`.
 
     Args:
         path: checkpoint file; an optional ``<path>.json`` sidecar names its aux input channels.
         scale: the dataset's SR factor; the checkpoint's must equal it (None: not checked).
         device: where it runs.
         precision: ``auto`` (float32 on CPU; on CUDA float16 if spandrel says the architecture
-            supports it, else bfloat16, else float32), ``fp32``, ``fp16`` or ``bf16``.
+            supports it, else bfloat16, else float32), ``fp32``, ``fp16`` (CUDA only) or ``bf16``
+            (CUDA, or the CPU on request).
 
     Raises:
         FileNotFoundError: no such file.
-        ValueError: unreadable or corrupt file, not an architecture spandrel knows, not a
+        ValueError: unreadable or corrupt file, not an architecture spandrel (or EDSR) knows, not a
             single-image model, a scale other than ``scale``, or input channels other than
             3 + the sidecar's aux channels (each message names the file and both values).
         ImportError: spandrel missing (the message gives the pip command).
@@ -178,18 +210,16 @@ def load_spandrel(path: str | os.PathLike, *, scale: int | None, device: torch.d
         raise FileNotFoundError(f"{path}: no such checkpoint file (expected a .pth or .safetensors state dict)")
     spandrel = import_spandrel()
     device = torch.device(device)
-    try:
-        descriptor = spandrel.ModelLoader(device=device).load_from_file(str(path))
-    except spandrel.UnsupportedModelError as exc:
-        raise ValueError(f"{path}: not an architecture spandrel {spandrel.__version__} recognises (no known "
-                         f"state-dict layout matched); is it an SR checkpoint?") from exc
-    except Exception as exc:  # noqa: BLE001 - torch.load / safetensors raise many types on corrupt files
-        raise ValueError(f"{path}: cannot read the checkpoint ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(descriptor, spandrel.ImageModelDescriptor):
-        raise ValueError(f"{path}: {descriptor.architecture.name} is a {type(descriptor).__name__} "
-                         f"(e.g. inpainting), not a single-image SR model")
     sidecar = _read_sidecar(path)
     aux = tuple(sidecar.get("aux_channels", ()))
+    loader = spandrel.ModelLoader(device=device)
+    try:
+        state = loader.load_state_dict_from_file(str(path))
+    except Exception as exc:  # noqa: BLE001 - torch.load / safetensors raise many types on corrupt files
+        raise ValueError(f"{path}: cannot read the checkpoint ({type(exc).__name__}: {_first_line(exc)})") from exc
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ValueError(f"{path}: cannot read the checkpoint (not a state dict of tensors: {type(state).__name__})")
+    descriptor = _describe(state, sidecar, path, loader, spandrel).to(device)
     if scale is not None and descriptor.scale != scale:
         raise ValueError(f"{path}: checkpoint is x{descriptor.scale} ({descriptor.architecture.name}) but the data "
                          f"is x{scale}; use a x{scale} checkpoint or data of scale {descriptor.scale}")

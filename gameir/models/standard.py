@@ -1,22 +1,24 @@
-"""Standard SR architectures for the trainer, built from spandrel's classes so spandrel loads the
-checkpoints back (``gameir eval sr --method spandrel:RUN/model.pth``).
+"""Standard SR architectures for the trainer, built so ``gameir eval sr --method spandrel:RUN/model.pth``
+loads the checkpoints back (spandrel's classes, or GameIR's EDSR where spandrel has none).
 
 ``--arch`` names (docs/TRAINING.md):
 
-| name | spandrel class | config (``n_feats`` = F, ``n_blocks`` = B) | G-buffer inputs |
+| name | class | config (``n_feats`` = F, ``n_blocks`` = B) | how G-buffer channels enter |
 | --- | --- | --- | --- |
-| ``compact`` | none: :class:`gameir.models.CompactSR` (TorchScript export) | F features, B residual blocks | yes |
-| ``rrdb-small`` | ``ESRGAN`` (RRDBNet, Wang et al. 2018) | F filters, B RRDB blocks, upconv upsampler | yes |
-| ``rcan-small`` | ``RCAN`` (Zhang et al. 2018) | F features, B residual groups of 4 blocks, reduction 4, DIV2K mean | RGB only |
-| ``swinir-light`` | ``SwinIR`` (Liang et al. 2021), lightweight variant | embed F, B stages of depth 2, 4 heads, window 8, pixel-shuffle-direct | RGB only |
+| ``compact`` | :class:`gameir.models.CompactSR` (TorchScript export) | F features, B residual blocks | first conv |
+| ``edsr-baseline`` | :class:`gameir.models.edsr.EDSR` (Lim et al. 2017; spandrel 0.4 has no EDSR) | F features, B residual blocks, res_scale 1, DIV2K mean | ``head.0`` after the mean shift |
+| ``rrdb-small`` | spandrel ``ESRGAN`` (RRDBNet, Wang et al. 2018) | F filters, B RRDB blocks, upconv upsampler | ``model.0`` |
+| ``rcan-small`` | spandrel ``RCAN`` (Zhang et al. 2018) | F features, B residual groups of 4 blocks, reduction 4, DIV2K mean | ``head.0`` after the mean shift (:mod:`~gameir.models.aux_input`) |
+| ``swinir-light`` | spandrel ``SwinIR`` (Liang et al. 2021), lightweight variant | embed F, B stages of depth 2, 4 heads, window 8, pixel-shuffle-direct | ``conv_first`` after mean and padding (:mod:`~gameir.models.aux_input`) |
 
-G-buffer channels enter through the first convolution, widened from 3 to 3 + A input channels
-with the new weights at zero (:func:`widen_first_conv`), so an RGB checkpoint widened this way
-computes exactly what it computed before. spandrel reads the input width back from that
-convolution. RCAN and SwinIR-light tie more than their first layer to the colour channels
-(RCAN's input and output width are one parameter; SwinIR-light's output width is read from its
-input width, and both subtract an RGB mean), so spandrel could not load them with extra inputs:
-they train on RGB only and asking for G-buffers is an error.
+``--n-feats 64 --n-blocks 16`` gives the paper's EDSR-baseline. G-buffer channels enter through
+the first convolution, widened from 3 to 3 + A input channels with the new weights at zero
+(:func:`widen_first_conv`), so an RGB checkpoint widened this way computes exactly what it
+computed before. spandrel reads the input width of ESRGAN back from that convolution; RCAN and
+SwinIR keep RGB-only mean subtraction (and RCAN one colour count for input and output), so their
+G-buffer checkpoints load through GameIR's loader (:func:`gameir.models.spandrel_io.load_spandrel`),
+which reads the sidecar's ``arch`` and aux channels, lets spandrel rebuild the RGB network and
+widens it again.
 """
 
 from __future__ import annotations
@@ -27,19 +29,23 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from gameir.models.aux_input import attach_aux_input, widen_first_conv
+from gameir.models.edsr import EDSR
 from gameir.models.spandrel_io import import_spandrel, load_spandrel
 
-__all__ = ["ARCHS", "GBUFFER_ARCHS", "HALF_ARCHS", "build_standard", "widen_first_conv", "first_conv_name", "save_state_dict"]
+__all__ = ["ARCHS", "GBUFFER_ARCHS", "HALF_ARCHS", "HOOKED_ARCHS", "build_standard", "widen_first_conv", "first_conv_name", "save_state_dict"]
 
 #: ``--arch`` values of ``loaders/train_sr.py``.
-ARCHS = ("compact", "rrdb-small", "rcan-small", "swinir-light")
-#: Architectures that take G-buffer channels after RGB.
-GBUFFER_ARCHS = ("compact", "rrdb-small")
+ARCHS = ("compact", "edsr-baseline", "rrdb-small", "rcan-small", "swinir-light")
+#: Architectures that take G-buffer channels after RGB (all of them).
+GBUFFER_ARCHS = ARCHS
 #: Architectures that may run in float16 (spandrel's ``supports_half``: not RCAN, not SwinIR).
-HALF_ARCHS = ("compact", "rrdb-small")
+HALF_ARCHS = ("compact", "edsr-baseline", "rrdb-small")
+#: Architectures whose G-buffer channels enter through forward hooks (:mod:`gameir.models.aux_input`).
+HOOKED_ARCHS = ("rcan-small", "swinir-light")
 
-# spandrel architecture id and the state-dict prefix of the convolution that sees the input.
-_SPANDREL = {"rrdb-small": ("ESRGAN", "model.0"), "rcan-small": ("RCAN", "head.0"),
+# architecture id (spandrel's, or EDSR's) and the state-dict prefix of the convolution that sees the input.
+_SPANDREL = {"edsr-baseline": ("EDSR", "head.0"), "rrdb-small": ("ESRGAN", "model.0"), "rcan-small": ("RCAN", "head.0"),
              "swinir-light": ("SwinIR", "conv_first")}
 
 
@@ -53,12 +59,13 @@ def first_conv_name(arch: str) -> str:
 def _check_arch(arch: str, n_aux: int) -> None:
     if arch not in ARCHS:
         raise ValueError(f"unknown --arch {arch!r}; choose from {', '.join(ARCHS)}")
-    if n_aux and arch not in GBUFFER_ARCHS:
-        raise ValueError(f"--arch {arch} takes RGB only (spandrel cannot load it with {n_aux} extra input "
-                         f"channels); use --arch {' or '.join(GBUFFER_ARCHS)} with --gbuffers, or drop --gbuffers")
+    if n_aux < 0:
+        raise ValueError(f"n_aux must be >= 0 (G-buffer channels after RGB), got {n_aux}")
 
 
 def _build_rgb(arch: str, scale: int, n_feats: int, n_blocks: int) -> nn.Module:
+    if arch == "edsr-baseline":
+        return EDSR(scale=scale, n_resblocks=n_blocks, n_feats=n_feats, rgb_range=1.0, res_scale=1.0)
     import_spandrel()
     if arch == "rrdb-small":
         from spandrel.architectures.ESRGAN import ESRGAN
@@ -82,30 +89,6 @@ def _build_rgb(arch: str, scale: int, n_feats: int, n_blocks: int) -> nn.Module:
     raise ValueError(f"unknown --arch {arch!r} for a spandrel architecture; choose from {', '.join(_SPANDREL)}")
 
 
-def widen_first_conv(model: nn.Module, name: str, n_aux: int) -> nn.Module:
-    """Give the convolution ``name`` of ``model`` ``n_aux`` more input channels, their weights zero.
-
-    The widened model maps ``cat([rgb, aux])`` to exactly what the original mapped ``rgb`` to, for
-    any ``aux``, until training moves the new weights. In place; returns ``model``.
-    """
-    if n_aux == 0:
-        return model
-    parent_name, _, leaf = name.rpartition(".")
-    parent = model.get_submodule(parent_name) if parent_name else model
-    old = getattr(parent, leaf)
-    if not isinstance(old, nn.Conv2d):
-        raise TypeError(f"{name} of {type(model).__name__} is a {type(old).__name__}, expected nn.Conv2d")
-    new = nn.Conv2d(old.in_channels + n_aux, old.out_channels, old.kernel_size, old.stride, old.padding,
-                    old.dilation, old.groups, old.bias is not None, old.padding_mode)
-    with torch.no_grad():
-        new.weight.zero_()
-        new.weight[:, :old.in_channels] = old.weight
-        if old.bias is not None:
-            new.bias.copy_(old.bias)
-    setattr(parent, leaf, new.to(old.weight.device, old.weight.dtype))
-    return model
-
-
 def build_standard(arch: str, *, scale: int, n_aux: int = 0, n_feats: int = 32, n_blocks: int = 5,
                    pretrained: str | os.PathLike | None = None) -> nn.Module:
     """A spandrel architecture for ``--arch`` (table above) taking 3 + ``n_aux`` input channels.
@@ -113,7 +96,7 @@ def build_standard(arch: str, *, scale: int, n_aux: int = 0, n_feats: int = 32, 
     Args:
         arch: one of :data:`ARCHS` except ``compact`` (that one is :class:`~gameir.models.CompactSR`).
         scale: SR factor.
-        n_aux: G-buffer channels after RGB (0: RGB only); only :data:`GBUFFER_ARCHS`.
+        n_aux: G-buffer channels after RGB (0: RGB only).
         n_feats, n_blocks: width and depth (meaning per architecture, table above).
         pretrained: an RGB checkpoint of the same architecture and scale to start from (loaded
             with spandrel, config read from it), widened by ``n_aux`` zero-weight input channels.
@@ -129,13 +112,15 @@ def build_standard(arch: str, *, scale: int, n_aux: int = 0, n_feats: int = 32, 
         loaded = load_spandrel(pretrained, scale=scale, device="cpu", precision="fp32")
         if loaded.info["architecture"] != spandrel_id:
             raise ValueError(f"{pretrained}: a {loaded.info['architecture']} checkpoint, but --arch {arch} is "
-                             f"spandrel's {spandrel_id}")
+                             f"{spandrel_id}; use the --arch of that architecture")
         if loaded.aux_channels:
             raise ValueError(f"{pretrained}: already takes aux channels {list(loaded.aux_channels)}; "
                              f"--pretrained expects an RGB checkpoint")
         model = loaded.descriptor.model.float()
     else:
         model = _build_rgb(arch, scale, n_feats, n_blocks)
+    if arch in HOOKED_ARCHS:
+        return attach_aux_input(model, conv, n_aux).train()
     return widen_first_conv(model, conv, n_aux).train()
 
 

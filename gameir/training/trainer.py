@@ -3,8 +3,8 @@
 A run directory holds ``checkpoint.pt`` (resumable state, :mod:`gameir.training.checkpoint`),
 ``log.csv`` (:mod:`gameir.training.runlog`), and at the end the model (``model.pt``, TorchScript,
 :func:`gameir.models.export_torchscript`, for ``--arch compact``; ``model.pth``, a state dict
-spandrel loads, plus its G-buffer sidecar ``model.pth.json`` for the spandrel architectures of
-:mod:`gameir.models.standard`), ``summary.json`` and ``curves.png``. docs/TRAINING.md
+that :func:`gameir.models.load_spandrel` loads, plus its G-buffer sidecar ``model.pth.json`` for the
+standard architectures of :mod:`gameir.models.standard`), ``summary.json`` and ``curves.png``. docs/TRAINING.md
 describes every option.
 """
 
@@ -25,7 +25,7 @@ from gameir.baselines import upscale
 from gameir.evaluation.device import resolve_device
 from gameir.evaluation.predictor import evaluate_sr_predictor
 from gameir.models import SRConfig, TemporalSR, build_model, count_parameters, export_torchscript, run_sequence
-from gameir.models.standard import ARCHS, GBUFFER_ARCHS, HALF_ARCHS, build_standard, save_state_dict
+from gameir.models.standard import ARCHS, HALF_ARCHS, build_standard, save_state_dict
 from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.degrade import LR_SOURCES
@@ -127,12 +127,8 @@ class TrainConfig:
         if self.arch != "compact" and self.model != "compact":
             raise ValueError(f"--arch {self.arch} is a single-frame network; it needs --model compact, "
                              f"got {self.model!r}")
-        if self.gbuffers and self.arch not in GBUFFER_ARCHS:
-            raise ValueError(f"--arch {self.arch} takes RGB only (spandrel cannot load it with extra input "
-                             f"channels); use --arch {' or '.join(GBUFFER_ARCHS)} with --gbuffers "
-                             f"{','.join(self.gbuffers)}, or drop --gbuffers")
         if self.pretrained is not None and self.arch == "compact":
-            raise ValueError("--pretrained needs a spandrel --arch (rrdb-small, rcan-small, swinir-light), "
+            raise ValueError("--pretrained needs a standard --arch (edsr-baseline, rrdb-small, rcan-small, swinir-light), "
                              "not compact")
         if "motion" in self.gbuffers and self.model == "temporal":
             raise ValueError("the temporal model takes motion separately; drop 'motion' from gbuffers")
