@@ -23,6 +23,8 @@ from gameir.render.draws import collect_draws
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
                                   Pass, ResolvePass, ShadowPass, SSAOPass, TonemapPass, camera_uniforms,
                                   shading_uniforms)
+from gameir.render.passes.rain import RainPass
+from gameir.render.passes.reflections import WetCompositePass
 from gameir.render.readback import read_buffers
 from gameir.render.targets import ResolveTargets, Targets
 from gameir.scene.camera import Camera
@@ -137,6 +139,7 @@ class Renderer:
             else:
                 passes += ([SSAOPass(self.ssao_radius)] if self.ssao_radius > 0 else []) + \
                           [LightingPass(ssao=self.ssao_radius > 0)]
+            passes += [RainPass(), WetCompositePass()]  # no-ops for dry, rainless scenes
             if self.aa == "fxaa":
                 passes.append(FXAAPass())
         if self.ssaa > 1:
@@ -228,7 +231,7 @@ class Renderer:
             sun = suns[0] if suns else None
             frame = FrameState(core=core, targets=tg, resolved=self._resolved, draws=draws, cam=cam, prev=prev,
                                sun=sun, bounds=(lo, hi), shade=shading_uniforms(scene, cam, sun, lights),
-                               cam_u=camera_uniforms(cam, prev))
+                               cam_u=camera_uniforms(cam, prev), rain=scene.environment.rain, time_s=float(t))
             for render_pass in self.passes:
                 render_pass.run(frame)
             core.ctx.finish()
