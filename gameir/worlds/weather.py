@@ -88,6 +88,10 @@ def sun_direction(elevation_deg: float, azimuth_deg: float) -> np.ndarray:
     return -to_sun
 
 
+#: World families under a roof: no rain falls there and no standing water forms.
+SHELTERED_FAMILIES: tuple[str, ...] = ("interior",)
+
+
 def reflective_wetness(wetness: float) -> tuple[float, float]:
     """(wettable surfaces, puddles) ``Material.wetness`` for a preset's ``wetness``: standing water
     (screen-space reflections) only from 0.5 on, where puddles appear; puddles reflect fully, wet
@@ -111,13 +115,14 @@ def apply_weather(world: World, name: str) -> World:
         raise ValueError(f"unknown weather {name!r}; known: {', '.join(sorted(WEATHER_PRESETS))}")
     w = WEATHER_PRESETS[name]
     scene = world.scene
+    sheltered = world.family in SHELTERED_FAMILIES
     scene.environment = Environment(
         sky_zenith=w.sky_zenith, sky_horizon=w.sky_horizon, sky_ground=w.sky_ground, sun_disc_deg=w.sun_disc_deg,
         # a hidden disc also gets zero intensity: the sky shader's disc test misbehaves at radius 0
         sun_disc_intensity=20.0 if w.sun_disc_deg > 0 else 0.0,
         ambient_sky=w.ambient_sky, ambient_ground=w.ambient_ground, fog_density=w.fog_density,
         fog_height_falloff=0.05, fog_height=0.0, fog_color=w.fog_color, exposure_ev=w.exposure_ev,
-        rain=Rain(density=w.rain, seed=world.seed) if w.rain > 0 else None)
+        rain=Rain(density=w.rain, seed=world.seed) if w.rain > 0 and not sheltered else None)
     scene.lights = [lt for lt in scene.lights if not isinstance(lt, DirectionalLight)]
     if w.sun_intensity > 0:
         scene.lights.insert(0, DirectionalLight(tuple(sun_direction(w.sun_elevation_deg, w.sun_azimuth_deg)),
@@ -128,7 +133,7 @@ def apply_weather(world: World, name: str) -> World:
     for g in world.glows:
         g.material.emissive = tuple(g.colour)
         g.material.emissive_strength = g.day + (g.night - g.day) * w.night
-    wet_surface, wet_puddle = reflective_wetness(w.wetness)
+    wet_surface, wet_puddle = reflective_wetness(0.0 if sheltered else w.wetness)
     for mat, rough, base in world.wet:
         mat.wetness = wet_surface
         mat.roughness = float(rough * (1.0 - 0.75 * w.wetness) + 0.03 * w.wetness)
