@@ -1,6 +1,6 @@
 // Wet reflections and the rain composite: one full-screen pass after the lighting, over hdr.
 // Where the material's wetness w (material.a) is > 0, a reflection ray is marched in camera space
-// against the depth buffer (SSR_STEPS steps, denser near the surface); a hit fetches the lit
+// against the depth buffer (SSR_STEPS steps, denser near the surface, one midpoint refinement); a hit fetches the lit
 // radiance there, a miss (ray leaving the screen or the march) takes the sky radiance in the
 // reflected direction. With Schlick's Fresnel of water F (F0 = 0.02):
 //   hdr' = mix(hdr, reflection, w * F);   then with rain (premultiplied rgb, coverage a):
@@ -10,7 +10,8 @@
 #include "fullscreen.glsl"
 #elif defined FRAGMENT_SHADER
 #include "shading.glsl"
-#define SSR_STEPS 32             // march steps of one reflection ray (GLSL only)
+#define SSR_STEPS 8              // march steps of one reflection ray (GLSL only)
+#define SSR_MIN_WEIGHT 0.02      // below this reflection weight only the sky is reflected (no march)
 uniform sampler2D u_hdr_src;    // copy of the lit hdr
 uniform sampler2D u_depth;
 uniform sampler2D u_normal;
@@ -45,12 +46,19 @@ vec3 reflection(vec3 P, vec3 N, vec3 R) {
         vec4 clip = u_proj * vec4(q, 1.0);
         vec2 uv = clip.xy / clip.w * 0.5 + 0.5;
         if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0)))) break;
-        float scene = texture(u_depth, uv).r;
         float qd = -q.z;
-        if (qd > scene && qd - scene < max(0.25, t - prev_t) + 0.02 * qd) {
-            vec2 edge = min(uv, 1.0 - uv) * 10.0;  // fade to the sky fallback near the screen border
-            float fade = clamp(min(edge.x, edge.y), 0.0, 1.0);
-            return mix(miss, texture(u_hdr_src, uv).rgb, fade);
+        float gap = qd - texture(u_depth, uv).r;  // > 0: the ray passed behind the surface seen there
+        if (gap > 0.0) {
+            if (gap < (t - prev_t) + 0.25 + 0.02 * qd) {
+                // refine once: the midpoint of the last step, if the ray was already behind there
+                vec3 qm = o + R * (0.5 * (t + prev_t));
+                vec4 cm = u_proj * vec4(qm, 1.0);
+                vec2 uvm = cm.xy / cm.w * 0.5 + 0.5;
+                if (-qm.z > texture(u_depth, uvm).r) uv = uvm;
+                vec2 edge = min(uv, 1.0 - uv) * 10.0;  // fade to the sky fallback near the screen border
+                float fade = clamp(min(edge.x, edge.y), 0.0, 1.0);
+                return mix(miss, texture(u_hdr_src, uv).rgb, fade);
+            }
         }
         prev_t = t;
     }
@@ -77,7 +85,10 @@ void main() {
         vec3 R = reflect(V, N);
         float cos_v = clamp(dot(-V, N), 0.0, 1.0);
         float F = 0.02 + 0.98 * pow(1.0 - cos_v, 5.0);
-        c = mix(c, reflection(P, N, R), wet * F);
+        float weight = wet * F;
+        vec3 refl = weight < SSR_MIN_WEIGHT ? finite_or_zero(sky_radiance(u_cam_rot * R) * u_exposure)
+                                            : reflection(P, N, R);
+        c = mix(c, refl, weight);
     }
     c = c * (1.0 - min(rain.a, 1.0)) + rain.rgb;
     c = finite_or_zero(c);
