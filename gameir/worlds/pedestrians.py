@@ -77,7 +77,8 @@ def _swing(angle_deg: float) -> np.ndarray:
 def root_pose(w: Walker, t: float) -> np.ndarray:
     """(4, 4) figure-to-world transform at ``t`` (route pose, lateral offset, vertical bob, scale)."""
     bob = BOB_M * np.cos(2.0 * w.gait_phase(t))
-    return compose(w.route.pose(w.s0 + w.speed * t), translate(0.0, w.offset, bob - BOB_M), np.diag([w.scale] * 3 + [1.0]))
+    return compose(w.route.pose(w.s0 + w.speed * t), translate(0.0, w.offset, bob - BOB_M),
+                   np.diag([w.scale] * 3 + [1.0]))
 
 
 def part_pose(w: Walker, part: str, t: float) -> np.ndarray:
@@ -161,8 +162,8 @@ def add_pedestrians(b: WorldBuilder, k: float, lateral_m: float, per_100m: float
             w = Walker(route, float(s0), speed, -lateral_m, float(rng.uniform(1.3, 1.5)),
                        float(rng.uniform(0, 2 * np.pi)), float(rng.uniform(0.92, 1.08)))
             oid = b.new_id()
-            dress = {"torso": shirts[int(rng.integers(len(shirts)))], "legs": trousers[int(rng.integers(len(trousers)))],
-                     "skin": skins[int(rng.integers(len(skins)))]}
+            dress = {"torso": shirts[int(rng.integers(len(shirts)))],
+                     "legs": trousers[int(rng.integers(len(trousers)))], "skin": skins[int(rng.integers(len(skins)))]}
             for p in PARTS:
                 mat = dress["skin"] if p in ("head", "forearm_l", "forearm_r") else \
                     dress["legs"] if p.startswith(("thigh", "shin")) else dress["torso"]

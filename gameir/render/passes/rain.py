@@ -42,7 +42,8 @@ class RainPass(Pass):
         segs = rain_streaks(rain, frame.time_s, frame.cam.c2w[:3, 3])
         buf = tg.scratch(f"rain_buf{len(segs)}", lambda: ctx.buffer(reserve=segs.nbytes))
         prog = core.programs.get("rain.glsl")
-        vao = tg.scratch(f"rain_vao{len(segs)}", lambda: ctx.vertex_array(prog, [(buf, "3f 3f/i", "in_head", "in_tail")]))
+        vao = tg.scratch(f"rain_vao{len(segs)}",
+                         lambda: ctx.vertex_array(prog, [(buf, "3f 3f/i", "in_head", "in_tail")]))
         ctx.disable(moderngl.DEPTH_TEST)
         ctx.disable(moderngl.CULL_FACE)
         ctx.enable(moderngl.BLEND)
