@@ -26,6 +26,8 @@ from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBuffer
                                   Pass, ResolvePass, ShadowPass, SSAOPass, camera_uniforms, post_passes,
                                   shading_uniforms)
 from gameir.render.passes.bloom import bloom_levels
+from gameir.render.passes.rain import RainPass
+from gameir.render.passes.reflections import WetCompositePass
 from gameir.render.post_chain import PostChain
 from gameir.render.readback import read_buffers
 from gameir.render.targets import ResolveTargets, Targets
@@ -151,6 +153,7 @@ class Renderer:
             else:
                 passes += ([SSAOPass(self.ssao_radius)] if self.ssao_radius > 0 else []) + \
                           [LightingPass(ssao=self.ssao_radius > 0, tonemap=not self.post.needs_tonemap_pass)]
+            passes += [RainPass(), WetCompositePass()]  # wet reflections and rain into hdr; no-ops when dry
             # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
             passes += post_passes(self.post, self._targets.size, tonemapped=not self.msaa_samples)
             if self.aa == "fxaa":
@@ -244,7 +247,7 @@ class Renderer:
             sun = suns[0] if suns else None
             frame = FrameState(core=core, targets=tg, resolved=self._resolved, draws=draws, cam=cam, prev=prev,
                                sun=sun, bounds=(lo, hi), shade=shading_uniforms(scene, cam, sun, lights),
-                               cam_u=camera_uniforms(cam, prev), time_s=float(t),
+                               cam_u=camera_uniforms(cam, prev), rain=scene.environment.rain, time_s=float(t),
                                scene_name=scene.name)
             for render_pass in self.passes:
                 render_pass.run(frame)

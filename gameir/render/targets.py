@@ -5,7 +5,7 @@ Created once per (size, aa) and reused every frame; :meth:`Targets.release` free
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import moderngl
 
@@ -42,6 +42,7 @@ class Targets:
                  motion_blur_tile: int = 0) -> None:
         self.size = (width, height)
         self._objects: list[Any] = []
+        self._scratch: dict[str, Any] = {}
         self.tex: dict[str, Any] = {}
         order = [a.name for a in GBUFFER]  # attachment i is location i (gameir/render/contract.py)
         for a in GBUFFER:
@@ -111,6 +112,13 @@ class Targets:
         self._objects.append(obj)
         return obj
 
+    def scratch(self, key: str, create: Callable[[], Any]) -> Any:
+        """The GL object for ``key``, made by ``create()`` on first use and freed by :meth:`release`
+        (targets of passes that run for some scenes only: rain, wet reflections)."""
+        if key not in self._scratch:
+            self._scratch[key] = self._keep(create())
+        return self._scratch[key]
+
     @property
     def output(self) -> Any:
         """Texture holding the final 8-bit colour (FXAA output or the tone-mapped image)."""
@@ -120,6 +128,7 @@ class Targets:
         for obj in reversed(self._objects):
             obj.release()
         self._objects.clear()
+        self._scratch.clear()
         self.tex.clear()
 
 

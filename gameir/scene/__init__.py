@@ -10,6 +10,7 @@ from gameir.scene.mesh import Mesh, compute_normals, compute_tangents
 from gameir.scene.primitives import (
     box, checker_texture, compose, cylinder, noise_texture, plane, rotate, scale, translate, uv_sphere,
 )
+from gameir.scene.rain import Rain, rain_streaks
 from gameir.scene.scene import MAX_INSTANCE_ID, Instance, Scene, Transform
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "Mesh", "compute_normals", "compute_tangents",
     "box", "checker_texture", "compose", "cylinder", "noise_texture", "plane", "rotate", "scale", "translate",
     "uv_sphere",
+    "Rain", "rain_streaks",
     "MAX_INSTANCE_ID", "Instance", "Scene", "Transform",
 ]

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from gameir.scene.rain import Rain
+
 __all__ = ["DirectionalLight", "PointLight", "SpotLight", "Environment", "Light"]
 
 
@@ -129,6 +131,7 @@ class Environment:
         fog_height: reference height in metres (world Z).
         fog_color: linear RGB in-scattered colour.
         exposure_ev: exposure compensation; radiance is multiplied by 2^EV before tone mapping.
+        rain: falling rain streaks (:class:`gameir.scene.rain.Rain`), or None for none.
     """
 
     sky_zenith: tuple[float, float, float] = (0.18, 0.36, 0.85)
@@ -143,8 +146,11 @@ class Environment:
     fog_height: float = 0.0
     fog_color: tuple[float, float, float] = (0.6, 0.7, 0.8)
     exposure_ev: float = 0.0
+    rain: Rain | None = None
 
     def __post_init__(self) -> None:
+        if self.rain is not None and not isinstance(self.rain, Rain):
+            raise TypeError(f"Environment: rain must be a gameir.scene.rain.Rain or None, got {type(self.rain).__name__}")
         for name in ("sky_zenith", "sky_horizon", "sky_ground", "ambient_sky", "ambient_ground", "fog_color"):
             setattr(self, name, _vec3("Environment", name, getattr(self, name), nonneg=True))
         self.sun_disc_deg = _scalar("Environment", "sun_disc_deg", self.sun_disc_deg, 0.0, 20.0)

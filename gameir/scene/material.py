@@ -118,6 +118,8 @@ class Material:
         alpha_cutoff: None (opaque) or a threshold in [0, 1]: fragments with
             alpha = base_color[3] * texture alpha below it are discarded (cut-outs).
         two_sided: render back faces (with flipped normals) instead of culling them.
+        wetness: standing water on the surface in [0, 1]: how much of a (Fresnel-weighted)
+            screen-space reflection the renderer mixes in (0 = dry: no reflection).
         name: label used in error messages.
 
     Unknown keyword arguments raise ``TypeError`` (dataclass); use :meth:`from_dict` to get a
@@ -135,6 +137,7 @@ class Material:
     normal_scale: float = 1.0
     alpha_cutoff: float | None = None
     two_sided: bool = False
+    wetness: float = 0.0
     name: str = "material"
 
     def __post_init__(self) -> None:
@@ -149,6 +152,7 @@ class Material:
         self.emissive = _check_vec("emissive", self.emissive, 3, self.name)  # type: ignore[assignment]
         self.emissive_strength = _check_range("emissive_strength", self.emissive_strength, 0.0, float("inf"), self.name)
         self.normal_scale = _check_range("normal_scale", self.normal_scale, 0.0, float("inf"), self.name)
+        self.wetness = _check_range("wetness", self.wetness, 0.0, 1.0, self.name)
         if self.alpha_cutoff is not None:
             self.alpha_cutoff = _check_range("alpha_cutoff", self.alpha_cutoff, 0.0, 1.0, self.name)
         for attr in ("base_color_texture", "normal_texture"):

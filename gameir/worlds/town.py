@@ -17,6 +17,7 @@ from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
 from gameir.worlds.paths import Polyline, rounded_rectangle
+from gameir.worlds.pedestrians import add_pedestrians
 from gameir.worlds.traffic import add_traffic
 from gameir.worlds.world import World, WorldBuilder
 
@@ -348,6 +349,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     for blk in t.blocks:
         t.block(*blk)
     t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
+    add_pedestrians(b, k, lateral_m=0.5, per_100m=2.0)  # dynamic worlds only
     cx = t.xr[len(t.xr) // 2]
     cy = t.yr[len(t.yr) // 2]
     # every lamp glows; the MAX_LAMP_LIGHTS nearest the focus also light the street

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gameir.scene import DirectionalLight, Environment
+from gameir.scene import DirectionalLight, Environment, Rain
 from gameir.worlds.world import World
 
-__all__ = ["WeatherPreset", "WEATHER_PRESETS", "apply_weather", "sun_direction"]
+__all__ = ["WeatherPreset", "WEATHER_PRESETS", "apply_weather", "sun_direction", "reflective_wetness"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class WeatherPreset:
         wetness: 0 dry .. 1 soaked (darker, glossier wettable surfaces; puddles from 0.5).
         night: 0 day .. 1 night (street lamps and lit windows on).
         exposure_ev: exposure compensation.
+        rain: falling rain, drops per cubic metre (0 = none; see :class:`gameir.scene.rain.Rain`).
     """
 
     sun_elevation_deg: float
@@ -43,6 +44,7 @@ class WeatherPreset:
     wetness: float
     night: float
     exposure_ev: float
+    rain: float = 0.0
 
 
 _CLEAR_SKY = dict(sky_zenith=(0.18, 0.36, 0.85), sky_horizon=(0.65, 0.78, 0.95), sky_ground=(0.25, 0.24, 0.22))
@@ -66,7 +68,8 @@ WEATHER_PRESETS: dict[str, WeatherPreset] = {
     "HardRainNoon": WeatherPreset(60, 35, (0.8, 0.82, 0.85), 0.25, sky_zenith=(0.12, 0.13, 0.15),
                                   sky_horizon=(0.22, 0.23, 0.25), sky_ground=(0.08, 0.08, 0.08), sun_disc_deg=0.0,
                                   ambient_sky=(0.22, 0.23, 0.26), ambient_ground=(0.06, 0.06, 0.06), fog_density=0.025,
-                                  fog_color=(0.25, 0.26, 0.28), wetness=1.0, night=0.5, exposure_ev=0.8),
+                                  fog_color=(0.25, 0.26, 0.28), wetness=1.0, night=0.5, exposure_ev=0.8,
+                                  rain=1.5),
     "Fog": WeatherPreset(50, 35, (0.95, 0.95, 0.95), 1.0, **_GREY_SKY, sun_disc_deg=0.0,
                          ambient_sky=(0.45, 0.47, 0.5), ambient_ground=(0.15, 0.15, 0.15), fog_density=0.045,
                          fog_color=(0.5, 0.52, 0.55), wetness=0.3, night=0.0, exposure_ev=0.0),
@@ -85,6 +88,18 @@ def sun_direction(elevation_deg: float, azimuth_deg: float) -> np.ndarray:
     return -to_sun
 
 
+#: World families under a roof: no rain falls there and no standing water forms.
+SHELTERED_FAMILIES: tuple[str, ...] = ("interior",)
+
+
+def reflective_wetness(wetness: float) -> tuple[float, float]:
+    """(wettable surfaces, puddles) ``Material.wetness`` for a preset's ``wetness``: standing water
+    (screen-space reflections) only from 0.5 on, where puddles appear; puddles reflect fully, wet
+    roads and pavements half as much."""
+    water = float(np.clip((wetness - 0.5) / 0.5, 0.0, 1.0))
+    return 0.5 * water, water
+
+
 def apply_weather(world: World, name: str) -> World:
     """Set ``world``'s sky, sun, fog, wetness, puddles, lamps and glows to preset ``name`` (in place, idempotent).
 
@@ -100,12 +115,14 @@ def apply_weather(world: World, name: str) -> World:
         raise ValueError(f"unknown weather {name!r}; known: {', '.join(sorted(WEATHER_PRESETS))}")
     w = WEATHER_PRESETS[name]
     scene = world.scene
+    sheltered = world.family in SHELTERED_FAMILIES
     scene.environment = Environment(
         sky_zenith=w.sky_zenith, sky_horizon=w.sky_horizon, sky_ground=w.sky_ground, sun_disc_deg=w.sun_disc_deg,
         # a hidden disc also gets zero intensity: the sky shader's disc test misbehaves at radius 0
         sun_disc_intensity=20.0 if w.sun_disc_deg > 0 else 0.0,
         ambient_sky=w.ambient_sky, ambient_ground=w.ambient_ground, fog_density=w.fog_density,
-        fog_height_falloff=0.05, fog_height=0.0, fog_color=w.fog_color, exposure_ev=w.exposure_ev)
+        fog_height_falloff=0.05, fog_height=0.0, fog_color=w.fog_color, exposure_ev=w.exposure_ev,
+        rain=Rain(density=w.rain, seed=world.seed) if w.rain > 0 and not sheltered else None)
     scene.lights = [lt for lt in scene.lights if not isinstance(lt, DirectionalLight)]
     if w.sun_intensity > 0:
         scene.lights.insert(0, DirectionalLight(tuple(sun_direction(w.sun_elevation_deg, w.sun_azimuth_deg)),
@@ -116,7 +133,9 @@ def apply_weather(world: World, name: str) -> World:
     for g in world.glows:
         g.material.emissive = tuple(g.colour)
         g.material.emissive_strength = g.day + (g.night - g.day) * w.night
+    wet_surface, wet_puddle = reflective_wetness(0.0 if sheltered else w.wetness)
     for mat, rough, base in world.wet:
+        mat.wetness = wet_surface
         mat.roughness = float(rough * (1.0 - 0.75 * w.wetness) + 0.03 * w.wetness)
         dim = 1.0 - 0.35 * w.wetness
         mat.base_color = (base[0] * dim, base[1] * dim, base[2] * dim, base[3])
@@ -124,6 +143,8 @@ def apply_weather(world: World, name: str) -> World:
     scene.instances = [i for i in scene.instances if id(i) not in ids]
     if w.wetness >= 0.5:
         scene.instances.extend(world.puddles)
+    for p in world.puddles:
+        p.material.wetness = wet_puddle
     world.weather = name
     world.metadata["weather"] = name
     return world

@@ -54,6 +54,7 @@ class World:
         metadata: JSON-serialisable summary (counts, parameters, build time).
         terrain: None or (origin (2,), size (2,), heights (R, C)) of a heightfield ground, metres.
         puddles: puddle decals, in ``scene.instances`` only while the weather is wet (wetness >= 0.5).
+        pedestrians: walking figures (:class:`gameir.worlds.pedestrians.Walker`; dynamic worlds only).
     """
 
     scene: Scene
@@ -75,6 +76,7 @@ class World:
     metadata: dict[str, Any] = field(default_factory=dict)
     terrain: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     puddles: list[Instance] = field(default_factory=list)
+    pedestrians: list[Any] = field(default_factory=list)
 
     def ground_height(self, xy: np.ndarray) -> np.ndarray:
         """Terrain height in metres under each (x, y) (bilinear in :attr:`terrain`; 0 without terrain).
@@ -148,6 +150,7 @@ class WorldBuilder:
         self.wet: list[tuple[Material, float, tuple[float, float, float, float]]] = []
         self.counts: dict[str, int] = {}
         self.puddles: list[Instance] = []
+        self.pedestrians: list[Any] = []
 
     def new_id(self) -> int:
         """Next unused instance id (1..65535); one id per object, shared by its parts."""
@@ -207,4 +210,4 @@ class WorldBuilder:
         return World(self.scene, self.family, self.seed, "none", self.dynamic, self.detail, obstacles,
                      self.lanes, self.walkways, np.asarray(focus, np.float64), np.asarray(extent, np.float64),
                      self.lamps, [float(lt.intensity) for lt in self.lamps], self.glows, self.wet,
-                     self.lib.texture_bytes, meta, terrain, self.puddles)
+                     self.lib.texture_bytes, meta, terrain, self.puddles, self.pedestrians)

@@ -20,6 +20,7 @@ from gameir.render.targets import ResolveTargets, Targets
 from gameir.scene.camera import Camera
 from gameir.scene.lights import DirectionalLight
 from gameir.scene.material import Material
+from gameir.scene.rain import Rain
 
 __all__ = ["FrameState", "Pass", "MaterialSampling", "draw_batches", "fullscreen", "bind_shadow"]
 
@@ -37,6 +38,7 @@ class FrameState:
         shade: shading uniforms (lights, sky, fog, exposure; the shadow pass adds its matrix).
         cam_u: camera uniforms (projections y-flipped so that GL row 0 is the image's top row).
         shadow_tex: this frame's shadow map, once the shadow pass has rendered or reused it.
+        rain: the scene's rain (``Environment.rain``) or None.
         time_s, scene_name: the frame's scene time in seconds and the scene's name (they key the grain).
         hdr_source: name of the ``targets.tex`` texture holding the linear HDR colour the next post
             step reads: ``hdr`` (pre-post radiance, what is stored) until a post pass writes
@@ -55,6 +57,7 @@ class FrameState:
     shade: dict[str, Any]
     cam_u: dict[str, Any]
     shadow_tex: Any = None
+    rain: Rain | None = None
     time_s: float = 0.0
     scene_name: str = ""
     hdr_source: str = "hdr"
@@ -89,6 +92,7 @@ def _material_uniforms(core: GLCore, prog: Any, mat: Material, sampling: Materia
     set_uniform(prog, "u_roughness", mat.roughness)
     set_uniform(prog, "u_metallic", mat.metallic)
     set_uniform(prog, "u_specular", mat.specular)
+    set_uniform(prog, "u_wetness", mat.wetness)
     set_uniform(prog, "u_emissive", tuple(np.asarray(mat.emissive) * mat.emissive_strength))
     set_uniform(prog, "u_normal_scale", mat.normal_scale)
     set_uniform(prog, "u_alpha_cutoff", -1.0 if mat.alpha_cutoff is None else mat.alpha_cutoff)

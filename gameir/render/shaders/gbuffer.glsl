@@ -62,6 +62,7 @@ in vec3 v_world;
 #endif
 uniform vec4 u_base_color;     // linear RGBA factor
 uniform float u_roughness;
+uniform float u_wetness;          // standing water 0..1: stored in material.a for the reflection pass
 uniform float u_metallic;
 uniform float u_specular;
 uniform vec3 u_emissive;       // linear, colour * strength
@@ -142,7 +143,7 @@ void main() {
     o_scene_color = vec4(min(u_emissive * u_exposure, vec3(65000.0)), 1.0);
     o_basecolor = vec4(clamp(base.rgb, 0.0, 1.0), 1.0);  // sRGB attachment: encoded on write
     o_normal = vec4(N, 0.0);
-    o_material = vec4(u_metallic, u_specular, u_roughness, 1.0);
+    o_material = vec4(u_metallic, u_specular, u_roughness, u_wetness);
     o_depth = v_cur_clip.w;
     o_motion = clamp(prev - cur, vec2(-30000.0), vec2(30000.0));
     o_semantic = v_ids.x;
