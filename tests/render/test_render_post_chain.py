@@ -65,8 +65,9 @@ def test_settings_record_steps_in_order_and_their_parameters():
     with Renderer(32, 24, post=every, shadow_map_size=0) as r:
         settings = r.settings
         assert [type(p).__name__ for p in r.passes] == ["ShadowPass", "GBufferPass", "SSAOPass", "LightingPass",
-                                                        "MotionBlurPass", "BloomPass", "TonemapPass"]
+                                                        "RainPass", "WetCompositePass", "MotionBlurPass", "BloomPass", "TonemapPass"]
     assert settings["ssao_radius"] == 0.5 and settings["post"] == list(POST_STEPS)
     with Renderer(32, 24, shadow_map_size=0) as r:
         assert "post" not in r.settings and r.settings["ssao_radius"] == 0.0
-        assert [type(p).__name__ for p in r.passes] == ["ShadowPass", "GBufferPass", "LightingPass"]
+        assert [type(p).__name__ for p in r.passes] == ["ShadowPass", "GBufferPass", "LightingPass", "RainPass",
+                                                        "WetCompositePass"]
