@@ -5,23 +5,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from gameir.render.devices import _INSTALL_HINT, GLUnavailableError  # defined beside the EGL loader
+
 __all__ = ["DEVICE_ENV", "GLUnavailableError", "create_context", "gl_info"]
 
 #: EGL device index (see :mod:`gameir.render.devices`) that contexts of this process use when
 #: :func:`create_context` is given none; ``gameir render`` sets it per worker process.
 DEVICE_ENV = "GAMEIR_EGL_DEVICE"
-
-_INSTALL_HINT = (
-    "GameIR renders headless through EGL. Install an EGL driver: on Debian/Ubuntu "
-    "`apt-get install libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri` (Mesa llvmpipe, CPU) or the "
-    "NVIDIA driver with its EGL vendor library (GPU); on conda `conda install -c conda-forge mesalib`. "
-    "Then check with `gameir doctor`."
-)
-
-
-class GLUnavailableError(RuntimeError):
-    """No usable headless OpenGL 3.3+ context could be created."""
-
 
 def _import_triton_first() -> None:
     """Import triton, where installed, before Mesa's llvmpipe brings its own LLVM into the process.

@@ -22,7 +22,19 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["EGLDevice", "list_devices", "visible_devices", "parse_device", "device_for_worker", "describe_devices"]
+__all__ = ["GLUnavailableError", "EGLDevice", "list_devices", "visible_devices", "parse_device", "device_for_worker", "describe_devices"]
+
+_INSTALL_HINT = (
+    "GameIR renders headless through EGL. Install an EGL driver: on Debian/Ubuntu "
+    "`apt-get install libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri` (Mesa llvmpipe, CPU) or the "
+    "NVIDIA driver with its EGL vendor library (GPU); on conda `conda install -c conda-forge mesalib`. "
+    "Then check with `gameir doctor`."
+)
+
+
+class GLUnavailableError(RuntimeError):
+    """No usable headless OpenGL 3.3+ context could be created."""
+
 
 _EGL_VENDOR = 0x3053
 _EGL_EXTENSIONS = 0x3055
@@ -65,8 +77,6 @@ def _load_egl() -> ctypes.CDLL:
     try:
         return ctypes.CDLL(name)
     except OSError as exc:
-        from gameir.render.context import GLUnavailableError, _INSTALL_HINT
-
         raise GLUnavailableError(f"cannot load libEGL ({name}): {exc}. {_INSTALL_HINT}") from exc
 
 
