@@ -13,6 +13,7 @@ __all__ = ["DEVICE_ENV", "GLUnavailableError", "create_context", "gl_info"]
 #: :func:`create_context` is given none; ``gameir render`` sets it per worker process.
 DEVICE_ENV = "GAMEIR_EGL_DEVICE"
 
+
 def _import_triton_first() -> None:
     """Import triton, where installed, before Mesa's llvmpipe brings its own LLVM into the process.
 
