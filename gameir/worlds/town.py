@@ -16,6 +16,7 @@ import numpy as np
 from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
+from gameir.worlds.dressing import dress_town
 from gameir.worlds.paths import Polyline, rounded_rectangle
 from gameir.worlds.traffic import add_traffic
 from gameir.worlds.world import World, WorldBuilder
@@ -79,6 +80,9 @@ class _Town:
         self.bin_mat = lib.plain("bin", (0.1, 0.25, 0.12), roughness=0.5, metallic=0.3)
         self.crate = lib.textured("wood")
         self.lamp_sites: list[np.ndarray] = []
+        self.facade_sites: list[tuple] = []  # (glass, matrix, id, width, depth, height, reveal) for dressing
+        self.park_areas: list[tuple[float, float, float, float]] = []
+        self.roof_sites: list[tuple] = []  # (roof matrix, id, width, depth) of flat roofs without a parapet
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -152,8 +156,11 @@ class _Town:
                 else:
                     size, centre = (depth - WALK_W, w, h), ((sx0 + sx1) / 2 + (WALK_W / 2 if sx0 >= x1 else -WALK_W / 2), pos + w / 2)
                 box = M.box(size, (centre[0], centre[1], KERB_H + h / 2), uv_scale=3.4, bottom=False)
+                oid = b.new_id()
                 b.add(box.named(f"outer{len(b.scene.instances)}"), self.facades[int(rng.integers(3))], np.eye(4),
-                      S["building"], b.new_id(), "building:outer")
+                      S["building"], oid, "building:outer")
+                self.roof_sites.append((translate(centre[0] - size[0] / 2, centre[1] - size[1] / 2, KERB_H + h),
+                                        oid, size[0], size[1]))
                 pos += w
 
     # -- blocks ---------------------------------------------------------------------------------
@@ -187,8 +194,9 @@ class _Town:
                 fh = rng.uniform(3.0, 3.6)
                 d = depth - (0.0 if rows == 1 else 0.5)
                 yb = y0 + r * depth + (0.5 if r == 1 else 0.0)
-                parts = M.building_shell(w, d, floors, fh, (rng.uniform(0.4, 0.6), rng.uniform(0.45, 0.6)),
-                                         rng.uniform(0.12, 0.25))
+                win_frac = (rng.uniform(0.4, 0.6), rng.uniform(0.45, 0.6))
+                reveal = rng.uniform(0.12, 0.25)
+                parts = M.building_shell(w, d, floors, fh, win_frac, reveal)
                 oid = b.new_id()
                 m = translate(x, yb, KERB_H)
                 name = f"building{oid}"
@@ -196,6 +204,7 @@ class _Town:
                       S["building"], oid, "building:wall")
                 b.add(parts["roof"].named(name + "_roof"), self.roof, m, S["building"], oid, "building:roof",
                       solid=False)
+                self.facade_sites.append((parts["glass"], m, oid, w, d, floors * fh, reveal))
                 lit = rng.random(parts["glass"].num_triangles // 2) < rng.uniform(0.15, 0.5)
                 for keep, mat, tag in ((~lit, self.glass, "dark"), (lit, self.lit_glass, "lit")):
                     sub = _split_quads(parts["glass"], keep)
@@ -227,6 +236,7 @@ class _Town:
 
     def park(self, x0: float, y0: float, x1: float, y1: float) -> None:
         b, rng = self.b, self.rng
+        self.park_areas.append((x0, y0, x1, y1))
         g = M.quad([x0, y0, KERB_H + 0.01], [x1 - x0, 0, 0], [0, y1 - y0, 0], 3.0).named(f"park{x0:.0f}")
         b.add(g, self.lawn, np.eye(4), S["terrain"], b.new_id(), "terrain", solid=False)
         fid = b.new_id()
@@ -347,6 +357,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     t.perimeter()
     for blk in t.blocks:
         t.block(*blk)
+    dress_town(b, t, k)
     t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
     cx = t.xr[len(t.xr) // 2]
     cy = t.yr[len(t.yr) // 2]

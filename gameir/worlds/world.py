@@ -148,6 +148,7 @@ class WorldBuilder:
         self.wet: list[tuple[Material, float, tuple[float, float, float, float]]] = []
         self.counts: dict[str, int] = {}
         self.puddles: list[Instance] = []
+        self.dressing = True  # whether gameir.worlds.dressing adds its instanced detail
 
     def new_id(self) -> int:
         """Next unused instance id (1..65535); one id per object, shared by its parts."""
