@@ -85,29 +85,31 @@ def dress_town(b: WorldBuilder, t: Any, k: float) -> None:
         balcony = b.mesh(f"balcony{ww:.2f}r{reveal:.2f}", lambda: D.balcony(ww, reveal, max(6, int(ww / 0.12))))
         shutter = b.mesh(f"shutters{ww:.2f}x{wh:.2f}", lambda: D.shutters(ww, wh))
         shutter_mat = t.walls[int(rng.integers(len(t.walls)))] if rng.random() < 0.3 else t.crate
-        with_shutters = rng.random() < 0.5
+        with_shutters = rng.random() < 0.6 * min(k, 1.0)
         for mw in mats:
             tm = m @ mw
-            b.add(frame, frame_mat, tm, S["building"], oid, "facade:frame", solid=False)
+            b.add(frame, frame_mat, tm, S["building"], oid, "building:frame", solid=False)
             roll = rng.random()
             if with_shutters:
-                b.add(shutter, shutter_mat, tm @ translate(0, -reveal, 0), S["building"], oid, "facade:shutters",
+                b.add(shutter, shutter_mat, tm @ translate(0, -reveal, 0), S["building"], oid, "building:shutters",
                       solid=False)
-            if roll < 0.25 * k and mw[2, 3] > 4.0:
-                b.add(balcony, sill_metal, tm, S["building"], oid, "facade:balcony", solid=False)
+            if roll < 0.35 * k and mw[2, 3] > 4.0:
+                b.add(balcony, sill_metal, tm, S["building"], oid, "building:balcony", solid=False)
             elif roll > 1.0 - 0.12 * k:
                 b.add(ac, t.metal, tm @ translate(ww * rng.uniform(0.2, 0.8), -reveal, -0.7), S["building"], oid,
-                      "facade:ac", solid=False)
+                      "building:ac", solid=False)
         pipe = b.mesh(f"pipe{height:.1f}", lambda: D.drain_pipe(height))
         for corner in (translate(0.3, 0, 0), translate(w - 0.3, d, 0) @ _rot_z(180.0)):
-            b.add(pipe, t.dark, m @ corner, S["building"], oid, "facade:pipe", solid=False)
-        _roof(b, t, rng, kit, m @ translate(0, 0, height), oid, w, d)
+            b.add(pipe, t.dark, m @ corner, S["building"], oid, "building:pipe", solid=False)
+        if rng.random() < k:
+            _roof(b, t, rng, kit, m @ translate(0, 0, height), oid, w, d)
         sw = min(w * 0.6, 6.0)
         sign = b.mesh(f"shop_sign{sw:.1f}", lambda: box((sw, 0.15, 0.7), (0, -0.075, 0.35)))
         b.add(sign, t.billboards[int(rng.integers(len(t.billboards)))], m @ translate(w / 2, 0, 2.7),
-              S["building"], oid, "facade:sign", solid=False)
+              S["building"], oid, "building:sign", solid=False)
     for m, oid, w, d in t.roof_sites:  # perimeter blocks: rail posts stand on the roof itself
-        _roof(b, t, rng, kit, m @ translate(0, 0, -0.8), oid, w, d)
+        if rng.random() < k:
+            _roof(b, t, rng, kit, m @ translate(0, 0, -0.8), oid, w, d)
     _street_furniture(b, t, rng, k)
     for x0, y0, x1, y1 in t.park_areas:
         _park_planting(b, t, rng, k, x0, y0, x1, y1)
@@ -117,13 +119,13 @@ def _roof(b: WorldBuilder, t: Any, rng: np.random.Generator, kit: dict, m: np.nd
           w: float, d: float) -> None:
     """Parapet guard rail and rooftop kit (tanks, HVAC boxes, vents, antennas) on the roof at ``m``."""
     rail = b.mesh(f"parapet{w:.1f}x{d:.1f}", lambda: D.parapet_rail(w, d))
-    b.add(rail, t.metal, m, S["building"], oid, "facade:roof", solid=False)
+    b.add(rail, t.metal, m, S["building"], oid, "building:roof", solid=False)
     for piece, n_max in (("tank", 2), ("hvac", 5), ("vent", 6), ("antenna", 2)):
         mesh = b.mesh(f"roof_{piece}", lambda piece=piece: kit[piece])
         for _ in range(int(rng.integers(1, n_max))):
             xy = rng.uniform([1.6, 1.6], [max(1.7, w - 1.6), max(1.7, d - 1.6)])
             b.add(mesh, t.metal, m @ translate(xy[0], xy[1], 0.8) @ _rot_z(rng.uniform(0, 360)),
-                  S["building"], oid, "facade:roof", solid=False)
+                  S["building"], oid, "building:roof", solid=False)
 
 
 def _street_furniture(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float) -> None:
@@ -181,10 +183,11 @@ def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
         b.add(patches[int(rng.integers(3))], grass, tm, S["vegetation"], gid, "grass", solid=False)
     flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v))) for v in range(2)]
     petals = b.lib.textured("leaves", 3, two_sided=True)
+    fid = b.new_id()
     for _ in range(int(area / 6.0 * k)):
         xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
         tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
-        b.add(flowers[int(rng.integers(2))], petals, tm, S["vegetation"], gid, "flowers", solid=False)
+        b.add(flowers[int(rng.integers(2))], petals, tm, S["vegetation"], fid, "flowers", solid=False)
     for _ in range(int(area / 60.0 * k)):
         xy = rng.uniform([x0 + 1.5, y0 + 1.5], [x1 - 1.5, y1 - 1.5])
         s = rng.uniform(0.7, 1.3)
@@ -287,10 +290,13 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
                  translate(cx + c - 1.75, cy + c - back, 0),  # north wall, facing -y
                  translate(cx + back, cy + c - 1.75, 0) @ _rot_z(-90.0),  # west wall, facing +x
                  translate(cx + c - back, cy + 1.75, 0) @ _rot_z(90.0)][:n_shelf]
-        for tm in slots:
-            lo = np.minimum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + 0.02
-            hi = np.maximum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + [0, 0, 2.0]
-            if not _free(b, lo, hi):
+        for tm0 in slots:  # each wall: the slot by one corner, else the one by the other corner
+            for tm in (tm0, tm0 @ translate(-(c - 3.5), 0, 0)):
+                lo = np.minimum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + 0.02
+                hi = np.maximum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + [0, 0, 2.0]
+                if _free(b, lo, hi):
+                    break
+            else:
                 continue
             frame, bk, _ = shelves[int(rng.integers(3))]
             oid = b.new_id()
@@ -300,7 +306,7 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
         if _free(b, np.array([*t_xy - 0.9, 0.0]), np.array([*t_xy + 0.9, 1.0])):
             tm = compose(translate(t_xy[0], t_xy[1], 0), _rot_z(rng.uniform(-8, 8)))
             b.add(table, wood, tm, S["static"], b.new_id(), "table")
-            for yaw, off in ((0.0, (0, -0.55)), (180.0, (0, 0.55))):
+            for yaw, off in ((0.0, (0, -0.55)), (180.0, (0, 0.55)), (90.0, (-0.75, 0)), (-90.0, (0.75, 0)))[:int(4 * min(k, 1))]:
                 b.add(chair, wood, tm @ translate(off[0], off[1], 0) @ _rot_z(yaw + rng.uniform(-15, 15)),
                       S["static"], b.new_id(), "chair")
         p_xy = np.array([cx + 0.5, cy + c - 0.5]) if n_shelf < 2 else np.array([cx + c - 0.5, cy + c - 2.2])
@@ -309,5 +315,5 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
             tm = compose(translate(p_xy[0], p_xy[1], 0), _rot_z(rng.uniform(0, 360)))
             b.add(pot, pot_mat, tm, S["static"], pid, "plant:pot")
             b.add(plant_leaves, leaves, tm, S["vegetation"], pid, "plant:leaves", solid=False)
-        b.add(cables, cable_mat, translate(cx + 0.3, cy + back + 0.45, 0), S["static"], b.new_id(), "cables",
-              solid=False)
+        for tm in (translate(cx + 0.3, cy + back + 0.45, 0), translate(cx + c - back - 0.45, cy + 0.3, 0) @ _rot_z(90.0)):
+            b.add(cables, cable_mat, tm, S["static"], b.new_id(), "cables", solid=False)
