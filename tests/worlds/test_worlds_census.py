@@ -42,8 +42,8 @@ def test_density_floor_and_census_counts(family):
 
 
 def test_detail_scales_dressing_and_census_table():
-    low = world_census(build_world("interior", 3, detail="low"))
-    med = world_census(build_world("interior", 3, detail="medium"))
+    low = world_census(build_world("nature", 3, detail="low"))
+    med = world_census(build_world("nature", 3, detail="medium"))
     assert med["triangles"] > 1.5 * low["triangles"]
     table = format_census([low, med])
     assert table.splitlines()[0].count("|") == len(CENSUS_COLUMNS) + 4
