@@ -68,3 +68,13 @@ def test_bad_detail_and_seed():
     for seed in (-1, MAX_SEED + 1, 1.5, True):
         with pytest.raises(ValueError, match=rf"world seed must be an integer in 0\.\.{MAX_SEED}, got {seed!r}"):
             build_world("nature", seed)
+
+
+def test_preview_stats_prints_census(capsys):
+    from gameir.cli.main import main
+
+    assert main(["preview", "--stats", "--world", "interior", "--seeds", "0", "--detail", "low"]) == 0
+    out = capsys.readouterr().out
+    want = world_census(build_world("interior", 0, detail="low"))
+    row = [r for r in out.splitlines() if r.startswith("| interior | 0 | low |")]
+    assert len(row) == 1 and f"| {want['triangles']:,} | {want['instances']:,} |" in row[0]
