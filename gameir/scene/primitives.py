@@ -102,16 +102,13 @@ def box(size: tuple[float, float, float] = (1.0, 1.0, 1.0), center: tuple[float,
         raise ValueError(f"box: size must be positive, got {size}")
     c = np.asarray(center, np.float64) - np.array([sx, sy, sz]) / 2
     X, Y, Z = np.array([sx, 0, 0]), np.array([0, sy, 0]), np.array([0, 0, sz])
-    faces = [
-        quad(c + Y, -Y, Z, uv_scale),  # -X
-        quad(c + X, Y, Z, uv_scale),  # +X
-        quad(c, X, Z, uv_scale),  # -Y
-        quad(c + X + Y, -X, Z, uv_scale),  # +Y
-        quad(c + Z, X, Y, uv_scale),  # +Z
-    ]
-    if bottom:
-        faces.append(quad(c + Y, X, -Y, uv_scale))  # -Z
-    return merge_meshes(faces, name)
+    # faces -X, +X, -Y, +Y, +Z and (optionally) -Z as (origin, edge_u, edge_v), in one vectorised call
+    origins = [c + Y, c + X, c, c + X + Y, c + Z, c + Y]
+    edges_u = [-Y, Y, X, -X, X, X]
+    edges_v = [Z, Z, Z, Z, Y, -Y]
+    n = 6 if bottom else 5
+    return quads(np.stack(origins[:n]), np.stack(edges_u[:n]), np.stack(edges_v[:n]), float(uv_scale),
+                 np.zeros((n, 2)), name=name)
 
 
 def _ring(radius: float, segments: int) -> tuple[np.ndarray, np.ndarray]:
