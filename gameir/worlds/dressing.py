@@ -254,8 +254,10 @@ def dress_nature(b: WorldBuilder, k: float, height_at: Callable[[np.ndarray], np
         s = rng.uniform(0.75, 1.25)
         tm = compose(translate(p[0], p[1], p[2] - 0.2), _rot_z(rng.uniform(0, 360)), np.diag([s, s, s, 1.0]))
         oid = b.new_id()
-        b.add(trunk, bark, tm, S["vegetation"], oid, "tree:trunk")
+        b.add(trunk, bark, tm, S["vegetation"], oid, "tree:trunk", solid=False)
         b.add(crown, leaves[int(rng.integers(2))], tm, S["vegetation"], oid, "tree:crown", solid=False)
+        # collision box of the trunk alone (the branches' bounds would wall off the path)
+        b.obstacles.append(np.array([[p[0] - 0.4, p[1] - 0.4, p[2] - 0.2], [p[0] + 0.4, p[1] + 0.4, p[2] + 5.0 * s]]))
 
 
 # -- interior -----------------------------------------------------------------------------------
@@ -286,12 +288,15 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
     for (i, j) in cells:
         cx, cy, c = i * cell_m, j * cell_m, cell_m
         back = wall_t / 2 + 0.03
-        slots = [translate(cx + 1.75, cy + back, 0) @ _rot_z(180.0),  # south wall, facing +y
-                 translate(cx + c - 1.75, cy + c - back, 0),  # north wall, facing -y
-                 translate(cx + back, cy + c - 1.75, 0) @ _rot_z(-90.0),  # west wall, facing +x
-                 translate(cx + c - back, cy + 1.75, 0) @ _rot_z(90.0)][:n_shelf]
-        for tm0 in slots:  # each wall: the slot by one corner, else the one by the other corner
-            for tm in (tm0, tm0 @ translate(-(c - 3.5), 0, 0)):
+        # per wall, the slot by one corner and (if that is taken) the one by the other; a shelf spans local
+        # x 0 … 1.4 m from its origin, so both stay clear of the doorway in the middle of the side
+        walls = [((cx + 1.75, cy + back), (cx + c - 0.35, cy + back), 180.0),  # south wall, facing +y
+                 ((cx + c - 1.75, cy + c - back), (cx + 0.35, cy + c - back), 0.0),  # north wall, facing -y
+                 ((cx + back, cy + c - 1.75), (cx + back, cy + 0.35), 90.0),  # west wall, facing +x
+                 ((cx + c - back, cy + 1.75), (cx + c - back, cy + c - 0.35), -90.0)][:n_shelf]  # east, facing -x
+        for first, second, yaw in walls:
+            for xy in (first, second):
+                tm = translate(xy[0], xy[1], 0) @ _rot_z(yaw)
                 lo = np.minimum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + 0.02
                 hi = np.maximum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + [0, 0, 2.0]
                 if _free(b, lo, hi):
