@@ -25,7 +25,7 @@ import numpy as np
 from gameir.render import PairRenderer, gl_info
 from gameir.scene import (
     Camera, DirectionalLight, Environment, Instance, Material, Scene, box, checker_texture, compose, cylinder,
-    look_at, noise_texture, plane, rotate, translate, uv_sphere,
+    look_at, noise_texture, plane, rotate, sphere, translate,
 )
 
 
@@ -36,7 +36,7 @@ def standard_scene(seed: int = 0) -> Scene:
     ground_tex = checker_texture(256, 32)
     scene.add(Instance(plane(120, 120, uv_scale=24, segments=32), Material(base_color_texture=ground_tex, roughness=0.8),
                        np.eye(4), semantic=1))
-    sphere = uv_sphere(1.0, 16, 32)
+    sphere = sphere(1.0, 32, 16)
     cube, pole = box((1, 1, 1)), cylinder(0.5, 1.0, 48)
     mats = [Material(base_color=tuple(rng.uniform(0.1, 0.9, 3)) + (1.0,), roughness=float(rng.uniform(0.2, 0.9)),
                      metallic=float(rng.integers(0, 2))) for _ in range(6)]

@@ -8,6 +8,7 @@ copies of a prop: one draw call per mesh/material batch) against the usual naive
 
     python benchmarks/bench_worlds.py                      # 960x720 + 1920x1440 pairs
     python benchmarks/bench_worlds.py --lr 320 240 --pairs 2 --seeds 2
+    python benchmarks/bench_worlds.py --lr 320 240 --pairs 3 --dressing   # sparse vs dressed, side by side
 """
 
 from __future__ import annotations
@@ -54,7 +55,12 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=3, help="timed pairs per family (after one warm-up pair)")
     ap.add_argument("--seeds", type=int, default=3, help="seeds built per family for the build-time figures")
     ap.add_argument("--detail", default="medium")
+    ap.add_argument("--dressing", action="store_true",
+                    help="only compare each family's seed 0 without and with the set dressing (same layout, same "
+                         "camera), alternating the two in one run")
     args = ap.parse_args()
+    if args.dressing:
+        return compare_dressing(args)
     w, h = args.lr
     info = gl_info()
     print(f"GL: {info['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
@@ -90,6 +96,30 @@ def main() -> None:
           f"naive: one mesh per object ({len(flat.batches())} draws)")
     print(f"wall s per pair     | {inst_t:<34.2f}| {flat_t:.2f} (first pair incl. upload {first_u:.2f})")
     print(f"CPU s per pair      | {inst_c:<34.2f}| {flat_c:.2f}")
+
+
+def compare_dressing(args: argparse.Namespace) -> None:
+    """Render cost of the sparse layout vs the dressed world, per family, interleaved in one sitting."""
+    w, h = args.lr
+    print(f"GL: {gl_info()['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
+    print(f"{'family':<9} {'tris sparse':>11} {'tris dressed':>12} {'pair s sparse':>13} {'pair s dressed':>14} "
+          f"{'ratio':>6} {'CPU s sparse':>12} {'CPU s dressed':>13}")
+    with PairRenderer((w, h), args.scale) as pr:
+        for fam in FAMILIES:
+            sparse = build_world(fam, 0, detail=args.detail, dressing=False)
+            dressed = build_world(fam, 0, detail=args.detail)
+            kind = "vehicle" if sparse.lanes else "walk"
+            path = make_path(sparse, kind, args.pairs + 2, fps=20.0, width=w, height=h)
+            t = {"s": [], "d": []}
+            c = {"s": [], "d": []}
+            for _ in range(2):  # alternate so load changes hit both
+                for key, world in (("s", sparse), ("d", dressed)):
+                    _, med, cpu = _time_pairs(pr, world.scene, path, args.pairs)
+                    t[key].append(med)
+                    c[key].append(cpu)
+            ts, td = statistics.median(t["s"]), statistics.median(t["d"])
+            print(f"{fam:<9} {sparse.scene.num_triangles:11d} {dressed.scene.num_triangles:12d} {ts:13.3f} {td:14.3f} "
+                  f"{td / ts:6.2f} {statistics.median(c['s']):12.3f} {statistics.median(c['d']):13.3f}")
 
 
 if __name__ == "__main__":

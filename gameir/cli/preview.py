@@ -1,4 +1,5 @@
-"""`gameir preview --world town --seed 3 --out preview.png`: contact sheet of one LR/HR pair and its G-buffers."""
+"""`gameir preview --world town --seed 3 --out preview.png`: contact sheet of one LR/HR pair and its G-buffers;
+`gameir preview --stats`: the census of worlds (no rendering)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 from gameir.png import write_png
 
-__all__ = ["register", "run", "parse_size"]
+__all__ = ["register", "run", "run_stats", "parse_size"]
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -35,10 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n  gameir preview --world town --seed 3 --out preview.png\n"
                "  gameir preview --world town --seed 3 --weather Night --size 320x240 --out night.png\n"
                "  gameir preview --world nature --seed 1 --camera fly --frame 20 --out nature.png\n"
+               "  gameir preview --stats                      # census of every family, seeds 0-4, medium\n"
+               "  gameir preview --stats --world town --seeds 0,1 --detail high\n"
                f"worlds: {', '.join(FAMILIES)}; cameras: {', '.join(PATH_KINDS)}; "
                f"weather: {', '.join(sorted(WEATHER_PRESETS))}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--world", default="town", help="scene family (default town)")
+    parser.add_argument("--world", default=None, help="scene family (default town; all with --stats)")
     parser.add_argument("--seed", type=int, default=0, help="layout seed (default 0)")
     parser.add_argument("--weather", default="ClearNoon", help="weather preset (default ClearNoon)")
     parser.add_argument("--size", default="320x240", help="LR size WIDTHxHEIGHT (default 320x240)")
@@ -49,12 +52,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--static", action="store_true", help="freeze actors (the static variant)")
     parser.add_argument("--detail", default="medium", help="low, medium or high (default medium)")
     parser.add_argument("--tile-width", type=int, default=320, help="width of each sheet tile (default 320)")
-    parser.add_argument("--out", required=True, help="PNG file to write")
+    parser.add_argument("--out", default=None, help="PNG file to write (required unless --stats)")
+    parser.add_argument("--stats", action="store_true",
+                        help="print the census (triangles, instances, meshes, materials, textures, lights, moving "
+                             "objects, pedestrians) of worlds instead of rendering; --world all (default with "
+                             "--stats) for every family")
+    parser.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds for --stats (default 0,1,2,3,4)")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     parser.set_defaults(func=run)
 
 
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the census table of ``--world`` (or every family) for ``--seeds`` at ``--detail``."""
+    from gameir.worlds.build import FAMILIES
+    from gameir.worlds.census import census_table
+
+    families = FAMILIES if args.world in (None, "all") else (args.world,)
+    try:
+        seeds = [int(s) for s in str(args.seeds).split(",") if s.strip()]
+    except ValueError:
+        raise ValueError(f"--seeds must be comma-separated integers (e.g. 0,1,2), got {args.seeds!r}") from None
+    print(census_table(families, seeds, args.detail, weather=args.weather, dynamic=not args.static))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.stats:
+        return run_stats(args)
+    if args.out is None:
+        raise ValueError("--out is required (a .png file) unless --stats is given")
+    args.world = args.world or "town"
     from gameir.preview import contact_sheet
     from gameir.render import PairRenderer
     from gameir.worlds.build import build_world

@@ -21,7 +21,7 @@ from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
 from gameir.render.constants import AA_MODES, MAX_LIGHTS, MOTION_BLUR_TILE
 from gameir.render.core import GLCore
-from gameir.render.draws import collect_draws
+from gameir.render.draws import collect_draws, cull_draws
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
                                   Pass, ResolvePass, ShadowPass, SSAOPass, camera_uniforms, post_passes,
                                   shading_uniforms)
@@ -108,6 +108,7 @@ class Renderer:
             raise ValueError("Renderer: buffers is empty; pass None for all buffers")
         self.width, self.height = int(width), int(height)
         self.aa, self.ssaa = aa, int(ssaa)
+        self.cull = True  # frustum + shadow-sweep instance culling (exact: see draws.cull_draws)
         self.msaa_samples = int(msaa_samples) if aa == "msaa" else 0
         self.lod_bias, self.anisotropy = float(lod_bias), float(anisotropy)
         self.shadow_map_size = int(shadow_map_size)
@@ -240,6 +241,8 @@ class Renderer:
             raise ValueError(f"scene {scene.name!r} has {len(suns)} DirectionalLights; at most one is supported")
         cam = camera.scaled(self.ssaa) if self.ssaa > 1 else camera
         prev = prev_camera.scaled(self.ssaa) if self.ssaa > 1 else prev_camera
+        if self.cull:  # conservative: drops only instances that touch neither the view nor a shadow in it
+            draws = cull_draws(draws, cam.projection() @ cam.view(), suns[0].direction if suns else None, float(lo[2]))
         core, tg = self._core, self._targets
         t0 = time.perf_counter()
         with core.ctx:

@@ -5,11 +5,12 @@ from gameir.scene.camera import (
     look_at, opengl_to_opencv_c2w, project_points, projection_from_K, scale_intrinsics, w2c_opencv_to_c2w,
 )
 from gameir.scene.lights import DirectionalLight, Environment, Light, PointLight, SpotLight
-from gameir.scene.material import WRAP_MODES, Material, Texture, box_mip_chain, linear_to_srgb, srgb_to_linear
-from gameir.scene.mesh import Mesh, compute_normals, compute_tangents
-from gameir.scene.primitives import (
-    box, checker_texture, compose, cylinder, noise_texture, plane, rotate, scale, translate, uv_sphere,
+from gameir.scene.material import (
+    WRAP_MODES, Material, Texture, box_mip_chain, checker_texture, linear_to_srgb, noise_texture, srgb_to_linear,
 )
+from gameir.scene.mesh import Mesh, compute_normals, compute_tangents, merge_meshes, uv_from_surface
+from gameir.scene.primitives import box, cone, cylinder, extrude, heightfield, plane, quad, quads, sphere, tube
+from gameir.scene.transforms import compose, rotate, scale, translate
 from gameir.scene.rain import Rain, rain_streaks
 from gameir.scene.scene import MAX_INSTANCE_ID, Instance, Scene, Transform
 
@@ -18,10 +19,11 @@ __all__ = [
     "intrinsics_from_fov", "look_at", "opengl_to_opencv_c2w", "project_points", "projection_from_K",
     "scale_intrinsics", "w2c_opencv_to_c2w",
     "DirectionalLight", "Environment", "Light", "PointLight", "SpotLight",
-    "WRAP_MODES", "Material", "Texture", "box_mip_chain", "linear_to_srgb", "srgb_to_linear",
-    "Mesh", "compute_normals", "compute_tangents",
-    "box", "checker_texture", "compose", "cylinder", "noise_texture", "plane", "rotate", "scale", "translate",
-    "uv_sphere",
+    "WRAP_MODES", "Material", "Texture", "box_mip_chain", "checker_texture", "linear_to_srgb", "noise_texture",
+    "srgb_to_linear",
+    "Mesh", "compute_normals", "compute_tangents", "merge_meshes", "uv_from_surface",
+    "box", "cone", "cylinder", "extrude", "heightfield", "plane", "quad", "quads", "sphere", "tube",
+    "compose", "rotate", "scale", "translate",
     "Rain", "rain_streaks",
     "MAX_INSTANCE_ID", "Instance", "Scene", "Transform",
 ]

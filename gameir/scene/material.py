@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Texture", "Material", "WRAP_MODES", "box_mip_chain", "srgb_to_linear", "linear_to_srgb"]
+__all__ = ["Texture", "Material", "WRAP_MODES", "box_mip_chain", "srgb_to_linear", "linear_to_srgb", "checker_texture",
+           "noise_texture"]
 
 #: Allowed texture wrap modes.
 WRAP_MODES: tuple[str, ...] = ("repeat", "clamp", "mirror")
@@ -171,3 +172,19 @@ class Material:
             raise ValueError(f"material: unknown fields {unknown}; allowed: {sorted(allowed)}")
         return cls(**values)
 
+
+def checker_texture(size: int = 64, squares: int = 8, color_a: tuple[int, int, int] = (230, 230, 230),
+                    color_b: tuple[int, int, int] = (30, 30, 30), name: str = "checker") -> Texture:
+    """(size, size) sRGB checkerboard texture with ``squares`` squares per side."""
+    if size < 1 or squares < 1:
+        raise ValueError(f"checker_texture: size and squares must be >= 1, got {size}, {squares}")
+    ij = (np.arange(size) * squares // size)
+    mask = (ij[:, None] + ij[None, :]) % 2 == 0
+    img = np.where(mask[..., None], np.array(color_a, np.uint8), np.array(color_b, np.uint8))
+    return Texture(np.concatenate([img, np.full((size, size, 1), 255, np.uint8)], axis=2), srgb=True, name=name)
+
+
+def noise_texture(size: int, rng: np.random.Generator, name: str = "noise") -> Texture:
+    """(size, size) sRGB white-noise texture drawn from ``rng`` (high-frequency content for tests)."""
+    img = rng.integers(0, 256, size=(size, size, 3), dtype=np.uint8)
+    return Texture(img, srgb=True, name=name)

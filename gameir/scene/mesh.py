@@ -1,16 +1,23 @@
-"""Triangle meshes: vertex arrays in object space (metres) with validation and tangent/normal helpers."""
+"""Triangle meshes: the one mesh type of the package (object space, metres, +Z up) with validation,
+normal/tangent helpers, transforms and merging.
+
+Texture coordinates follow glTF everywhere: ``u`` grows along the image's columns (left to right)
+and ``v`` grows down the image's rows (v = 0 at the top row). Procedural surfaces measure uv as
+distance along the surface divided by the texture period and store ``v = 1 - distance_v / period``
+(:func:`uv_from_surface`), so an image stands upright along the surface's +v edge.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-__all__ = ["Mesh", "compute_normals", "compute_tangents"]
+__all__ = ["Mesh", "compute_normals", "compute_tangents", "merge_meshes", "uv_from_surface"]
 
 
 def _as_array(name: str, value: object, cols: int, dtype: type, mesh: str) -> np.ndarray:
     arr = np.ascontiguousarray(np.asarray(value), dtype=dtype)
+    if arr.size == 0 and arr.ndim <= 2:
+        arr = arr.reshape(0, cols)
     if arr.ndim != 2 or arr.shape[1] != cols:
         raise ValueError(f"mesh {mesh!r}: {name} must have shape (N, {cols}), got {np.shape(value)}")
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
@@ -82,57 +89,78 @@ def compute_tangents(positions: np.ndarray, normals: np.ndarray, uvs: np.ndarray
     return np.concatenate([t, w[:, None]], axis=1).astype(np.float32)
 
 
-@dataclass(eq=False)
-class Mesh:
-    """An indexed triangle mesh in object space.
+def uv_from_surface(uv_surface: np.ndarray) -> np.ndarray:
+    """glTF uvs from surface coordinates measured with v pointing up the surface.
 
-    Attributes:
-        positions: (N, 3) float32 vertex positions, metres, object frame.
-        indices: (M, 3) uint32 triangles, counter-clockwise front faces.
+    Args:
+        uv_surface: (N, 2) texture coordinates as (distance along u, distance along v) / period, v
+            growing towards the surface's "up" edge (where the image's top row should appear).
+
+    Returns:
+        (N, 2) float32 ``(u, 1 - v)`` (computed in float32): glTF's v-down-the-rows convention.
+    """
+    uv = np.array(np.asarray(uv_surface, dtype=np.float32).reshape(-1, 2), dtype=np.float32, copy=True)
+    uv[:, 1] = 1.0 - uv[:, 1]
+    return uv
+
+
+class Mesh:
+    """An indexed triangle mesh in object space (may be empty while it is being assembled).
+
+    Args:
+        positions: (N, 3) float32 vertex positions, metres, object frame (+Z up in worlds).
+        indices: (M, 3) uint32 triangles, counter-clockwise front faces (seen from the normal side).
         normals: (N, 3) float32 unit normals; computed (area-weighted) when None.
-        uvs: (N, 2) float32 texture coordinates; zeros when None.
-        tangents: (N, 4) float32 (xyz tangent, w handedness); computed when None.
+        uvs: (N, 2) float32 texture coordinates in glTF's convention (see the module docstring);
+            zeros when None. They may exceed [0, 1] where a texture repeats.
+        tangents: (N, 4) float32 (xyz tangent, w handedness); computed on first use when None.
         name: label used in error messages.
 
     Meshes compare by identity: instances sharing one Mesh (and Material) object are drawn with GL
-    instancing. The renderer uploads a mesh once, so treat its arrays as immutable after the first
-    render (build a new Mesh to change geometry).
+    instancing (:meth:`named` gives a new identity over the same arrays). The renderer uploads a mesh
+    once, so treat its arrays as immutable (build a new Mesh to change geometry).
     """
 
-    positions: np.ndarray
-    indices: np.ndarray
-    normals: np.ndarray | None = None
-    uvs: np.ndarray | None = None
-    tangents: np.ndarray | None = None
-    name: str = "mesh"
+    __slots__ = ("positions", "indices", "normals", "uvs", "_tangents", "name", "__weakref__")
 
-    def __post_init__(self) -> None:
-        self.positions = _as_array("positions", self.positions, 3, np.float32, self.name)
+    def __init__(self, positions: np.ndarray, indices: np.ndarray, normals: np.ndarray | None = None,
+                 uvs: np.ndarray | None = None, tangents: np.ndarray | None = None, name: str = "mesh") -> None:
+        self.name = name
+        self.positions = _as_array("positions", positions, 3, np.float32, name)
         n_vert = self.positions.shape[0]
-        if n_vert == 0:
-            raise ValueError(f"mesh {self.name!r}: positions is empty")
-        idx = np.asarray(self.indices)
+        idx = np.asarray(indices)
+        if idx.size == 0:
+            idx = idx.reshape(0, 3).astype(np.uint32)
         if idx.dtype.kind not in "iu":
-            raise ValueError(f"mesh {self.name!r}: indices must be integers, got dtype {idx.dtype}")
-        if idx.ndim != 2 or idx.shape[1] != 3 or idx.shape[0] == 0:
-            raise ValueError(f"mesh {self.name!r}: indices must have shape (M, 3) with M > 0, got {idx.shape}")
-        if idx.min() < 0 or idx.max() >= n_vert:
-            raise ValueError(f"mesh {self.name!r}: indices must lie in [0, {n_vert - 1}], "
+            raise ValueError(f"mesh {name!r}: indices must be integers, got dtype {idx.dtype}")
+        if idx.ndim != 2 or idx.shape[1] != 3:
+            raise ValueError(f"mesh {name!r}: indices must have shape (M, 3), got {idx.shape}")
+        if idx.size and (idx.min() < 0 or idx.max() >= n_vert):
+            raise ValueError(f"mesh {name!r}: indices must lie in [0, {n_vert - 1}], "
                              f"got [{int(idx.min())}, {int(idx.max())}]")
         self.indices = np.ascontiguousarray(idx, dtype=np.uint32)
+        given = {"normals": normals, "uvs": uvs, "tangents": tangents}
         for attr, cols in (("normals", 3), ("uvs", 2), ("tangents", 4)):
-            value = getattr(self, attr)
+            value = given[attr]
             if value is not None:
-                arr = _as_array(attr, value, cols, np.float32, self.name)
+                arr = _as_array(attr, value, cols, np.float32, name)
                 if arr.shape[0] != n_vert:
-                    raise ValueError(f"mesh {self.name!r}: {attr} has {arr.shape[0]} rows, positions has {n_vert}")
-                setattr(self, attr, arr)
-        if self.normals is None:
-            self.normals = compute_normals(self.positions, self.indices)
-        if self.uvs is None:
-            self.uvs = np.zeros((n_vert, 2), dtype=np.float32)
-        if self.tangents is None:
-            self.tangents = compute_tangents(self.positions, self.normals, self.uvs, self.indices)
+                    raise ValueError(f"mesh {name!r}: {attr} has {arr.shape[0]} rows, positions has {n_vert}")
+                given[attr] = arr
+        self.normals = given["normals"] if given["normals"] is not None else \
+            compute_normals(self.positions, self.indices)
+        self.uvs = given["uvs"] if given["uvs"] is not None else np.zeros((n_vert, 2), dtype=np.float32)
+        self._tangents = given["tangents"]
+
+    def __repr__(self) -> str:
+        return f"Mesh({self.name!r}, vertices={self.num_vertices}, triangles={self.num_triangles})"
+
+    @property
+    def tangents(self) -> np.ndarray:
+        """(N, 4) float32 tangents (computed from positions, normals and uvs on first use)."""
+        if self._tangents is None:
+            self._tangents = compute_tangents(self.positions, self.normals, self.uvs, self.indices)
+        return self._tangents
 
     @property
     def num_vertices(self) -> int:
@@ -146,3 +174,45 @@ class Mesh:
         """(N, 12) float32 vertex array: position 3, normal 3, uv 2, tangent 4."""
         return np.ascontiguousarray(np.concatenate([self.positions, self.normals, self.uvs, self.tangents], axis=1),
                                     dtype=np.float32)
+
+    def bounds(self) -> np.ndarray:
+        """(2, 3) float32 axis-aligned box [min, max] in object space (zeros if empty)."""
+        if self.num_vertices == 0:
+            return np.zeros((2, 3), np.float32)
+        return np.stack([self.positions.min(0), self.positions.max(0)])
+
+    def named(self, name: str) -> "Mesh":
+        """A new Mesh object (its own identity, hence its own draw batch) sharing these arrays."""
+        out = Mesh.__new__(Mesh)
+        out.positions, out.indices, out.normals, out.uvs = self.positions, self.indices, self.normals, self.uvs
+        out._tangents, out.name = self._tangents, name
+        return out
+
+    def transformed(self, matrix: np.ndarray) -> "Mesh":
+        """A copy with positions moved by the (4, 4) affine ``matrix`` and normals by its inverse transpose
+        (winding reversed for mirroring matrices; tangents recomputed on use)."""
+        m = np.asarray(matrix, np.float64)
+        if m.shape != (4, 4):
+            raise ValueError(f"matrix: expected (4, 4), got {m.shape}")
+        p = self.positions @ m[:3, :3].T + m[:3, 3]
+        nm = np.linalg.inv(m[:3, :3]).T
+        n = self.normals @ nm.T
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+        idx = self.indices if np.linalg.det(m[:3, :3]) > 0 else self.indices[:, ::-1]
+        return Mesh(p, idx.copy(), n, self.uvs.copy(), name=self.name)
+
+    def flipped(self) -> "Mesh":
+        """The back side: reversed winding and negated normals (for double-sided cards)."""
+        return Mesh(self.positions.copy(), self.indices[:, ::-1].copy(), -self.normals, self.uvs.copy(),
+                    name=self.name)
+
+
+def merge_meshes(meshes: list[Mesh], name: str = "mesh") -> Mesh:
+    """Concatenate meshes into one (indices offset; tangents recomputed on use); [] gives an empty mesh."""
+    if not meshes:
+        return Mesh(np.zeros((0, 3)), np.zeros((0, 3), np.uint32), np.zeros((0, 3)), np.zeros((0, 2)), name=name)
+    offs = np.cumsum([0] + [m.num_vertices for m in meshes[:-1]])
+    return Mesh(np.concatenate([m.positions for m in meshes]),
+                np.concatenate([m.indices.astype(np.int64) + o for m, o in zip(meshes, offs)]),
+                np.concatenate([m.normals for m in meshes]),
+                np.concatenate([m.uvs for m in meshes]), name=name)

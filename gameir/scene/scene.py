@@ -45,6 +45,8 @@ class Instance:
     def __post_init__(self) -> None:
         if not isinstance(self.mesh, Mesh):
             raise TypeError(f"instance {self.name!r}: mesh must be a Mesh, got {type(self.mesh).__name__}")
+        if self.mesh.num_triangles == 0:
+            raise ValueError(f"instance {self.name!r}: mesh {self.mesh.name!r} has no triangles (nothing to draw)")
         if not isinstance(self.material, Material):
             raise TypeError(f"instance {self.name!r}: material must be a Material, got {type(self.material).__name__}")
         if int(self.semantic) != self.semantic or not 0 <= self.semantic <= 255:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+import numpy as np
+
 from gameir.worlds.materials import DETAIL_LEVELS
 from gameir.worlds.weather import WEATHER_PRESETS, apply_weather
 from gameir.worlds.world import World, WorldBuilder
 
-__all__ = ["FAMILIES", "build_world"]
+__all__ = ["FAMILIES", "MAX_SEED", "build_world"]
 
 
 def _families() -> dict[str, Callable[[WorldBuilder, float], World]]:
@@ -20,21 +22,29 @@ def _families() -> dict[str, Callable[[WorldBuilder, float], World]]:
     return {"town": build_town, "nature": build_nature, "interior": build_interior}
 
 
+#: Largest world seed accepted by :func:`build_world` (seeds are 0 … MAX_SEED).
+MAX_SEED: int = 2 ** 31 - 1
+
 #: Scene family names accepted by :func:`build_world`.
 FAMILIES: tuple[str, ...] = ("town", "nature", "interior")
 
 
 def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: bool = True,
-                detail: str = "medium") -> World:
+                detail: str = "medium", dressing: bool = True) -> World:
     """Build a deterministic procedural world.
 
     Args:
         family: one of :data:`FAMILIES`.
-        seed: layout seed (same seed -> identical scene).
+        seed: layout seed, an integer in 0 … :data:`MAX_SEED` (same seed -> identical scene).
         weather: a name from :data:`gameir.worlds.weather.WEATHER_PRESETS`.
         dynamic: vehicles drive and vegetation sways; False freezes every actor at its t = 0 pose
             (the release's "static" scenes).
-        detail: ``"low"`` (64 px textures, fewer objects: tests), ``"medium"`` or ``"high"``.
+        detail: ``"low"`` (64 px textures, half the objects and dressing: tests), ``"medium"`` or
+            ``"high"`` (512 px, 1.5x objects and dressing).
+
+        dressing: add the instanced set dressing of :mod:`gameir.worlds.dressing` (façade detail,
+            street furniture, vegetation, furniture); False gives the sparse layout alone (for
+            side-by-side benchmarks: the same layout, the same camera paths).
 
     Returns:
         The :class:`World`; ``world.metadata["build_time_s"]`` holds the build time.
@@ -45,11 +55,12 @@ def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: 
         raise ValueError(f"unknown detail {detail!r}; known: {', '.join(DETAIL_LEVELS)}")
     if weather not in WEATHER_PRESETS:
         raise ValueError(f"unknown weather {weather!r}; known: {', '.join(sorted(WEATHER_PRESETS))}")
-    if int(seed) != seed or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"world seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
     t0 = time.perf_counter()
     tex, k = DETAIL_LEVELS[detail]
     builder = WorldBuilder(family, int(seed), detail, tex, dynamic)
+    builder.dressing = bool(dressing)
     world = _families()[family](builder, k)
     apply_weather(world, weather)
     world.metadata["build_time_s"] = round(time.perf_counter() - t0, 3)

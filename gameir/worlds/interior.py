@@ -16,6 +16,7 @@ import numpy as np
 from gameir.scene import PointLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
+from gameir.worlds.dressing import dress_interior
 from gameir.worlds.paths import Polyline
 from gameir.worlds.world import World, WorldBuilder
 
@@ -97,7 +98,7 @@ def build_interior(b: WorldBuilder, k: float) -> World:
     barrel = b.mesh("barrel", lambda: M.cylinder(0.35, 1.0, 14))
     wood, metal = lib.textured("wood", 1), lib.textured("metal_panels", 1)
     posters = [lib.textured("billboard", p) for p in range(2)] + [lib.textured("graffiti", 0)]
-    fan_blades = b.mesh("fan", lambda: M.merge([M.box((2.2, 0.2, 0.03), (0, 0, 0)),
+    fan_blades = b.mesh("fan", lambda: M.merge_meshes([M.box((2.2, 0.2, 0.03), (0, 0, 0)),
                                                 M.box((0.2, 2.2, 0.03), (0, 0, 0))]))
     dark = lib.plain("fan_metal", (0.1, 0.1, 0.1), roughness=0.4, metallic=0.8)
     order_cells = list(dict.fromkeys(order))
@@ -112,8 +113,8 @@ def build_interior(b: WorldBuilder, k: float) -> World:
             st = M.stairs(8, 1.2, 0.2, 0.3)
             m = translate(cx + 0.5, cy + 0.8, 0)
             sid = b.new_id()
-            b.add(st.to_mesh("stairs"), floors[2], m, S["static"], sid, "stairs")
-            b.add(M.box((2.0, 1.2, 0.25), (cx + 0.5 + 2.4 + 1.0, cy + 0.8, 1.6 - 0.125)).to_mesh("landing"), floors[2],
+            b.add(st.named("stairs"), floors[2], m, S["static"], sid, "stairs")
+            b.add(M.box((2.0, 1.2, 0.25), (cx + 0.5 + 2.4 + 1.0, cy + 0.8, 1.6 - 0.125)).named("landing"), floors[2],
                   np.eye(4), S["static"], sid, "stairs:landing")
             continue
         for _ in range(int(rng.integers(0, 4) * k)):
@@ -142,6 +143,7 @@ def build_interior(b: WorldBuilder, k: float) -> World:
         if frozenset(((i, j - 1), (i, j))) not in edges:
             mat = posters[poster_i % len(posters)]
             b.add(q, mat, compose(tm, rotate((0, 0, 1), 0.0)) @ _face_plus_y(), S["wall"], wid, "wall:poster", solid=False)
+    dress_interior(b, k, [c for c in order_cells[1:] if c != stair_cell], CELL_M, WALL_T)
     centres = np.array([[(i + 0.5) * CELL_M, (j + 0.5) * CELL_M, 0.0] for (i, j) in order])
     b.walkways.append(Polyline(centres))
     start = order_cells[0]
@@ -167,10 +169,10 @@ def _wall_side(b: WorldBuilder, rng: np.random.Generator, mats: list, region: np
     mat = mats[region[c] if inside[1] else region[a]]
     x0, y0 = c[0] * CELL_M, c[1] * CELL_M
     if vertical:  # wall along y at x = x0
-        def seg(s0: float, s1: float, z0: float, z1: float) -> M.MeshData:
+        def seg(s0: float, s1: float, z0: float, z1: float) -> M.Mesh:
             return M.box((WALL_T, s1 - s0, z1 - z0), (x0, y0 + (s0 + s1) / 2, (z0 + z1) / 2), 2.0)
     else:
-        def seg(s0: float, s1: float, z0: float, z1: float) -> M.MeshData:
+        def seg(s0: float, s1: float, z0: float, z1: float) -> M.Mesh:
             return M.box((s1 - s0, WALL_T, z1 - z0), (x0 + (s0 + s1) / 2, y0, (z0 + z1) / 2), 2.0)
     half = WALL_T / 2
     if connected:  # doorway in the middle
@@ -179,4 +181,4 @@ def _wall_side(b: WorldBuilder, rng: np.random.Generator, mats: list, region: np
     else:
         parts = [seg(-half, CELL_M + half, 0, WALL_H)]
     for p in parts:  # separate instances so the collision boxes leave the doorway free
-        b.add(p.to_mesh("wall"), mat, np.eye(4), S["wall"], wid, "wall")
+        b.add(p.named("wall"), mat, np.eye(4), S["wall"], wid, "wall")

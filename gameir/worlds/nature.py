@@ -12,9 +12,10 @@ from functools import partial
 import cv2
 import numpy as np
 
-from gameir.scene import compose, rotate, translate
+from gameir.scene import compose, rotate, translate, uv_from_surface
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
+from gameir.worlds.dressing import dress_nature
 from gameir.worlds.paths import Polyline, catmull_rom
 from gameir.worlds.pedestrians import add_pedestrians
 from gameir.worlds.textures import fbm
@@ -34,14 +35,14 @@ def _drift(start: np.ndarray, velocity: np.ndarray, yaw_deg: float, spin: float,
     return compose(translate(*p), rotate((0.0, 0.0, 1.0), yaw_deg + spin * t))
 
 
-def _conifer(rng: np.random.Generator, height: float) -> dict[str, M.MeshData]:
+def _conifer(rng: np.random.Generator, height: float) -> dict[str, M.Mesh]:
     trunk = M.cylinder(height * 0.03, height * 0.5, 8, caps=False, radius_top=height * 0.015)
     tiers = []
     for k in range(3):
         r = height * (0.28 - 0.07 * k)
         c = M.cone(r, height * 0.45, 10, uv_scale=1.0).transformed(translate(0, 0, height * (0.25 + 0.22 * k)))
         tiers.append(c)
-    return {"trunk": trunk, "crown": M.merge(tiers)}
+    return {"trunk": trunk, "crown": M.merge_meshes(tiers)}
 
 
 def build_nature(b: WorldBuilder, k: float) -> World:
@@ -85,10 +86,10 @@ def build_nature(b: WorldBuilder, k: float) -> World:
 
     ground = lib.textured("lawn")
     b.wettable(ground)
-    b.add(M.heightfield(h, tuple(size), tuple(origin), 4.0).to_mesh("terrain"), ground, np.eye(4),
+    b.add(M.heightfield(h, tuple(size), tuple(origin), 4.0).named("terrain"), ground, np.eye(4),
           S["terrain"], b.new_id(), "terrain", solid=False)
     water = lib.textured("water", normal_strength=0.4)
-    b.add(M.quad([-40, -40, water_z], [SIZE_M + 80, 0, 0], [0, SIZE_M + 80, 0], 8.0).to_mesh("water"), water,
+    b.add(M.quad([-40, -40, water_z], [SIZE_M + 80, 0, 0], [0, SIZE_M + 80, 0], 8.0).named("water"), water,
           np.eye(4), S["water"], b.new_id(), "water", solid=False)
     dirt = b.wettable(lib.textured("dirt"))
     # path ribbon draped 4 cm above the terrain
@@ -106,7 +107,7 @@ def build_nature(b: WorldBuilder, k: float) -> World:
     uv = np.concatenate([np.column_stack([np.zeros(L), s / 2.4]), np.column_stack([np.ones(L), s / 2.4])])
     i = np.arange(L - 1)
     idx = np.concatenate([np.stack([i, i + 1, L + i + 1], -1), np.stack([i, L + i + 1, L + i], -1)])
-    b.add(M.MeshData(P, np.tile([0, 0, 1.0], (2 * L, 1)), uv, idx).to_mesh("path"), dirt, np.eye(4), S["ground"],
+    b.add(M.Mesh(P, idx, np.tile([0, 0, 1.0], (2 * L, 1)), uv_from_surface(uv), name="path"), dirt, np.eye(4), S["ground"],
           b.new_id(), "path", solid=False)
     path_line = Polyline(np.column_stack([xy, world_tmp.ground_height(xy)]))
     b.walkways.append(path_line)
@@ -179,6 +180,7 @@ def build_nature(b: WorldBuilder, k: float) -> World:
         tf = partial(_drift, start, vel, yaw, spin) if b.dynamic else _drift(start, vel, yaw, spin, 0.0)
         log = b.mesh("log", lambda: M.cylinder(0.25, 3.0, 10).transformed(compose(rotate((0, 1, 0), 90.0), translate(0, 0, -1.5))))
         b.add(log, wood, tf, S["dynamic"], b.new_id(), "log", solid=False)
+    dress_nature(b, k, world_tmp.ground_height, xy, water_z, SIZE_M)
     add_pedestrians(b, k, lateral_m=0.6, per_100m=1.5)  # dynamic worlds only
     mid = path_line.position(path_line.length / 2)
     meta = {"water_level_m": round(water_z, 3), "path_length_m": round(path_line.length, 1),

@@ -111,7 +111,7 @@ def part_pose(w: Walker, part: str, t: float) -> np.ndarray:
     raise ValueError(f"part_pose: unknown part {part!r}; known: {', '.join(PARTS)}")
 
 
-def part_mesh(part: str) -> M.MeshData:
+def part_mesh(part: str) -> M.Mesh:
     """Mesh of ``part`` in its joint frame: limbs hang along -Z from the origin, the torso stands on it."""
     sx, sy, sz = PART_SIZES[part]
     if part == "head":

@@ -16,6 +16,7 @@ import numpy as np
 from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
+from gameir.worlds.dressing import dress_town
 from gameir.worlds.paths import Polyline, rounded_rectangle
 from gameir.worlds.pedestrians import add_pedestrians
 from gameir.worlds.traffic import add_traffic
@@ -34,12 +35,12 @@ def _rot_z_deg(a: float) -> np.ndarray:
     return rotate((0.0, 0.0, 1.0), a)
 
 
-def _split_quads(md: M.MeshData, keep: np.ndarray) -> M.MeshData | None:
+def _split_quads(md: M.Mesh, keep: np.ndarray) -> M.Mesh | None:
     """Sub-mesh of the quads (pairs of triangles) where ``keep`` is True; None if empty."""
     tri_keep = np.repeat(np.asarray(keep, bool), 2)
     if not tri_keep.any():
         return None
-    return M.MeshData(md.positions, md.normals, md.uvs, md.indices[tri_keep])
+    return M.Mesh(md.positions, md.indices[tri_keep], md.normals, md.uvs, name=md.name)
 
 
 def _sway(base: np.ndarray, amp_deg: float, freq: float, phase: float, t: float) -> np.ndarray:
@@ -80,6 +81,9 @@ class _Town:
         self.bin_mat = lib.plain("bin", (0.1, 0.25, 0.12), roughness=0.5, metallic=0.3)
         self.crate = lib.textured("wood")
         self.lamp_sites: list[np.ndarray] = []
+        self.facade_sites: list[tuple] = []  # (glass, matrix, id, width, depth, height, reveal) for dressing
+        self.park_areas: list[tuple[float, float, float, float]] = []
+        self.roof_sites: list[tuple] = []  # (roof matrix, id, width, depth) of flat roofs without a parapet
 
     # -- layout ---------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -94,7 +98,7 @@ class _Town:
         b = self.b
         m = 40.0
         x0, y0, x1, y1 = self.xr[0] - m, self.yr[0] - m, self.xr[-1] + m, self.yr[-1] + m
-        g = M.quad([x0, y0, 0], [x1 - x0, 0, 0], [0, y1 - y0, 0], 6.0).to_mesh("road")
+        g = M.quad([x0, y0, 0], [x1 - x0, 0, 0], [0, y1 - y0, 0], 6.0).named("road")
         b.add(g, self.asphalt, np.eye(4), S["road"], b.new_id(), "road", solid=False)
         parts = []
         for x in self.xr:  # roads along y
@@ -113,7 +117,7 @@ class _Town:
                         off = -ROAD_W / 2 + PARK_W + 0.3 + s * 1.2
                         q = M.quad([ROAD_W / 2 + 0.5, off, 0.01], [2.5, 0, 0], [0, 0.6, 0])
                         parts.append(q.transformed(compose(translate(x, y, 0), _rot_z_deg(ang))))
-        b.add(M.merge(parts).to_mesh("road_lines"), self.paint, np.eye(4), S["road_line"], b.new_id(),
+        b.add(M.merge_meshes(parts).named("road_lines"), self.paint, np.eye(4), S["road_line"], b.new_id(),
               "road_line", solid=False)
         # puddles on the driving lanes and parking strips (shown by wet weather only), 2 cm up
         rng = self.rng
@@ -141,7 +145,7 @@ class _Town:
                  (x0 - depth, y0, x0, y1), (x1, y0, x1 + depth, y1)]
         for (sx0, sy0, sx1, sy1) in sides:
             slab = M.sidewalk(sx1 - sx0, sy1 - sy0, KERB_H, 2.0)
-            b.add(slab.to_mesh(f"outer_walk{sx0:.0f}_{sy0:.0f}"), self.paving, translate(sx0, sy0, 0), S["sidewalk"],
+            b.add(slab.named(f"outer_walk{sx0:.0f}_{sy0:.0f}"), self.paving, translate(sx0, sy0, 0), S["sidewalk"],
                   b.new_id(), "sidewalk", solid=False)
             along_x = (sx1 - sx0) > (sy1 - sy0)
             pos, end = (sx0, sx1) if along_x else (sy0, sy1)
@@ -153,14 +157,17 @@ class _Town:
                 else:
                     size, centre = (depth - WALK_W, w, h), ((sx0 + sx1) / 2 + (WALK_W / 2 if sx0 >= x1 else -WALK_W / 2), pos + w / 2)
                 box = M.box(size, (centre[0], centre[1], KERB_H + h / 2), uv_scale=3.4, bottom=False)
-                b.add(box.to_mesh(f"outer{len(b.scene.instances)}"), self.facades[int(rng.integers(3))], np.eye(4),
-                      S["building"], b.new_id(), "building:outer")
+                oid = b.new_id()
+                b.add(box.named(f"outer{len(b.scene.instances)}"), self.facades[int(rng.integers(3))], np.eye(4),
+                      S["building"], oid, "building:outer")
+                self.roof_sites.append((translate(centre[0] - size[0] / 2, centre[1] - size[1] / 2, KERB_H + h),
+                                        oid, size[0], size[1]))
                 pos += w
 
     # -- blocks ---------------------------------------------------------------------------------
     def block(self, x0: float, y0: float, x1: float, y1: float) -> None:
         b, rng = self.b, self.rng
-        slab = M.sidewalk(x1 - x0, y1 - y0, KERB_H, 2.0).to_mesh("sidewalk")
+        slab = M.sidewalk(x1 - x0, y1 - y0, KERB_H, 2.0).named("sidewalk")
         b.add(slab, self.paving, translate(x0, y0, 0), S["sidewalk"], b.new_id(), "sidewalk", solid=False)
         ix0, iy0, ix1, iy1 = x0 + WALK_W, y0 + WALK_W, x1 - WALK_W, y1 - WALK_W
         if rng.random() < 0.22:
@@ -188,20 +195,22 @@ class _Town:
                 fh = rng.uniform(3.0, 3.6)
                 d = depth - (0.0 if rows == 1 else 0.5)
                 yb = y0 + r * depth + (0.5 if r == 1 else 0.0)
-                parts = M.building_shell(w, d, floors, fh, (rng.uniform(0.4, 0.6), rng.uniform(0.45, 0.6)),
-                                         rng.uniform(0.12, 0.25))
+                win_frac = (rng.uniform(0.4, 0.6), rng.uniform(0.45, 0.6))
+                reveal = rng.uniform(0.12, 0.25)
+                parts = M.building_shell(w, d, floors, fh, win_frac, reveal)
                 oid = b.new_id()
                 m = translate(x, yb, KERB_H)
                 name = f"building{oid}"
-                b.add(parts["wall"].to_mesh(name), self.walls[int(rng.integers(len(self.walls)))], m,
+                b.add(parts["wall"].named(name), self.walls[int(rng.integers(len(self.walls)))], m,
                       S["building"], oid, "building:wall")
-                b.add(parts["roof"].to_mesh(name + "_roof"), self.roof, m, S["building"], oid, "building:roof",
+                b.add(parts["roof"].named(name + "_roof"), self.roof, m, S["building"], oid, "building:roof",
                       solid=False)
-                lit = rng.random(parts["glass"].n_triangles // 2) < rng.uniform(0.15, 0.5)
+                self.facade_sites.append((parts["glass"], m, oid, w, d, floors * fh, reveal))
+                lit = rng.random(parts["glass"].num_triangles // 2) < rng.uniform(0.15, 0.5)
                 for keep, mat, tag in ((~lit, self.glass, "dark"), (lit, self.lit_glass, "lit")):
                     sub = _split_quads(parts["glass"], keep)
                     if sub is not None:
-                        b.add(sub.to_mesh(f"{name}_{tag}"), mat, m, S["building"], oid, "building:glass", solid=False)
+                        b.add(sub.named(f"{name}_{tag}"), mat, m, S["building"], oid, "building:glass", solid=False)
                 if rng.random() < 0.4:  # graffiti on the ground floor of the street side
                     face_y = yb if r == 0 else yb + d
                     gw = min(w * 0.6, 4.0)
@@ -220,15 +229,16 @@ class _Town:
                     fy = yb + 1.0 if r == 0 else yb + d - 1.0
                     tm = compose(translate(x + (w - bw_) / 2 + (bw_ if rot else 0), fy, top), _rot_z_deg(rot))
                     bid = b.new_id()
-                    b.add(face.to_mesh(f"billboard{bid}"), self.billboards[int(rng.integers(3))], tm,
+                    b.add(face.named(f"billboard{bid}"), self.billboards[int(rng.integers(3))], tm,
                           S["static"], bid, "billboard")
                     back = M.box((bw_, 0.2, bh_ + 1.0), (bw_ / 2, 0.1, (bh_ - 1.0) / 2))
-                    b.add(back.to_mesh(f"billboard{bid}_frame"), self.metal, tm, S["static"], bid, "billboard:frame")
+                    b.add(back.named(f"billboard{bid}_frame"), self.metal, tm, S["static"], bid, "billboard:frame")
                 x += w
 
     def park(self, x0: float, y0: float, x1: float, y1: float) -> None:
         b, rng = self.b, self.rng
-        g = M.quad([x0, y0, KERB_H + 0.01], [x1 - x0, 0, 0], [0, y1 - y0, 0], 3.0).to_mesh(f"park{x0:.0f}")
+        self.park_areas.append((x0, y0, x1, y1))
+        g = M.quad([x0, y0, KERB_H + 0.01], [x1 - x0, 0, 0], [0, y1 - y0, 0], 3.0).named(f"park{x0:.0f}")
         b.add(g, self.lawn, np.eye(4), S["terrain"], b.new_id(), "terrain", solid=False)
         fid = b.new_id()
         for (px, py, ln, ang) in ((x0, y0, x1 - x0, 0), (x1, y0, y1 - y0, 90), (x1, y1, x1 - x0, 180),
@@ -315,7 +325,7 @@ class _Town:
                             b3 = np.array([*xy, KERB_H + h])
                             wires.append(M.wire(a3, b3, sag, 0.015))
                 if wires:
-                    b.add(M.merge(wires).to_mesh(f"wires{pid}"), self.cable, np.eye(4), S["pole"], pid, "utility_pole:wire",
+                    b.add(M.merge_meshes(wires).named(f"wires{pid}"), self.cable, np.eye(4), S["pole"], pid, "utility_pole:wire",
                           solid=False)
             if rng.random() < 0.5:  # bin and crate props
                 xy = at(rng.uniform(3, ln - 3), 0.8)
@@ -348,6 +358,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     t.perimeter()
     for blk in t.blocks:
         t.block(*blk)
+    dress_town(b, t, k)
     t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
     add_pedestrians(b, k, lateral_m=0.5, per_100m=2.0)  # dynamic worlds only
     cx = t.xr[len(t.xr) // 2]

@@ -151,6 +151,7 @@ class WorldBuilder:
         self.counts: dict[str, int] = {}
         self.puddles: list[Instance] = []
         self.pedestrians: list[Any] = []
+        self.dressing = True  # whether gameir.worlds.dressing adds its instanced detail
 
     def new_id(self) -> int:
         """Next unused instance id (1..65535); one id per object, shared by its parts."""
@@ -160,10 +161,9 @@ class WorldBuilder:
         return self._next_id - 1
 
     def mesh(self, key: str, factory: Callable[[], Any]) -> Mesh:
-        """Shared Mesh for ``key`` (built once from ``factory()``, a MeshData or Mesh): GL instancing."""
+        """Shared Mesh for ``key`` (built once from ``factory()``, named ``key``): GL instancing."""
         if key not in self._meshes:
-            m = factory()
-            self._meshes[key] = m if isinstance(m, Mesh) else m.to_mesh(key)
+            self._meshes[key] = factory().named(key)
         return self._meshes[key]
 
     def add(self, mesh: Mesh, material: Material, transform: Transform, semantic: int, instance_id: int,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gameir.render import Renderer
-from gameir.scene import Camera, Instance, Material, Scene, box, look_at, translate, uv_sphere
+from gameir.scene import Camera, Instance, Material, Scene, box, look_at, sphere, translate
 from gameir.scene.camera import project_points
 
 
@@ -43,7 +43,7 @@ def test_plane_depth_normal_ids_and_sky(renderer, make_plane_scene, make_camera)
 def test_sphere_normals_and_depth_match_analytic(make_camera):
     centre, radius = np.array([0.2, 4.0, -0.1]), 1.0
     scene = Scene(name="sphere")
-    scene.add(Instance(uv_sphere(radius, 96, 192), Material(), translate(*centre), instance_id=1))
+    scene.add(Instance(sphere(radius, 192, 96), Material(), translate(*centre), instance_id=1))
     cam = make_camera(64, 48, fov=45.0)
     with Renderer(64, 48) as r:
         f = r.render(scene, cam, 0.0)
@@ -101,7 +101,7 @@ def test_camera_helpers_agree_with_render(renderer):
     cam = Camera(32, 24, look_at([3, -4, 2], [0, 0, 0.5]), fov_y_deg=50.0)
     scene = Scene(name="probe")
     target = np.array([0.4, 0.3, 0.6])
-    scene.add(Instance(uv_sphere(0.1, 8, 16), Material(), translate(*target), instance_id=5))
+    scene.add(Instance(sphere(0.1, 16, 8), Material(), translate(*target), instance_id=5))
     f = renderer.render(scene, cam, 0.0)
     rows, cols = np.nonzero(f.buffers["instance"] == 5)
     uv, depth = project_points(cam.K, cam.c2w, target[None])

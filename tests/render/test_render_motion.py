@@ -6,7 +6,7 @@ import pytest
 
 from gameir.render import Renderer
 from gameir.scene import (
-    Camera, DirectionalLight, Instance, Material, Scene, Texture, look_at, plane, project_points, translate, uv_sphere,
+    Camera, DirectionalLight, Instance, Material, Scene, Texture, look_at, plane, project_points, sphere, translate,
 )
 
 
@@ -68,7 +68,7 @@ def test_sky_motion_follows_camera_rotation(renderer, make_camera):
 def test_moving_object_has_its_own_motion(renderer, make_plane_scene, make_camera):
     scene = make_plane_scene(8.0, size=40.0, instance_id=1)
     velocity = np.array([0.5, 0.0, 0.3])  # m/s
-    scene.add(Instance(uv_sphere(0.8, 24, 48), Material(), lambda t: translate(*(velocity * t + [0, 5.0, 0])),
+    scene.add(Instance(sphere(0.8, 48, 24), Material(), lambda t: translate(*(velocity * t + [0, 5.0, 0])),
                        instance_id=2, name="ball"))
     cam = make_camera()
     dt = 0.4
@@ -96,7 +96,7 @@ def test_warping_previous_frame_by_motion_reproduces_current():
     scene = Scene(name="warp")
     tex = _smooth_texture()
     scene.add(Instance(plane(30.0, 30.0, uv_scale=3.0), Material(base_color_texture=tex), np.eye(4)))
-    scene.add(Instance(uv_sphere(1.0, 24, 48), Material(base_color_texture=tex), lambda t: translate(0.6 * t, 6.0, 1.0),
+    scene.add(Instance(sphere(1.0, 48, 24), Material(base_color_texture=tex), lambda t: translate(0.6 * t, 6.0, 1.0),
                        instance_id=3))
     scene.add(DirectionalLight(casts_shadows=False))
     W, H = 96, 72

@@ -5,7 +5,7 @@ import pytest
 
 from gameir.scene import (
     DirectionalLight, Environment, Instance, Material, Mesh, PointLight, Scene, SpotLight, Texture, box,
-    box_mip_chain, compute_normals, compute_tangents, plane, translate, uv_sphere,
+    box_mip_chain, compute_normals, compute_tangents, plane, sphere, translate,
 )
 
 
@@ -21,10 +21,10 @@ def test_mesh_validation_messages():
 
 
 def test_computed_normals_and_tangents():
-    sphere = uv_sphere(2.0, 12, 24)
-    used = np.unique(sphere.indices)
-    n = compute_normals(sphere.positions, sphere.indices)[used]
-    analytic = sphere.positions[used] / 2.0
+    ball = sphere(2.0, 24, 12)
+    used = np.unique(ball.indices)
+    n = compute_normals(ball.positions, ball.indices)[used]
+    analytic = ball.positions[used] / 2.0
     assert np.sum(n * analytic, axis=1).min() > 0.97
     # Plane: tangent +x (u grows with x), bitangent +v = -y (rows go down) -> handedness -1.
     p = plane(2.0, 2.0)

@@ -23,8 +23,8 @@ def asset():
     leaves = lib.textured("leaves", two_sided=True)
     tf = np.eye(4)
     tf[:3, 3] = (1.0, 2.0, 0.0)
-    return [(M.building_shell(8, 6, 3)["wall"].to_mesh("shell"), wall, tf),
-            (M.foliage_card(3.0, 3.0, 2).to_mesh("card"), leaves, np.eye(4))]
+    return [(M.building_shell(8, 6, 3)["wall"].named("shell"), wall, tf),
+            (M.foliage_card(3.0, 3.0, 2).named("card"), leaves, np.eye(4))]
 
 
 def test_round_trip_geometry_and_materials(tmp_path, asset):

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
+from gameir.scene import uv_from_surface
 from gameir.worlds import meshes as M
 
 
-def _check(m: M.MeshData):
+def _check(m: M.Mesh):
     assert m.positions.dtype == np.float32 and m.indices.dtype == np.uint32
     assert np.isfinite(m.positions).all() and np.isfinite(m.uvs).all()
     assert np.allclose(np.linalg.norm(m.normals, axis=1), 1.0, atol=1e-4)
@@ -19,12 +20,12 @@ def _check(m: M.MeshData):
     assert (np.sum(fn[ok] * vn[ok], axis=1) > 0).mean() > 0.97
 
 
-def _signed_volume(m: M.MeshData) -> float:
+def _signed_volume(m: M.Mesh) -> float:
     tri = m.positions[m.indices].astype(np.float64)
     return float(np.sum(np.einsum("ij,ij->i", tri[:, 0], np.cross(tri[:, 1], tri[:, 2]))) / 6.0)
 
 
-def _edges_closed(m: M.MeshData) -> bool:
+def _edges_closed(m: M.Mesh) -> bool:
     """Every undirected edge (after welding equal positions) is used exactly twice, once each way."""
     key = {tuple(np.round(p, 5)): i for i, p in enumerate(m.positions.tolist())}
     weld = np.array([key[tuple(np.round(p, 5))] for p in m.positions.tolist()])
@@ -69,7 +70,7 @@ def test_building_shell_parts_and_insets():
     # panes are recessed by the inset from the nearest facade plane
     d = np.minimum.reduce([g[:, 0], 12 - g[:, 0], g[:, 1], 8 - g[:, 1]])
     assert np.allclose(d, 0.2, atol=1e-5)
-    n_windows = b["glass"].n_triangles // 2
+    n_windows = b["glass"].num_triangles // 2
     assert n_windows == 3 * (2 * round(12 / 3.5) + 2 * round(8 / 3.5))
 
 
@@ -106,13 +107,15 @@ def test_props_and_vegetation_deterministic():
         for m in parts.values():
             _check(m)
     c = M.foliage_card(2, 3, planes=3)
-    assert c.n_triangles == 6 and c.uvs.min() == 0 and c.uvs.max() == 1
+    assert c.num_triangles == 6 and c.uvs.min() == 0 and c.uvs.max() == 1
 
 
-def test_to_mesh_flips_v():
-    q = M.quad([0, 0, 0], [1, 0, 0], [0, 0, 1])
-    mesh = q.to_mesh("q")
-    assert np.allclose(mesh.uvs[:, 1], 1 - q.uvs[:, 1])
+def test_uvs_follow_gltf_image_upright_along_edge_v():
+    # A 2 m x 3 m wall quad with a 1 m texture period: u runs 0..2 along edge_u; v is 1 at the bottom
+    # edge and 1 - 3 = -2 at the top (glTF: v grows down the image rows, so the image stands upright).
+    q = M.quad([0, 0, 0], [2, 0, 0], [0, 0, 3])
+    np.testing.assert_array_equal(q.uvs, [[0, 1], [2, 1], [2, -2], [0, -2]])
+    assert np.array_equal(uv_from_surface([[0.25, 0.25]]), np.array([[0.25, 0.75]], np.float32))
 
 
 def test_bad_arguments():
@@ -120,5 +123,5 @@ def test_bad_arguments():
         M.box((1, 0, 1))
     with pytest.raises(ValueError, match="tube: points"):
         M.tube(np.zeros((1, 3)), 0.1)
-    with pytest.raises(ValueError, match="out of range"):
-        M.MeshData(np.zeros((3, 3)), np.zeros((3, 3)), np.zeros((3, 2)), [[0, 1, 5]])
+    with pytest.raises(ValueError, match=r"indices must lie in \[0, 2\]"):
+        M.Mesh(np.zeros((3, 3)), [[0, 1, 5]])

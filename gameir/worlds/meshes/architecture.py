@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from gameir.worlds.meshes.data import MeshData, merge
-from gameir.worlds.meshes.primitives import box, quad, quads
+from gameir.scene.mesh import Mesh, merge_meshes
+from gameir.scene.primitives import box, quad, quads
 
 __all__ = ["building_shell", "road_strip", "lane_markings", "sidewalk", "stairs"]
 
 
 def _facade_side(origin: np.ndarray, along: np.ndarray, out: np.ndarray, length: float, floors: int,
                  floor_h: float, win_frac: tuple[float, float], depth: float, uv_scale: float,
-                 col_offset: int) -> tuple[MeshData, MeshData, int]:
+                 col_offset: int) -> tuple[Mesh, Mesh, int]:
     """Wall quads around a grid of recessed windows on one side (vectorised).
 
     Returns:
@@ -29,7 +29,7 @@ def _facade_side(origin: np.ndarray, along: np.ndarray, out: np.ndarray, length:
     ii, jj = np.meshgrid(np.arange(1, floors), np.arange(bays), indexing="ij")
     ii, jj = ii.ravel().astype(np.float64), jj.ravel().astype(np.float64)
     if len(ii) == 0:
-        return merge(walls), MeshData(np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 2)), np.zeros((0, 3))), bays
+        return merge_meshes(walls), merge_meshes([]), bays
     c = origin[None] + up[None] * (ii * floor_h)[:, None] + along[None] * (jj * bw)[:, None]
     one = np.ones((len(ii), 1))
     w0 = c + up * z0 + along * x0
@@ -48,12 +48,12 @@ def _facade_side(origin: np.ndarray, along: np.ndarray, out: np.ndarray, length:
                        np.concatenate(off_list)))
     glass = quads(w0 + back, along * ww * one, up * wh * one, np.array([[ww, wh]]),
                   np.stack([col_offset + jj, ii], -1))
-    return merge(walls), glass, bays
+    return merge_meshes(walls), glass, bays
 
 
 def building_shell(width: float, depth: float, floors: int, floor_h: float = 3.2,
                    win_frac: tuple[float, float] = (0.55, 0.55), inset: float = 0.18,
-                   uv_scale: float = 2.0) -> dict[str, MeshData]:
+                   uv_scale: float = 2.0) -> dict[str, Mesh]:
     """Rectangular building with recessed windows on all four sides and a flat roof with a parapet.
 
     The footprint spans x in [0, width], y in [0, depth] and z from 0 to ``floors * floor_h``.
@@ -85,10 +85,10 @@ def building_shell(width: float, depth: float, floors: int, floor_h: float = 3.2
     for (cx, cy, sx, sy) in ((width / 2, t / 2, width, t), (width / 2, depth - t / 2, width, t),
                              (t / 2, depth / 2, t, depth), (width - t / 2, depth / 2, t, depth)):
         roof.append(box((sx, sy, 0.8), (cx, cy, h + 0.4), uv_scale, bottom=False))
-    return {"wall": merge(walls), "glass": merge(glass), "roof": merge(roof)}
+    return {"wall": merge_meshes(walls), "glass": merge_meshes(glass), "roof": merge_meshes(roof)}
 
 
-def road_strip(length: float, width: float, uv_period: float | None = None) -> MeshData:
+def road_strip(length: float, width: float, uv_period: float | None = None) -> Mesh:
     """Flat road surface along +X: x in [0, length], y in [-width/2, width/2], z = 0.
 
     uv: u across the road (0 at the right edge, 1 at the left), v along it in units of ``uv_period``
@@ -101,7 +101,7 @@ def road_strip(length: float, width: float, uv_period: float | None = None) -> M
 
 
 def lane_markings(length: float, width: float, lanes: int = 2, dash: float = 3.0, gap: float = 6.0,
-                  line_w: float = 0.15, z: float = 0.01, uv_scale: float = 1.0, edge_offset: float = 0.3) -> MeshData:
+                  line_w: float = 0.15, z: float = 0.01, uv_scale: float = 1.0, edge_offset: float = 0.3) -> Mesh:
     """Painted line decals for a road from :func:`road_strip`: dashed lane dividers, solid edge lines.
 
     Quads lie ``z`` metres above the road (tag them ``road_line``); a double solid line marks the
@@ -129,17 +129,17 @@ def lane_markings(length: float, width: float, lanes: int = 2, dash: float = 3.0
         while x < length:
             strip(y, x, min(x + dash, length))
             x += dash + gap
-    return merge(parts)
+    return merge_meshes(parts)
 
 
-def sidewalk(length: float, width: float, kerb_h: float = 0.15, uv_scale: float = 1.0) -> MeshData:
+def sidewalk(length: float, width: float, kerb_h: float = 0.15, uv_scale: float = 1.0) -> Mesh:
     """Raised sidewalk slab along +X (x in [0, length], y in [0, width], top at ``kerb_h``); its sides are the kerbs."""
     return box((length, width, kerb_h), (length / 2, width / 2, kerb_h / 2), uv_scale, bottom=False)
 
 
-def stairs(steps: int, width: float, rise: float = 0.18, run: float = 0.28, uv_scale: float = 1.0) -> MeshData:
+def stairs(steps: int, width: float, rise: float = 0.18, run: float = 0.28, uv_scale: float = 1.0) -> Mesh:
     """Straight flight going up along +X from x = 0: ``steps`` solid blocks, y in [-width/2, width/2]."""
     if steps < 1:
         raise ValueError(f"stairs: steps must be >= 1, got {steps}")
-    return merge([box((run, width, rise * (k + 1)), (run * (k + 0.5), 0.0, rise * (k + 1) / 2), uv_scale, bottom=False)
+    return merge_meshes([box((run, width, rise * (k + 1)), (run * (k + 0.5), 0.0, rise * (k + 1) / 2), uv_scale, bottom=False)
                   for k in range(steps)])

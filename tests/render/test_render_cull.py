@@ -1,0 +1,46 @@
+"""Instance culling: off-screen casters whose shadow reaches the view are kept, the rest dropped,
+and the culled frame equals the unculled one bit for bit."""
+
+import numpy as np
+
+from gameir.render import Renderer
+from gameir.render.draws import collect_draws, cull_draws
+from gameir.scene import Camera, DirectionalLight, Environment, Instance, Material, Scene, box, look_at, plane, translate
+
+
+def _scene(with_caster: bool = True) -> Scene:
+    scene = Scene(name="cull", environment=Environment(sun_disc_deg=0.0))
+    scene.add(DirectionalLight(direction=(-2.0, 0.0, -1.0), intensity=3.0))
+    scene.add(Instance(plane(200, 200), Material(base_color=(0.7, 0.7, 0.7, 1)), np.eye(4), semantic=1))
+    if with_caster:  # right of the view; sunlight travels towards -x, so its shadow falls into view
+        scene.add(Instance(box((1.0, 1.0, 10.0)), Material(), translate(20.0, 12.0, 5.0), instance_id=1))
+    scene.add(Instance(box((1.0, 1.0, 1.0)), Material(), translate(0.0, -20.0, 0.5), instance_id=2))  # behind
+    return scene
+
+
+def _camera() -> Camera:
+    return Camera(64, 48, look_at([0, 0, 2.0], [0, 10, 0.5]), fov_y_deg=60.0)
+
+
+def test_cull_keeps_shadow_casters_drops_hidden():
+    cam = _camera()
+    draws, lo, hi, _ = collect_draws(_scene(), 0.0, 1 / 30)
+    kept = cull_draws(draws, cam.projection() @ cam.view(), np.array([-2.0, 0, -1.0]) / np.sqrt(5), float(lo[2]))
+    ids = sorted(int(i) for d in kept for i in d.records[:, 33])
+    assert ids == [0, 1]  # ground and the off-screen caster; the box behind the camera is gone
+    no_sun = cull_draws(draws, cam.projection() @ cam.view(), None, float(lo[2]))
+    assert sorted(int(i) for d in no_sun for i in d.records[:, 33]) == [0]
+
+
+def test_culled_frame_equals_unculled_and_shadow_is_seen():
+    cam = _camera()
+    with Renderer(64, 48) as r:
+        r.cull = False
+        ref = r.render(_scene(), cam)
+        r.cull = True
+        culled = r.render(_scene(), cam)
+        without = r.render(_scene(with_caster=False), cam)
+    for name, arr in ref.buffers.items():
+        assert np.array_equal(arr, culled.buffers[name]), name
+    # the off-screen caster's shadow is in the picture (so culling it would have shown)
+    assert np.abs(ref.buffers["rgb"].astype(int) - without.buffers["rgb"].astype(int)).sum() > 1000
