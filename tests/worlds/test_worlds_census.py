@@ -34,7 +34,8 @@ def test_density_floor_and_census_counts(family):
     assert c["triangles"] == sum(i.mesh.num_triangles for i in world.scene.instances)
     assert c["unique_meshes"] == len({id(i.mesh) for i in world.scene.instances})
     assert c["instances"] == len(world.scene.instances) > 10 * c["unique_meshes"] / 4
-    assert c["lights"] == len(world.scene.lights) and c["pedestrians"] == 0
+    assert c["lights"] == len(world.scene.lights)
+    assert c["pedestrians"] == len(world.pedestrians) and (c["pedestrians"] > 0) == (family != "interior")
     assert c["textures"] > 0 and c["texture_bytes"] > 0
     sparse = world_census(build_world(family, seed, detail="medium", dressing=False))
     assert c["triangles"] >= 10 * sparse["triangles"] or c["triangles"] >= floor

@@ -24,7 +24,7 @@ def _scene(w: Walker) -> Scene:
     scene = Scene(name="one-pedestrian", environment=Environment(sun_disc_deg=0.0))
     scene.add(Instance(plane(60.0, 60.0), Material(), np.eye(4), semantic=SEMANTIC_IDS["road"], name="ground"))
     for p in PARTS:
-        scene.add(Instance(part_mesh(p).to_mesh(p), Material(), lambda t, p=p: part_pose(w, p, t),
+        scene.add(Instance(part_mesh(p).named(p), Material(), lambda t, p=p: part_pose(w, p, t),
                            SEMANTIC_IDS["pedestrian"], PED_ID, f"pedestrian:{p}"))
     return scene
 
