@@ -11,6 +11,7 @@ not a native LR frame).
     python benchmarks/bench_render.py --readback  # readback methods at 1920x1440
     python benchmarks/bench_render.py --ssaa 2    # SSAA HR frame: GL-side resolve vs numpy downsampling
     python benchmarks/bench_render.py --post      # post chain: one-sample pair vs + SSAO + bloom, ...
+    python benchmarks/bench_render.py --aa        # one LR frame: one sample vs TAA vs SSAA 4x4
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import time
 
 import numpy as np
 
-from gameir.render import PairRenderer, gl_info
+from gameir.render import PairRenderer, Renderer, gl_info
+from gameir.scene.camera import halton_jitter
 from gameir.scene import (
     Camera, DirectionalLight, Environment, Instance, Material, Scene, box, checker_texture, compose, cylinder,
     look_at, noise_texture, plane, rotate, sphere, translate,
@@ -219,6 +221,45 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
               f"{100 * (med_cpu / base_cpu - 1):+9.0f}%")
 
 
+#: Anti-aliasing modes timed side by side by ``--aa`` at one size (the first is the baseline).
+AA_ROWS: tuple[tuple[str, dict], ...] = (
+    ("one sample, jittered (aa none)", {"aa": "none"}),
+    ("TAA (8 Halton phases, blend 0.1)", {"aa": "taa"}),
+    ("SSAA 4x4 (16 spp)", {"aa": "ssaa", "ssaa": 4}),
+)
+
+
+def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
+    """Seconds per frame at ``w`` x ``h`` (every buffer) for each mode of :data:`AA_ROWS`: a clip
+    of jittered frames in order, the modes alternated frame by frame in one sitting."""
+    scene = standard_scene()
+    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in AA_ROWS]
+    times: list[list[float]] = [[] for _ in AA_ROWS]
+    prev = None
+    try:
+        for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
+            c2w = cam0.copy()
+            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
+            cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
+            for i, renderer in enumerate(renderers):
+                t0 = time.perf_counter()
+                renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
+                if k > 0:
+                    times[i].append(time.perf_counter() - t0)
+            prev = cam
+    finally:
+        for renderer in renderers:
+            renderer.release()
+    base = float(np.median(times[0]))
+    print(f"\nanti-aliasing: {w}x{h}, every buffer, {frames} frames per row alternated, medians; "
+          f"1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"{'mode':36s} {'s/frame':>8s} {'vs one sample':>13s}")
+    for (label, _), row in zip(AA_ROWS, times):
+        med = float(np.median(row))
+        print(f"{label:36s} {med:8.3f} {100 * (med / base - 1):+12.0f}%")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
@@ -229,7 +270,11 @@ def main() -> None:
     ap.add_argument("--ssaa", type=int, default=0, metavar="S",
                     help="only compare SSAA xS resolves for one HR frame (GL passes vs numpy)")
     ap.add_argument("--post", action="store_true", help="only compare post chains side by side (pairs alternated)")
+    ap.add_argument("--aa", action="store_true", help="only compare one sample, TAA and SSAA 4x4 at LR size")
     args = ap.parse_args()
+    if args.aa:
+        aa_table(*args.lr, args.pairs, args.shadow_map)
+        return
     if args.post:
         post_table(*args.lr, args.scale, args.pairs, args.shadow_map)
         return

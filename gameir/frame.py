@@ -25,6 +25,10 @@ class Frame:
         jitter_px: (2,) float64 sub-pixel offset (x, y) in pixels applied to the projection.
         time_s: scene time in seconds.
         settings: render settings that produced the frame (aa mode, ssaa factor, lod bias, ...).
+        stats: per-frame values of the render: ``exposure`` (the linear factor 2^EV applied to
+            radiance before tone mapping; ``hdr`` is exposed radiance) and, with TAA,
+            ``taa_history_frames`` (frames accumulated since the last reset, 1 on a reset) and
+            ``taa_rejected_fraction`` (fraction of pixels whose history was rejected).
     """
 
     buffers: dict[str, np.ndarray]
@@ -33,6 +37,7 @@ class Frame:
     jitter_px: np.ndarray = field(default_factory=lambda: np.zeros(2))
     time_s: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)
 
     @property
     def height(self) -> int:

@@ -37,6 +37,16 @@ def _semantic_level(reader: ShardReader) -> str:
     return "lr" if "lr" in reader.levels else reader.levels[0]
 
 
+#: One line per domain (docs/RENDERER.md, "Domains"), written into the dataset card.
+DOMAIN_SUMMARIES: dict[str, str] = {
+    "release-like": "engine output at LR and HR: TAA (Halton jitter, reprojected history, YCoCg clamp), "
+                    "the post chain, tone-mapped sRGB rgb; the hdr buffer is the one-sample lit radiance before TAA",
+    "upscaler-input": "jittered one-sample LR before TAA and post, linear HDR (hdr) with depth, motion, jitter "
+                      "and exposure; HR with 16 samples per pixel (SSAA 4x4) in the same pre-post linear space",
+    "aliased": "one unjittered sample per LR pixel, supersampled HR, tone map only: the simplest native pair",
+}
+
+
 def dataset_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[str, Any]:
     """Counts, bytes, coverage and per-class pixel shares of the dataset at ``root``.
 
@@ -48,6 +58,7 @@ def dataset_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[
     counts: Counter[int] = Counter()
     families, weathers, variants = Counter(), Counter(), Counter()
     gl_renderer = ""
+    domain = preset.section("render")["domain"] if preset else ""
     for entry in manifest_shards(manifest):
         scene = entry.get("scene", {})
         families[scene.get("family", "?")] += 1
@@ -55,6 +66,7 @@ def dataset_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[
         variants["dynamic" if scene.get("dynamic") else "static"] += 1
         with ShardReader(root / entry["path"]) as reader:
             gl_renderer = gl_renderer or reader.render_settings.get("hr", {}).get("gl_renderer", "")
+            domain = domain or reader.render_settings.get("domain", "")
             if "semantic" not in reader.buffers:
                 continue
             ds = reader.file[_semantic_level(reader)]["semantic"]
@@ -70,6 +82,8 @@ def dataset_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[
         "preset": preset.name if preset else manifest.get("extra", {}).get("plan", {}).get("preset"),
         "preset_digest": preset.digest() if preset else None,
         "preset_settings": preset.data if preset else None,
+        "domain": domain or None,
+        "domain_summary": DOMAIN_SUMMARIES.get(domain),
         "splits": {name: {"clips": b["clips"], "frames": b["frames"], "bytes": b["bytes"]}
                    for name, b in manifest["splits"].items()},
         "bytes": sum(b["bytes"] for b in manifest["splits"].values()),
@@ -113,6 +127,8 @@ def write_card(root: str | os.PathLike, preset: Preset | None = None) -> dict[st
              f"GameIR dataset rendered with preset `{card['preset']}` (digest `{card['preset_digest']}`) by "
              f"gameir {card['software']['gameir']} on `{card['software']['gl_renderer']}`.", "",
              "| split | clips | frames | MB |", "| --- | ---: | ---: | ---: |"]
+    if card["domain"]:
+        lines[4:4] = [f"Domain: **{card['domain']}** ({card['domain_summary']}).", ""]
     lines += [f"| {k} | {v['clips']} | {v['frames']} | {v['bytes'] / 1e6:.1f} |" for k, v in card["splits"].items()]
     lines += ["", f"Families: {json.dumps(card['families'])}. Weathers: {json.dumps(card['weathers'])}. "
               f"Variants: {json.dumps(card['variants'])}.", "", "Semantic classes (share of pixels):", ""]

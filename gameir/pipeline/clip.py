@@ -38,8 +38,14 @@ class ClipRenderer:
     """Renders the clips of one preset; owns one GL context (LR and HR renderers share it).
 
     SR presets: level ``lr`` (``render.lr``, ``render.aa_lr``, jitter and LOD bias when set) and
-    level ``hr`` (``scale`` times larger, ``render.aa_hr``, never jittered: the clean target).
+    level ``hr`` (``scale`` times larger, ``render.aa_hr``, unjittered: the clean target, unless
+    ``aa_hr = "taa"``, which jitters HR by its own Halton sequence in HR pixels).
     NVS presets: one level ``hr`` at ``scale`` x ``render.lr`` with a view axis.
+
+    Frames are rendered in clip order; a TAA level keeps its history from frame to frame and
+    starts a new one at each clip's first frame. Per-frame render values (``Frame.stats``) go to
+    ``<level>/frame_stats``: the TAA history of a TAA level, and ``exposure`` in presets that name
+    their domain (``render.domain``).
     """
 
     def __init__(self, preset: Preset) -> None:
@@ -55,11 +61,25 @@ class ClipRenderer:
         if preset.kind == "sr":
             self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
                                      ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
-                                     buffers=self.buffers, post=post_chain_for(render))
+                                     buffers=self.buffers, post=post_chain_for(render),
+                                     taa_phases=render["taa_phases"], taa_blend=render["taa_blend"])
             self.lr, self.hr = self.pair.lr, self.pair.hr
         else:  # NVS: one level, views of a rig
             self.hr = Renderer(w * s, h * s, aa=render["aa_hr"], ssaa=ssaa["hr"], msaa_samples=render["msaa"],
                                buffers=self.buffers, post=post_chain_for(render))
+
+    def frame_stats(self) -> dict[str, tuple[str, ...]]:
+        """Level -> names of the per-frame render values stored in its shards."""
+        render = self.preset.section("render")
+        out: dict[str, tuple[str, ...]] = {}
+        for level, renderer in (("lr", self.lr), ("hr", self.hr)):
+            if renderer is None:
+                continue
+            names = (("exposure",) if render["domain"] else ()) + \
+                    (("taa_history_frames", "taa_rejected_fraction") if renderer.aa == "taa" else ())
+            if names:
+                out[level] = names
+        return out
 
     def release(self) -> None:
         if self.pair is not None:
@@ -73,6 +93,10 @@ class ClipRenderer:
         out = {"preset": self.preset.name, "preset_digest": self.preset.digest(), "scale": render["scale"],
                "fps": clips["fps"], "camera": clips["camera"], "jitter": render["jitter"], "detail": render["detail"],
                "hr": {k: v for k, v in self.hr.settings.items()}}
+        if render["domain"]:
+            out["domain"] = render["domain"]
+        if render["jitter"] and render["taa_phases"] != 8:
+            out["jitter_phases"] = render["taa_phases"]
         if self.lr is not None:
             out["lr"] = dict(self.lr.settings)
             out["lr_lod_bias"] = self.lr.lod_bias
@@ -96,7 +120,7 @@ class ClipRenderer:
         world_meta = {k: v for k, v in world.metadata.items() if not k.endswith("_time_s")}
         scene_meta = spec.scene_dict() | {"camera_path": path_kind_for(clips["camera"], spec.family), "world": world_meta}
         common = dict(clip_id=spec.clip_id, split=spec.split, scene=scene_meta, render=self.render_settings(),
-                      codec=Codec.parse(render["codec"]), buffers=self.buffers)
+                      codec=Codec.parse(render["codec"]), buffers=self.buffers, frame_stats=self.frame_stats())
         w, h = self.lr_size_wh
         s = render["scale"]
         if self.preset.kind == "nvs":
@@ -122,9 +146,11 @@ class ClipRenderer:
             for i in range(frames):
                 t = float(cam_path.times_s[i])
                 cam = cam_path.camera(i)
-                cam_lr = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
-                # One frustum, one instant, two native renders; HR is never jittered (clean target).
-                lr, hr = self.pair.render(world.scene, cam_lr, t, dt=1.0 / fps, prev_camera=prev or cam_lr)
+                cam_lr = cam.with_jitter(halton_jitter(i, render["taa_phases"])) if render["jitter"] else cam
+                # One frustum, one instant, two native renders; HR is unjittered (clean target) unless
+                # it runs TAA; TAA histories start anew at the clip's first frame.
+                lr, hr = self.pair.render(world.scene, cam_lr, t, dt=1.0 / fps, prev_camera=prev or cam_lr,
+                                          frame_index=i, reset=i == 0)
                 writer.write_frame({"lr": lr, "hr": hr})
                 prev = cam_lr
                 if on_frame:

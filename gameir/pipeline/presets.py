@@ -31,7 +31,9 @@ __all__ = ["PRESET_DIRS", "Preset", "find_preset", "list_presets", "load_preset"
 PRESET_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[1] / "presets",)
 
 KINDS = ("sr", "nvs")
-AA_MODES = ("none", "fxaa", "msaa", "ssaa")
+AA_MODES = ("none", "fxaa", "msaa", "ssaa", "taa")
+#: What the frames of a preset are (docs/RENDERER.md, "Domains"); "" = not stated (older presets).
+DOMAINS = ("", "release-like", "upscaler-input", "aliased")
 CAMERAS = ("auto", "vehicle", "walk", "orbit", "fly", "rig")
 WEATHERS = ("ClearNoon", "CloudyNoon", "WetNoon", "ClearSunset", "HardRain", "Fog", "Night")
 VARIANTS = ("static", "dynamic")
@@ -50,6 +52,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "post": (list, ["tonemap"]), "ssao_radius": ((int, float), 0.5), "bloom_threshold": ((int, float), 1.0),
         "bloom_intensity": ((int, float), 0.1), "motion_blur_shutter": ((int, float), 0.5),
         "vignette_intensity": ((int, float), 0.3), "grain_intensity": ((int, float), 0.02), "grain_seed": (int, 0),
+        # TAA (aa_lr / aa_hr = "taa"): Halton jitter phases, weight of the current frame; the domain named
+        "taa_phases": (int, 8), "taa_blend": ((int, float), 0.1), "domain": (str, ""),
     },
     "clips": {
         "frames": (int, None), "fps": ((int, float), 30.0), "families": (list, list(FAMILIES)),
@@ -63,7 +67,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
 #: hold their defaults, so presets that do not use them keep their plans (and resume identity).
 DIGEST_NEUTRAL_RENDER_KEYS: tuple[str, ...] = ("post", "ssao_radius", "bloom_threshold", "bloom_intensity",
                                                "motion_blur_shutter", "vignette_intensity", "grain_intensity",
-                                               "grain_seed")
+                                               "grain_seed", "taa_phases", "taa_blend", "domain")
 
 
 @dataclass(frozen=True)
@@ -271,6 +275,17 @@ def _check_values(data: dict[str, Any], where: str) -> None:
     _one_of(render["aa_lr"], AA_MODES, "render.aa_lr", where)
     _one_of(render["aa_hr"], AA_MODES, "render.aa_hr", where)
     _one_of(render["detail"], DETAILS, "render.detail", where)
+    _one_of(render["domain"], DOMAINS, "render.domain", where)
+    from gameir.render.passes.taa import check_taa_options
+    try:
+        check_taa_options(render["taa_phases"], render["taa_blend"], "")
+    except ValueError as exc:
+        raise ValueError(f"{where}: render.{str(exc).removeprefix(': ')}") from None
+    if render["aa_lr"] == "taa" and not render["jitter"]:
+        raise ValueError(f"{where}: render.aa_lr = \"taa\" needs render.jitter = true (TAA resolves jittered frames)")
+    if data["preset"]["kind"] == "nvs" and "taa" in (render["aa_lr"], render["aa_hr"]):
+        raise ValueError(f"{where}: aa = \"taa\" needs frames of one camera in order; an nvs preset renders "
+                         "views of a rig in turn (use another AA mode)")
     if not 1 <= render["ssaa"] <= 4:
         raise ValueError(f"{where}: render.ssaa must be in 1..4, got {render['ssaa']}")
     _one_of(render["msaa"], (2, 4, 8), "render.msaa", where)

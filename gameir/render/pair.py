@@ -22,7 +22,8 @@ def auto_lod_bias(scale: int) -> float:
 
 def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, hr_renderer: Renderer, *,
                 dt: float = 1.0 / 30.0, prev_camera: Camera | None = None,
-                hr_jitter: bool = False) -> tuple[Frame, Frame]:
+                hr_jitter: bool = False, hr_jitter_px: tuple[tuple[float, float], tuple[float, float]] | None = None,
+                reset: bool = False) -> tuple[Frame, Frame]:
     """Render ``scene`` at time ``t`` natively at LR and HR through one frustum.
 
     Args:
@@ -34,6 +35,9 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
         dt, prev_camera: as :meth:`Renderer.render` (``prev_camera`` at LR size).
         hr_jitter: apply the same jitter to HR (``s * jitter`` HR pixels) instead of none; the
             default renders HR unjittered, the clean target an upscaler is trained towards.
+        hr_jitter_px: (current, previous) HR jitter in HR pixels, overriding ``hr_jitter``: an HR
+            renderer with its own TAA jitter sequence.
+        reset: start new TAA histories (a clip's first frame, a camera cut); see :meth:`Renderer.render`.
 
     Returns:
         ``(lr_frame, hr_frame)``; ``hr_frame.K = diag(s, s, 1) @ lr K`` (before jitter).
@@ -46,12 +50,15 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
             and dt > 0):
         raise ValueError(f"render_pair: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
     collected = collect_draws(scene, t, dt)  # evaluate and validate the transforms once for both
-    lr = lr_renderer._render(scene, camera, t, dt=dt, prev_camera=prev_camera, collected=collected)
+    lr = lr_renderer._render(scene, camera, t, dt=dt, prev_camera=prev_camera, collected=collected, reset=reset)
     hr_cam = camera.scaled(s, jitter=hr_jitter)
     hr_prev = None if prev_camera is None else prev_camera.scaled(s, jitter=hr_jitter)
-    hr = hr_renderer._render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev, collected=collected)
+    if hr_jitter_px is not None:
+        hr_cam = hr_cam.with_jitter(hr_jitter_px[0])
+        hr_prev = (hr_prev if hr_prev is not None else camera.scaled(s)).with_jitter(hr_jitter_px[1])
+    hr = hr_renderer._render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev, collected=collected, reset=reset)
     lr.settings.update(pair_role="lr", pair_scale=s)
-    hr.settings.update(pair_role="hr", pair_scale=s, hr_jitter=hr_jitter)
+    hr.settings.update(pair_role="hr", pair_scale=s, hr_jitter=hr_jitter or hr_jitter_px is not None)
     return lr, hr
 
 
@@ -67,6 +74,8 @@ class PairRenderer:
         msaa_samples: samples for "msaa" modes.
         lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` (:func:`auto_lod_bias`).
         hr_jitter: see :func:`render_pair`.
+        taa_phases, taa_blend: TAA options of both levels (:class:`Renderer`); an HR level with
+            ``aa_hr="taa"`` is jittered by its own Halton sequence in HR pixels.
         anisotropy, shadow_map_size, buffers, ssao_radius, post: as :class:`Renderer` (both frames: the
             engine runs its post chain at LR and at HR alike).
     """
@@ -76,7 +85,8 @@ class PairRenderer:
                  lod_bias_lr: float | str = 0.0,
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0,
-                 post: "PostChain | list[str] | tuple[str, ...] | None" = None) -> None:
+                 post: "PostChain | list[str] | tuple[str, ...] | None" = None, taa_phases: int = 8,
+                 taa_blend: float = 0.1) -> None:
         if len(tuple(lr_size)) != 2:
             raise ValueError(f"PairRenderer: lr_size must be (width, height), got {lr_size!r}")
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
@@ -93,20 +103,33 @@ class PairRenderer:
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
         self.lr = Renderer(w, h, aa=aa_lr, ssaa=ssaa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
                            anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
-                           ssao_radius=ssao_radius, post=post)
+                           ssao_radius=ssao_radius, post=post, taa_phases=taa_phases, taa_blend=taa_blend)
         try:
             self.hr = Renderer(w * self.scale, h * self.scale, aa=aa_hr, ssaa=ssaa_hr, msaa_samples=msaa_samples,
                                anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
-                               ssao_radius=ssao_radius, post=post, share=self.lr)
+                               ssao_radius=ssao_radius, post=post, taa_phases=taa_phases, taa_blend=taa_blend,
+                               share=self.lr)
         except Exception:
             self.lr.release()
             raise
 
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-               prev_camera: Camera | None = None) -> tuple[Frame, Frame]:
-        """``(lr_frame, hr_frame)`` of ``scene`` at ``t``; ``camera`` is the LR camera."""
+               prev_camera: Camera | None = None, frame_index: int | None = None,
+               reset: bool = False) -> tuple[Frame, Frame]:
+        """``(lr_frame, hr_frame)`` of ``scene`` at ``t``; ``camera`` is the LR camera.
+
+        With ``aa_hr="taa"``, ``frame_index`` (the frame's index in its clip) picks the HR
+        jitter phase (the previous frame's phase for the previous camera); ``reset`` starts new
+        TAA histories at both levels.
+        """
+        hr_jitter_px = None
+        if self.hr.aa == "taa":
+            if frame_index is None:
+                raise ValueError("PairRenderer.render: aa_hr='taa' needs frame_index (the frame's index in its clip)")
+            hr_jitter_px = (self.hr.taa_jitter(frame_index),
+                            self.hr.taa_jitter(frame_index - 1 if frame_index > 0 and not reset else frame_index))
         return render_pair(scene, camera, t, self.lr, self.hr, dt=dt, prev_camera=prev_camera,
-                           hr_jitter=self.hr_jitter)
+                           hr_jitter=self.hr_jitter, hr_jitter_px=hr_jitter_px, reset=reset)
 
     @property
     def last_timings(self) -> dict[str, float]:

@@ -5,7 +5,7 @@ A frame runs the passes of :mod:`gameir.render.passes` in order (docs/RENDERER.m
 with the sky, fog and ACES tone mapping to sRGB 8-bit in one pass (or, with MSAA, a forward-shaded
 multisampled colour pass, resolved, then tone-mapped) -> the post chain's motion blur,
 bloom and tone map + vignette + grain when asked for (gameir/render/post_chain.py; the tone map then
-runs in its own pass) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback.
+runs in its own pass; with ``aa="taa"`` the TAA pass comes first, in linear HDR) -> optional FXAA -> with SSAA, resolve passes to the output size -> readback.
 This module validates options, owns the targets, and runs them.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
-from gameir.render.constants import AA_MODES, MAX_LIGHTS, MOTION_BLUR_TILE
+from gameir.render.constants import AA_MODES, MAX_LIGHTS, MAX_SSAA, MOTION_BLUR_TILE, TAA_DEPTH_TOL
 from gameir.render.core import GLCore
 from gameir.render.draws import collect_draws, cull_draws
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
@@ -28,10 +28,11 @@ from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBuffer
 from gameir.render.passes.bloom import bloom_levels
 from gameir.render.passes.rain import RainPass
 from gameir.render.passes.reflections import WetCompositePass
+from gameir.render.passes.taa import TAAPass, check_taa_options
 from gameir.render.post_chain import PostChain
 from gameir.render.readback import read_buffers
 from gameir.render.targets import ResolveTargets, Targets
-from gameir.scene.camera import Camera
+from gameir.scene.camera import Camera, halton_jitter
 from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
 from gameir.scene.scene import Scene
 
@@ -47,9 +48,16 @@ class Renderer:
             (FXAA on the tone-mapped image), ``"msaa"`` (multisampled forward-shaded colour;
             G-buffers stay 1 spp) or ``"ssaa"`` (everything rendered at ``ssaa`` times the size and
             box-downsampled by resolve passes on the GL side, by the rules of
-            :mod:`gameir.render.downsample`).
+            :mod:`gameir.render.downsample`) or ``"taa"`` (temporal anti-aliasing in linear HDR
+            after lighting: frames must come in clip order, each jittered by the caller, e.g. with
+            :meth:`taa_jitter`; the ``hdr`` buffer stays the one-sample lit radiance, ``rgb`` is
+            the tone-mapped TAA output; docs/RENDERER.md, "TAA").
         msaa_samples: 2, 4 or 8 (limited by the driver's GL_MAX_SAMPLES) for ``aa="msaa"``.
-        ssaa: integer supersampling factor; must be >= 2 with ``aa="ssaa"`` and 1 otherwise.
+        ssaa: integer supersampling factor; must be 2 ... 4 with ``aa="ssaa"`` (up to 16 samples
+            per pixel) and 1 otherwise.
+        taa_phases: with ``aa="taa"``, the number of Halton (2, 3) jitter phases (>= 2, default 8).
+        taa_blend: with ``aa="taa"``, the weight of the current frame in the exponential blend
+            (0, 1], default 0.1.
         lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1
             for a x2 pair's LR frame, as game upscalers recommend).
         anisotropy: maximum anisotropic filtering ratio (1 = trilinear); filtering is done in the
@@ -74,7 +82,7 @@ class Renderer:
                  lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | list[str] | None = None, depth_prepass: bool = True,
                  ssao_radius: float = 0.0, post: "PostChain | list[str] | tuple[str, ...] | None" = None,
-                 share: "Renderer | None" = None) -> None:
+                 taa_phases: int = 8, taa_blend: float = 0.1, share: "Renderer | None" = None) -> None:
         if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
                 or width < 1 or height < 1:
             raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
@@ -82,12 +90,16 @@ class Renderer:
             raise ValueError(f"Renderer: aa must be one of {AA_MODES}, got {aa!r}")
         if int(ssaa) != ssaa or ssaa < 1:
             raise ValueError(f"Renderer: ssaa must be a positive integer, got {ssaa!r}")
+        if ssaa > MAX_SSAA:
+            raise ValueError(f"Renderer: ssaa must be at most {MAX_SSAA} ({MAX_SSAA}x{MAX_SSAA} samples per pixel), "
+                             f"got ssaa={ssaa}")
         if aa == "ssaa" and ssaa < 2:
             raise ValueError(f"Renderer: aa='ssaa' needs ssaa >= 2, got ssaa={ssaa}")
         if aa != "ssaa" and ssaa != 1:
             raise ValueError(f"Renderer: ssaa={ssaa} requires aa='ssaa', got aa={aa!r}")
         if aa == "msaa" and msaa_samples not in (2, 4, 8):
             raise ValueError(f"Renderer: msaa_samples must be 2, 4 or 8, got {msaa_samples!r}")
+        self.taa_phases, self.taa_blend = check_taa_options(taa_phases, taa_blend)
         if not math.isfinite(lod_bias) or abs(lod_bias) > 16:
             raise ValueError(f"Renderer: lod_bias must be finite in [-16, 16], got {lod_bias!r}")
         if not 1.0 <= anisotropy <= 16.0:
@@ -137,9 +149,10 @@ class Renderer:
                                                     post_hdr=self.post.has("motion_blur"),
                                                     bloom_levels=bloom_levels(rw, rh) if self.post.has("bloom") else 0,
                                                     motion_blur_tile=MOTION_BLUR_TILE if self.post.has("motion_blur")
-                                                    else 0)
+                                                    else 0, taa=aa == "taa")
             self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
                                                      if self.ssaa > 1 else None)
+        self.taa: TAAPass | None = TAAPass(self.taa_blend) if aa == "taa" else None
         self.passes: list[Pass] = self._build_passes()
         #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...}
         self.last_timings: dict[str, float] = {}
@@ -152,11 +165,14 @@ class Renderer:
             if self.msaa_samples:
                 passes += [ForwardMSAAPass(sampling)]
             else:
+                fused_tonemap = not self.post.needs_tonemap_pass and self.taa is None
                 passes += ([SSAOPass(self.ssao_radius)] if self.ssao_radius > 0 else []) + \
-                          [LightingPass(ssao=self.ssao_radius > 0, tonemap=not self.post.needs_tonemap_pass)]
+                          [LightingPass(ssao=self.ssao_radius > 0, tonemap=fused_tonemap)]
             passes += [RainPass(), WetCompositePass()]  # wet reflections and rain into hdr; no-ops when dry
+            passes += [self.taa] if self.taa is not None else []  # TAA, then the post chain
             # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
-            passes += post_passes(self.post, self._targets.size, tonemapped=not self.msaa_samples)
+            passes += post_passes(self.post, self._targets.size,
+                                  tonemapped=not self.msaa_samples and self.taa is None)
             if self.aa == "fxaa":
                 passes.append(FXAAPass())
         if self.ssaa > 1:
@@ -194,11 +210,25 @@ class Renderer:
                 "anisotropy": self.anisotropy, "shadow_map_size": self.shadow_map_size,
                 "ssao_radius": self.ssao_radius,
                 "tonemap": "aces-narkowicz", "motion_includes_jitter": True,
-                "gl_renderer": self._core.gl_renderer if self._core else "", **self.post.settings()}
+                "gl_renderer": self._core.gl_renderer if self._core else "", **self.post.settings(),
+                **({"taa": self.taa_settings} if self.aa == "taa" else {})}
+
+    @property
+    def taa_settings(self) -> dict[str, Any]:
+        """How the TAA pass works, recorded in the settings of a ``aa="taa"`` renderer."""
+        return {"jitter": "halton-2-3", "phases": self.taa_phases, "blend": self.taa_blend,
+                "blend_rule": "max(blend, 1/frames_accumulated)", "history_fetch": "bilinear",
+                "clamp": "ycocg-minmax-3x3", "rejection": "instance+depth", "depth_tolerance": TAA_DEPTH_TOL,
+                "space": "linear-hdr-before-post", "hdr_buffer": "one-sample, before taa"}
+
+    def taa_jitter(self, frame_index: int) -> tuple[float, float]:
+        """Sub-pixel jitter of clip frame ``frame_index`` in pixels: Halton (2, 3) over
+        :attr:`taa_phases` phases (:func:`gameir.scene.camera.halton_jitter`)."""
+        return halton_jitter(frame_index, self.taa_phases)
 
     # -- rendering -------------------------------------------------------------------------------
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-               prev_camera: Camera | None = None) -> Frame:
+               prev_camera: Camera | None = None, reset: bool = False) -> Frame:
         """Render ``scene`` seen by ``camera`` at time ``t`` seconds.
 
         Args:
@@ -208,15 +238,36 @@ class Renderer:
             dt: time step to the previous frame in seconds (> 0), for motion vectors.
             prev_camera: camera of the previous frame (same size; its jitter counts); default
                 ``camera`` (motion from moving objects only).
+            reset: with ``aa="taa"``, start a new history (a clip's first frame, a camera cut). The
+                history also restarts on the first frame and when ``prev_camera``'s pose is not the
+                pose of the frame in the history (a cut). Otherwise ``t`` must be the previous
+                frame's time + ``dt`` (frames in clip order), else ValueError.
 
         Returns:
             A :class:`gameir.frame.Frame` with the requested buffers, ``K`` including the jitter,
             the camera's ``c2w`` and ``jitter_px``, ``time_s = t`` and :attr:`settings`.
         """
-        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera)
+        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera, reset=reset)
+
+    def _check_taa_sequence(self, t: float, dt: float, prev_camera: Camera | None, reset: bool) -> None:
+        """Reset the TAA history on a cut; refuse a frame out of clip order."""
+        taa = self.taa
+        if taa is None or reset or taa.last_time_s is None:
+            if taa is not None:
+                taa.request_reset()
+            return
+        if prev_camera is not None and taa.last_pose is not None:
+            c2w, K = taa.last_pose
+            if not (np.allclose(prev_camera.c2w, c2w, atol=1e-9) and np.allclose(prev_camera.K, K, atol=1e-9)):
+                taa.request_reset()  # a camera cut: the previous camera is not the history's
+                return
+        if abs(t - dt - taa.last_time_s) > 1e-6 * max(1.0, abs(t)):
+            raise ValueError(f"Renderer: aa='taa' needs frames in clip order: got t={t!r} with dt={dt!r}, but the "
+                             f"history holds t={taa.last_time_s!r}; render the frames in order, or pass "
+                             "reset=True to start a new history")
 
     def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-                prev_camera: Camera | None = None, collected: tuple | None = None) -> Frame:
+                prev_camera: Camera | None = None, collected: tuple | None = None, reset: bool = False) -> Frame:
         """:meth:`render`, optionally with ``collected`` = :func:`collect_draws` (scene, t, dt) computed
         once for the LR and HR frames of a pair."""
         if self._core is None or self._targets is None:
@@ -231,6 +282,7 @@ class Renderer:
                                  f"{self.width}x{self.height}")
         if not (math.isfinite(t) and math.isfinite(dt) and dt > 0):
             raise ValueError(f"render: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
+        self._check_taa_sequence(float(t), float(dt), prev_camera, bool(reset))
         prev_camera = camera if prev_camera is None else prev_camera
         draws, lo, hi, tris = collect_draws(scene, t, dt) if collected is None else collected
         lights = [light for light in scene.lights if isinstance(light, (PointLight, SpotLight))]
@@ -255,6 +307,9 @@ class Renderer:
             for render_pass in self.passes:
                 render_pass.run(frame)
             core.ctx.finish()
+            stats = {"exposure": float(2.0 ** scene.environment.exposure_ev)}
+            if self.taa is not None:
+                stats.update(self.taa.stats(frame))
             t1 = time.perf_counter()
             bufs = read_buffers(core.ctx, self._resolved if self._resolved is not None else tg, self.buffers)
         t2 = time.perf_counter()
@@ -262,4 +317,5 @@ class Renderer:
         settings = self.settings
         settings.update(dt=float(dt), scene=scene.name, num_triangles=int(tris))
         return Frame(buffers=bufs, K=camera.K_jittered, c2w=camera.c2w.copy(),
-                     jitter_px=np.array(camera.jitter_px, dtype=np.float64), time_s=float(t), settings=settings)
+                     jitter_px=np.array(camera.jitter_px, dtype=np.float64), time_s=float(t), settings=settings,
+                     stats=stats)

@@ -39,7 +39,7 @@ class Targets:
 
     def __init__(self, ctx: Any, width: int, height: int, *, fxaa: bool, msaa_samples: int,
                  ssao: bool = False, post_hdr: bool = False, bloom_levels: int = 0,
-                 motion_blur_tile: int = 0) -> None:
+                 motion_blur_tile: int = 0, taa: bool = False) -> None:
         self.size = (width, height)
         self._objects: list[Any] = []
         self._scratch: dict[str, Any] = {}
@@ -83,6 +83,8 @@ class Targets:
             self.ssao = self._keep(ctx.framebuffer([self.tex["ao"]]))
         self.post: dict[str, Any] = {}
         self._post_targets(ctx, width, height, post_hdr, bloom_levels, motion_blur_tile)
+        if taa:
+            self._taa_targets(ctx, width, height)
         self.msaa = None
         if msaa_samples > 0:
             color = self._keep(ctx.renderbuffer((width, height), 4, samples=msaa_samples, dtype="f2"))
@@ -107,6 +109,24 @@ class Targets:
             tex.repeat_x = tex.repeat_y = False
             self.tex[name] = tex
             self.post[name] = self._keep(ctx.framebuffer([tex]))
+
+    def _taa_targets(self, ctx: Any, width: int, height: int) -> None:
+        """TAA history, two ping-pong sets k = 0, 1: ``taa_color_k`` (RGBA16F, linear filtering),
+        ``taa_depth_k`` (R32F), ``taa_instance_k`` (R16UI), with the shared ``taa_reject`` (R8) as
+        framebuffer ``post["taa_k"]``."""
+        reject = self._keep(ctx.texture((width, height), 1, dtype="f1"))
+        self.tex["taa_reject"] = reject
+        for k in (0, 1):
+            color = self._keep(ctx.texture((width, height), 4, dtype="f2"))
+            color.filter = (moderngl.LINEAR, moderngl.LINEAR)
+            depth = self._keep(ctx.texture((width, height), 1, dtype="f4"))
+            instance = self._keep(ctx.texture((width, height), 1, dtype="u2"))
+            for tex in (color, depth, instance, reject):
+                tex.repeat_x = tex.repeat_y = False
+            for tex in (depth, instance):
+                tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+            self.tex.update({f"taa_color_{k}": color, f"taa_depth_{k}": depth, f"taa_instance_{k}": instance})
+            self.post[f"taa_{k}"] = self._keep(ctx.framebuffer([color, depth, instance, reject]))
 
     def _keep(self, obj: Any) -> Any:
         self._objects.append(obj)

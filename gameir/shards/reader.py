@@ -296,6 +296,15 @@ class ShardReader:
         return {name: read_checked(self.path, cam[name], slice(None), f"camera {name!r} level {level!r}")
                 for name in CAMERA_ARRAYS}
 
+    def frame_stats(self, level: str) -> dict[str, np.ndarray]:
+        """Every frame's render values at ``level`` (``<level>/frame_stats``: e.g. ``exposure``,
+        ``taa_history_frames``, ``taa_rejected_fraction``), (F,[V]) float64; {} when none were stored."""
+        group = self._level(level).get("frame_stats")
+        if group is None:
+            return {}
+        return {name: read_checked(self.path, group[name], slice(None), f"frame_stats {name!r} level {level!r}")
+                for name in group}
+
     def read_frame(self, level: str, frame: int, *, view: int | None = None, buffers: list[str] | None = None) -> Frame:
         """Read every buffer (or ``buffers``) of one frame at ``level`` as a :class:`~gameir.frame.Frame`."""
         names = self.buffers if buffers is None else list(buffers)

@@ -110,6 +110,7 @@ class ShardWriter:
         tile: int = DEFAULT_TILE,
         threads: int | None = None,
         levels: Mapping[str, tuple[int, int]] | None = None,
+        frame_stats: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.path = Path(path)
         shapes_hw = renamed_argument(shapes_hw, levels, where="ShardWriter", new_name="shapes_hw", old_name="levels",
@@ -137,6 +138,12 @@ class ShardWriter:
             get_spec(name)  # raises ValueError naming the known buffers
         if len(set(buffers)) != len(buffers):
             raise ValueError(f"buffers has duplicates: {list(buffers)}")
+        #: level name -> names of the per-frame render values (``Frame.stats``) stored at
+        #: ``<level>/frame_stats/<name>``, float64, one per frame (and view).
+        self.frame_stats = {k: tuple(v) for k, v in (frame_stats or {}).items()}
+        for level in self.frame_stats:
+            if level not in shapes_hw:
+                raise ValueError(f"frame_stats names level {level!r}; the shard's levels are {sorted(shapes_hw)}")
         #: level name -> (height, width) in pixels.
         self.shapes_hw = {k: (int(v[0]), int(v[1])) for k, v in shapes_hw.items()}
         self.buffers = tuple(buffers)
@@ -199,6 +206,11 @@ class ShardWriter:
                     chunks=chunk_shape(spec, h, w, multiview=self.kind == "nvs", tile=tile), **comp)
                 ds.attrs["unit"] = spec.unit
                 ds.attrs["description"] = spec.description
+            if self.frame_stats.get(level):
+                stats = group.create_group("frame_stats")
+                for name in self.frame_stats[level]:
+                    stats.create_dataset(name, shape=(0,) + view, maxshape=(None,) + view, dtype=np.float64,
+                                         chunks=(64,) + view, **SMALL_DATASET_FILTERS)
             cam = group.create_group("camera")
             for name, tail in CAMERA_ARRAYS.items():
                 cam.create_dataset(name, shape=(0,) + view + tail, maxshape=(None,) + view + tail,
@@ -230,6 +242,10 @@ class ShardWriter:
             for v, frame in enumerate(views):
                 fwhere = f"{where}" + (f" view {v}" if self.kind == "nvs" else "") + f" level {level!r}"
                 self._check_frame(frame, h, w, fwhere)
+                for name in self.frame_stats.get(level, ()):
+                    if not np.isfinite(frame.stats.get(name, np.nan)):
+                        raise ShardError(f"{fwhere}: per-frame value {name!r} missing or not finite; "
+                                         f"frame.stats has {sorted(frame.stats)}")
             per_level[level] = views
         time_s = float(next(iter(per_level.values()))[0].time_s)
         if not np.isfinite(time_s):
@@ -253,6 +269,12 @@ class ShardWriter:
                 ds.resize(n, axis=0)
                 vals = [np.asarray(getattr(fr, name), dtype=np.float64) for fr in views]
                 ds[i] = vals[0] if self.kind == "sr" else np.stack(vals)
+        for level, views in per_level.items():
+            for name in self.frame_stats.get(level, ()):
+                ds = f[level]["frame_stats"][name]
+                ds.resize(n, axis=0)
+                vals = [float(fr.stats[name]) for fr in views]
+                ds[i] = vals[0] if self.kind == "sr" else np.asarray(vals)
         for name, value in (("time_s", time_s), ("frame_index", i if frame_index is None else int(frame_index))):
             f[name].resize(n, axis=0)
             f[name][i] = value

@@ -15,7 +15,8 @@ from gameir.shards.writer import ShardWriter
 
 def test_every_shipped_preset_loads_and_plans():
     names = list_presets()
-    assert {"tiny", "tiny-nvs", "gameir-sr", "gameir-nvs", "sr-16x9", "sr-x4", "sr-jitter"} <= set(names)
+    assert {"tiny", "tiny-nvs", "gameir-sr", "gameir-nvs", "sr-16x9", "sr-x4", "sr-jitter", "sr-upscaler",
+            "sr-aliased"} <= set(names)
     for name in names:
         preset = load_preset(name)
         clips = plan_clips(preset)
@@ -54,8 +55,8 @@ def test_overrides_apply_and_bad_keys_are_named():
     assert p.digest() != load_preset("tiny").digest()
     with pytest.raises(ValueError, match=r"--override clips\.frame=3: unknown key clips\.frame; keys of \[clips\]: frames"):
         load_preset("tiny", ["clips.frame=3"])
-    with pytest.raises(ValueError, match=r"render\.aa_lr = 'taa' is not one of none, fxaa, msaa, ssaa"):
-        load_preset("tiny", ["render.aa_lr=taa"])
+    with pytest.raises(ValueError, match=r"render\.aa_lr = 'dlss' is not one of none, fxaa, msaa, ssaa, taa"):
+        load_preset("tiny", ["render.aa_lr=dlss"])
     with pytest.raises(ValueError, match=r"clips\.frames must be an integer, got 'many'"):
         load_preset("tiny", ["clips.frames=many"])
     with pytest.raises(ValueError, match=r"clips\.weathers entry = 'Snow' is not one of"):

@@ -19,8 +19,10 @@ from gameir.shards import load_manifest, verify_path
 #: with it (part files refuse another plan), so a change here breaks resuming those datasets.
 SHIPPED_DIGESTS = {
     "gameir-nvs": "0fac0ce5baa532a3",
-    "gameir-sr": "c71117a589b89b0a",  # post chain on (SSAO, bloom): docs/FORMAT.md changelog
+    "gameir-sr": "d2fe781adab0edc1",  # release-like: TAA at LR and HR, jitter (docs/FORMAT.md changelog)
     "sr-16x9": "2a4c1b22e069fc78",
+    "sr-aliased": "ffc51485bfaa45b3",  # gameir-sr's AA before it became release-like
+    "sr-upscaler": "71cd223e42a60ca4",
     "sr-jitter": "692854da543b42db",
     "sr-x4": "773292c9a393fc2d",
     "tiny": "b6fac0e2014334e8",
@@ -92,7 +94,7 @@ def test_render_help_lists_presets_and_where_they_are_looked_up(tmp_path):
     env = {**os.environ, "GAMEIR_PRESETS": str(tmp_path)}
     out = subprocess.run([sys.executable, "-m", "gameir", "render", "--help"], env=env, capture_output=True,
                          text=True, check=True).stdout
-    assert "presets: gameir-nvs, gameir-sr, sr-16x9, sr-jitter, sr-x4, tiny, tiny-nvs" in out
+    assert "presets: gameir-nvs, gameir-sr, sr-16x9, sr-aliased, sr-jitter, sr-upscaler, sr-x4, tiny, tiny-nvs" in out
     assert f"presets are looked up in: {tmp_path}, {PRESET_DIRS[0]}" in out
 
 

@@ -27,7 +27,10 @@ CAM = Camera(16, 12, look_at([0, 0, 0], [0, 1, 0]))
 @pytest.mark.parametrize("kwargs,match", [
     ({"width": 0, "height": 12}, "positive integers"),
     ({"width": 16.5, "height": 12}, "positive integers"),
-    ({"width": 16, "height": 12, "aa": "taa"}, "aa must be one of"),
+    ({"width": 16, "height": 12, "aa": "dlss"}, "aa must be one of"),
+    ({"width": 16, "height": 12, "aa": "ssaa", "ssaa": 5}, "ssaa must be at most 4"),
+    ({"width": 16, "height": 12, "aa": "taa", "taa_phases": 1}, "taa_phases must be an integer >= 2"),
+    ({"width": 16, "height": 12, "aa": "taa", "taa_blend": 0.0}, "taa_blend must be a number in"),
     ({"width": 16, "height": 12, "aa": "ssaa"}, "needs ssaa >= 2"),
     ({"width": 16, "height": 12, "ssaa": 2}, "requires aa='ssaa'"),
     ({"width": 16, "height": 12, "aa": "msaa", "msaa_samples": 3}, "msaa_samples must be 2, 4 or 8"),
