@@ -9,7 +9,7 @@ from gameir.render import PairRenderer, Renderer
 from gameir.scene import Camera, DirectionalLight, Environment, Instance, Material, Scene, box, look_at, plane, \
     rotate, translate
 from gameir.scene.camera import halton_jitter
-from gameir.scene.primitives import checker_texture, noise_texture
+from gameir.scene.material import checker_texture, noise_texture
 
 W, H = 64, 48
 DT = 1.0 / 30.0
