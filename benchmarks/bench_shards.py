@@ -86,7 +86,7 @@ def rendered_pairs(n: int) -> list:
     world = build_world("town", 900000, detail="medium")
     path = make_path(world, "vehicle", n, fps=30, width=LR[1], height=LR[0], fov_y_deg=70)
     pairs = []
-    with PairRenderer(lr_size=(LR[1], LR[0]), scale=2) as pair:
+    with PairRenderer(lr_size_wh=(LR[1], LR[0]), scale=2) as pair:
         for i in range(n):
             prev = path.camera(i - 1) if i else None
             lr, hr = pair.render(world.scene, path.camera(i), float(path.times_s[i]), prev_camera=prev)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from gameir.deprecation import renamed_argument
 from gameir.frame import Frame
 from gameir.render.draws import collect_draws
 from gameir.render.post_chain import PostChain
@@ -63,10 +64,10 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
 
 
 class PairRenderer:
-    """Two renderers sharing one GL context: LR at ``lr_size`` and HR at ``scale`` x ``lr_size``.
+    """Two renderers sharing one GL context: LR at ``lr_size_wh`` and HR at ``scale`` x ``lr_size_wh``.
 
     Args:
-        lr_size: (width, height) of the LR frame in pixels, e.g. (960, 720).
+        lr_size_wh: (width, height) of the LR frame in pixels, e.g. (960, 720); default (960, 720).
         scale: integer HR/LR factor (2 for the GameIR release's 960x720 -> 1920x1440).
         aa_lr, aa_hr: anti-aliasing modes (see :class:`Renderer`); the LR default "none" keeps
             the aliasing an upscaler must undo.
@@ -78,17 +79,21 @@ class PairRenderer:
             ``aa_hr="taa"`` is jittered by its own Halton sequence in HR pixels.
         anisotropy, shadow_map_size, buffers, ssao_radius, post: as :class:`Renderer` (both frames: the
             engine runs its post chain at LR and at HR alike).
+        lr_size: former name of ``lr_size_wh`` (accepted with a DeprecationWarning).
     """
 
-    def __init__(self, lr_size: tuple[int, int] = (960, 720), scale: int = 2, *, aa_lr: str = "none",
+    def __init__(self, lr_size_wh: tuple[int, int] | None = None, scale: int = 2, *, aa_lr: str = "none",
                  aa_hr: str = "none", ssaa_lr: int = 1, ssaa_hr: int = 1, msaa_samples: int = 4,
                  lod_bias_lr: float | str = 0.0,
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0,
                  post: "PostChain | list[str] | tuple[str, ...] | None" = None, taa_phases: int = 8,
-                 taa_blend: float = 0.1) -> None:
-        if len(tuple(lr_size)) != 2:
-            raise ValueError(f"PairRenderer: lr_size must be (width, height), got {lr_size!r}")
+                 taa_blend: float = 0.1, lr_size: tuple[int, int] | None = None) -> None:
+        lr_size_wh = renamed_argument(lr_size_wh, lr_size, where="PairRenderer", new_name="lr_size_wh",
+                                      old_name="lr_size", meaning="(width, height) of the LR frame")
+        lr_size_wh = (960, 720) if lr_size_wh is None else lr_size_wh
+        if len(tuple(lr_size_wh)) != 2:
+            raise ValueError(f"PairRenderer: lr_size_wh must be (width, height), got {lr_size_wh!r}")
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
             raise ValueError(f"PairRenderer: scale must be a positive integer, got {scale!r}")
         if lod_bias_lr == "auto":
@@ -99,7 +104,7 @@ class PairRenderer:
             aa_lr = "ssaa"
         if ssaa_hr > 1:
             aa_hr = "ssaa"
-        w, h = lr_size
+        w, h = lr_size_wh
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
         self.lr = Renderer(w, h, aa=aa_lr, ssaa=ssaa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
                            anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,

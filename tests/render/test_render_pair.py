@@ -69,3 +69,13 @@ def test_render_pair_function_and_jitter_policy(pair):
     with Renderer(50, 24, share=pair.lr) as odd:
         with pytest.raises(ValueError, match="not an integer multiple"):
             render_pair(_ground(), cam, 0.0, pair.lr, odd)
+
+
+def test_pair_renderer_size_is_named_width_height_and_the_former_name_warns():
+    with PairRenderer(lr_size_wh=(16, 12), scale=2, shadow_map_size=0) as pair:
+        assert (pair.lr.width, pair.lr.height, pair.hr.width, pair.hr.height) == (16, 12, 32, 24)
+    with pytest.warns(DeprecationWarning, match=r"PairRenderer\(lr_size=...\) is now PairRenderer\(lr_size_wh=...\)"):
+        with PairRenderer(lr_size=(16, 12), scale=2, shadow_map_size=0) as pair:
+            assert (pair.lr.width, pair.lr.height) == (16, 12)
+    with pytest.raises(ValueError, match=r"lr_size_wh must be \(width, height\)"):
+        PairRenderer(lr_size_wh=(16,), scale=2)
