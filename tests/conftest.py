@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,28 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SITE), os.environ.
 import sitecustomize_gameir_tests  # noqa: E402,F401
 
 from gameir.shards.synthetic import write_synthetic_dataset
+
+
+@functools.lru_cache(maxsize=None)
+def _spandrel_error() -> str | None:
+    """Why spandrel cannot be imported here (its ImportError message), or None if it can."""
+    from gameir.models.spandrel_io import import_spandrel
+
+    try:
+        import_spandrel()
+    except ImportError as exc:
+        return str(exc)
+    return None
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_spandrel: skipped, with spandrel's import error as the reason, "
+                                       "where spandrel cannot be imported")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("needs_spandrel") is not None and _spandrel_error() is not None:
+        pytest.skip(_spandrel_error())
 
 
 @pytest.fixture

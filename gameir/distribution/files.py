@@ -4,7 +4,7 @@ Each file lands as ``<to>/<file name>``: ``<name>.partial`` resumed with ``Range
 against the server's ``Content-Length``, SHA-256 checked where given (``URL#sha256=<hex>`` or a
 ``sha256sum``-style list), renamed only when complete and recorded in ``.gameir-verified.json``.
 Without a SHA-256 only the size can be checked. Planning, fetching, retries and the verified
-record are :mod:`gameir.distribution.download`'s, not a second implementation.
+record are :mod:`gameir.distribution.transfer`'s, not a second implementation.
 """
 
 from __future__ import annotations
@@ -16,15 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gameir.distribution.download import (
-    DownloadReport,
-    _Fetcher,
-    _plan,
-    _Progress,
-    _run_pool,
-    _VerifiedCache,
-    check_disk_space,
-)
+from gameir.distribution.download import check_disk_space
+from gameir.distribution.transfer import DownloadReport, _Fetcher, _plan, _Progress, _run_pool, _VerifiedCache
 from gameir.transport import PermanentError, Source, TransientError, open_file_url, retry_transient
 
 __all__ = ["download_files", "parse_url_list", "parse_sha256sums"]

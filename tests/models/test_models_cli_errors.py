@@ -9,20 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from gameir.models.spandrel_io import import_spandrel, write_sidecar
+from gameir.models.spandrel_io import write_sidecar
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _spandrel_error() -> str | None:
-    try:
-        import_spandrel()
-    except ImportError as exc:
-        return str(exc)
-    return None
-
-
-pytestmark = pytest.mark.skipif(_spandrel_error() is not None, reason=f"{_spandrel_error()}")
+pytestmark = pytest.mark.needs_spandrel
 
 
 def _eval(root: Path, path: Path) -> str:
@@ -52,7 +42,6 @@ def test_bad_checkpoints_are_one_line_errors(synthetic_root, tmp_path):
     write_sidecar(rcan, arch="rcan-small", scale=2, aux_channels=["depth"], gbuffers=["depth"])
     line = _eval(synthetic_root, rcan)
     assert "takes 7 input channels" in line and "3 + 1" in line and "rcan.pth.json" in line
-
 
 
 def test_gbuffer_channel_mismatches_name_the_file(tmp_path):

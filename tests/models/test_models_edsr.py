@@ -12,18 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from gameir.models.edsr import DIV2K_RGB_MEAN, EDSR, edsr_from_state_dict, is_edsr_state_dict
-from gameir.models.spandrel_io import import_spandrel, load_spandrel
-
-
-def _spandrel_error() -> str | None:
-    try:
-        import_spandrel()
-    except ImportError as exc:
-        return str(exc)
-    return None
-
-
-needs_spandrel = pytest.mark.skipif(_spandrel_error() is not None, reason=f"{_spandrel_error()}")
+from gameir.models.spandrel_io import load_spandrel
 
 
 def _reference_state(scale: int, n_blocks: int, n_feats: int, rgb_range: float, seed: int = 0) -> dict:
@@ -102,7 +91,7 @@ def test_edsr_bad_state_dicts_name_the_problem():
         edsr_from_state_dict(state)(torch.rand(1, 4, 5, 5))
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 @pytest.mark.parametrize("ext", ["pth", "pt"])
 def test_reference_checkpoint_loads_through_the_spandrel_method(tmp_path, ext):
     """A reference-layout EDSR file (rgb_range 255, as the published .pt files) scored through --method spandrel:."""
@@ -124,7 +113,7 @@ def test_reference_checkpoint_loads_through_the_spandrel_method(tmp_path, ext):
         load_spandrel(path, scale=4)
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_edsr_dtype_plumbing_bf16_on_the_cpu(tmp_path):
     """bfloat16 inference on request (the CUDA auto path picks float16 for EDSR; unmeasured here)."""
     from gameir.models.spandrel_io import _pick_dtype
@@ -143,7 +132,7 @@ def test_edsr_dtype_plumbing_bf16_on_the_cpu(tmp_path):
         load_spandrel(path, scale=2, precision="fp16")
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_eval_cli_scores_an_edsr_checkpoint(synthetic_root, tmp_path):
     import json
 
@@ -158,7 +147,7 @@ def test_eval_cli_scores_an_edsr_checkpoint(synthetic_root, tmp_path):
     assert info["architecture"] == "EDSR" and info["sha256"]
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_reference_checkpoint_as_pretrained_starts_identical_with_gbuffers(tmp_path):
     """--arch edsr-baseline --pretrained REFERENCE.pt --gbuffers ...: the widened start equals the reference."""
     from gameir.models.standard import build_standard

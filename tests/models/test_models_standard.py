@@ -6,19 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from gameir.models.spandrel_io import import_spandrel, load_spandrel, write_sidecar
+from gameir.models.spandrel_io import load_spandrel, write_sidecar
 from gameir.models.standard import ARCHS, HALF_ARCHS, build_standard, save_state_dict, widen_first_conv
-
-
-def _spandrel_error() -> str | None:
-    try:
-        import_spandrel()
-    except ImportError as exc:
-        return str(exc)
-    return None
-
-
-needs_spandrel = pytest.mark.skipif(_spandrel_error() is not None, reason=f"{_spandrel_error()}")
 
 
 def test_widen_first_conv_keeps_outputs_for_any_aux():
@@ -38,7 +27,7 @@ AUX = ["depth", "normal.x", "normal.y", "normal.z"]
 FIRST_CONV = {"edsr-baseline": "head.0", "rrdb-small": "model.0", "rcan-small": "head.0", "swinir-light": "conv_first"}
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 @pytest.mark.parametrize("n_aux", [0, 4])
 @pytest.mark.parametrize("arch", [a for a in ARCHS if a != "compact"])
 def test_built_models_round_trip_through_the_spandrel_loader(tmp_path, arch, n_aux):
@@ -70,7 +59,7 @@ def test_built_models_round_trip_through_the_spandrel_loader(tmp_path, arch, n_a
 FIRST_ARCH = {"edsr-baseline": "EDSR", "rrdb-small": "ESRGAN", "rcan-small": "RCAN", "swinir-light": "SwinIR"}
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 @pytest.mark.parametrize("arch", [a for a in ARCHS if a != "compact"])
 def test_rgb_pretrained_checkpoint_starts_identical_with_gbuffers(tmp_path, arch):
     torch.manual_seed(3)
@@ -84,7 +73,7 @@ def test_rgb_pretrained_checkpoint_starts_identical_with_gbuffers(tmp_path, arch
     assert conv.weight.shape[1] == 10 and torch.count_nonzero(conv.weight[:, 3:]) == 0
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_gbuffer_rcan_wrong_input_and_sidecar_errors(tmp_path):
     model = build_standard("rcan-small", scale=2, n_aux=4, n_feats=8, n_blocks=1).eval()
     with pytest.raises(ValueError, match=r"RCAN with G-buffer inputs expects \(N, 7, h, w\) = RGB \+ 4 aux channels, "
@@ -105,7 +94,7 @@ def test_gbuffer_rcan_wrong_input_and_sidecar_errors(tmp_path):
         load_spandrel(path, scale=2)
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_arch_errors_name_the_problem(tmp_path):
     with pytest.raises(ValueError, match="unknown --arch 'edsr'; choose from compact, edsr-baseline, rrdb-small, "
                                          "rcan-small, swinir-light"):
@@ -121,7 +110,7 @@ def test_arch_errors_name_the_problem(tmp_path):
         build_standard("rcan-small", scale=4, pretrained=rcan)
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 @pytest.mark.parametrize("arch,cuda_auto", [("edsr-baseline", torch.float16), ("rrdb-small", torch.float16),
                                             ("rcan-small", torch.bfloat16), ("swinir-light", torch.bfloat16)])
 def test_gbuffer_checkpoints_in_bfloat16_on_the_cpu(tmp_path, arch, cuda_auto):
@@ -141,7 +130,7 @@ def test_gbuffer_checkpoints_in_bfloat16_on_the_cpu(tmp_path, arch, cuda_auto):
     assert _pick_dtype(fp32.descriptor, torch.device("cuda"), "auto") == cuda_auto
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_rgb_swinir_runs_in_bfloat16_at_any_size(tmp_path):
     """spandrel 0.4.2's SwinIR builds a float32 attention mask for sizes other than img_size; the loader casts it."""
     path = save_state_dict(build_standard("swinir-light", scale=2, n_feats=16, n_blocks=1), tmp_path / "swinir.pth")

@@ -10,21 +10,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from gameir.models.spandrel_io import import_spandrel
 from gameir.training import TrainConfig, Trainer
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _spandrel_error() -> str | None:
-    try:
-        import_spandrel()
-    except ImportError as exc:
-        return str(exc)
-    return None
-
-
-needs_spandrel = pytest.mark.skipif(_spandrel_error() is not None, reason=f"{_spandrel_error()}")
 
 
 def _script():
@@ -42,7 +30,7 @@ def _config(root, out, **kw) -> TrainConfig:
     return TrainConfig(**base)
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 @pytest.mark.parametrize("arch,gbuffers", [("rrdb-small", ("depth", "normal")), ("rcan-small", ("depth", "normal")),
                                            ("swinir-light", ("depth", "normal")), ("edsr-baseline", ("depth", "normal")),
                                            ("edsr-baseline", ())])
@@ -88,7 +76,7 @@ def test_unknown_arch_is_a_one_line_error(random_root, tmp_path, capsys):
     assert "--pretrained needs a standard --arch" in capsys.readouterr().err
 
 
-@needs_spandrel
+@pytest.mark.needs_spandrel
 def test_bad_pretrained_checkpoint_names_file(random_root, tmp_path, capsys):
     script = _script()
     args = ["--data", str(random_root), "--out", str(tmp_path / "run"), "--steps", "1", "--quiet", "--device", "cpu",
