@@ -44,11 +44,21 @@ chmod 755 "$work"
 export SLURM_CONF=$work/slurm.conf
 started_munge=0
 cleanup() {
+  local pids=()
   for pid_file in "$work/slurmd.pid" "$work/slurmctld.pid"; do
-    [ -f "$pid_file" ] && kill "$(cat "$pid_file")" 2>/dev/null || true
+    if [ -f "$pid_file" ]; then pids+=("$(cat "$pid_file")"); kill "${pids[-1]}" 2>/dev/null || true; fi
   done
   if [ "$started_munge" = 1 ] && [ -f /run/munge/munged.pid ]; then kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true; fi
-  if [ "$keep" = 0 ]; then rm -rf "$work"; else say "kept $work"; fi
+  # slurmctld saves its state as it stops: wait for the daemons to exit before removing their folder
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  if [ "$keep" = 0 ]; then rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" || say "could not remove $work"; }
+  else say "kept $work"; fi
+  return 0
 }
 trap cleanup EXIT
 
