@@ -129,8 +129,7 @@ def _roof(b: WorldBuilder, t: Any, rng: np.random.Generator, kit: dict, m: np.nd
 
 
 def _street_furniture(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float) -> None:
-    from gameir.worlds.town import KERB_H, WALK_W
-
+    KERB_H, WALK_W = t.kerb_h, t.walk_w
     bench, hydrant, bollard = b.mesh("bench", D.bench), b.mesh("hydrant", D.hydrant), b.mesh("bollard", D.bollard)
     bike, rail = b.mesh("bike", D.bike), b.mesh("railing", lambda: D.railing(5.0))
     red = b.lib.plain("hydrant_red", (0.6, 0.05, 0.03), roughness=0.4)
@@ -170,8 +169,7 @@ def _street_furniture(b: WorldBuilder, t: Any, rng: np.random.Generator, k: floa
 
 def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
                    x0: float, y0: float, x1: float, y1: float) -> None:
-    from gameir.worlds.town import KERB_H
-
+    KERB_H = t.kerb_h
     grass = b.lib.textured("grass", two_sided=True)
     patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v))) for v in range(3)]
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(2)]

@@ -49,6 +49,8 @@ def _sway(base: np.ndarray, amp_deg: float, freq: float, phase: float, t: float)
 
 
 class _Town:
+    kerb_h, walk_w = KERB_H, WALK_W  # read by gameir.worlds.dressing (which town imports)
+
     def __init__(self, b: WorldBuilder, k: float) -> None:
         self.b, self.k, self.rng = b, k, b.rng
         lib = b.lib
