@@ -3,7 +3,7 @@
 Conventions (units, frames, ids) are written once in ``docs/FORMAT.md``.
 """
 
-__version__ = "0.1.0"
+from gameir.version import __version__
 
 __all__ = ["__version__", "download"]
 

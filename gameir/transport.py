@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import BinaryIO, Callable, Protocol, TypeVar
 
-from gameir import __version__
+from gameir.version import __version__
 
 __all__ = ["Source", "TransientError", "PermanentError", "RangeError", "RangeUnsupportedError", "open_url",
            "open_file_url", "retry_transient"]

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from gameir import __version__
+from gameir.version import __version__
 
 __all__ = ["VERBS", "build_parser", "main"]
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.evaluation.protocol_files import find_protocol
 
 __all__ = ["Protocol", "PROTOCOL_KEYS", "TASKS", "check_settings", "dataset_identity", "load_protocol",

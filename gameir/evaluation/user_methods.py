@@ -10,12 +10,12 @@ from typing import Any, Callable
 
 import torch
 
-import gameir
+import gameir.version
 from gameir.evaluation.predictions import PredictionError
 
 __all__ = ["load_factory", "call_method", "describe_exception"]
 
-_SKIP_DIRS = tuple(os.path.dirname(m.__file__) + os.sep for m in (torch, gameir))
+_SKIP_DIRS = tuple(os.path.dirname(m.__file__) + os.sep for m in (torch, gameir.version))
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
 from gameir.interop.export_folders import shard_paths
 from gameir.interop.layout import view_clip_name, write_png_bytes

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.fileio import atomic_write_json
 from gameir.interop.layout import BUFFER_FILES, buffer_dir, encode_buffer, frame_name, view_clip_name
 from gameir.interop.staging import StagedFiles

@@ -34,7 +34,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
 from gameir.interop.export_blender import blender_transforms, check_blender_intrinsics
 from gameir.interop.layout import write_png_bytes

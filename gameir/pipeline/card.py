@@ -12,7 +12,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.fileio import atomic_write_bytes, atomic_write_json
 from gameir.png import write_png
 from gameir.pipeline.presets import Preset

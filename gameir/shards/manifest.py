@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.fileio import PARTIAL_SUFFIX, atomic_write_json, sha256_file
 from gameir.shards.format import FORMAT_VERSION, SHARD_SUFFIX, ShardError
 from gameir.shards.manifest_schema import check_manifest

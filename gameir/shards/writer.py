@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import h5py
 import numpy as np
 
-from gameir import __version__
+from gameir.version import __version__
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.deprecation import renamed_argument
 from gameir.fileio import commit_partial, partial_path
