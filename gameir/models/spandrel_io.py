@@ -178,7 +178,9 @@ def _describe(state: dict[str, torch.Tensor], sidecar: dict[str, Any], path: Pat
     except spandrel.UnsupportedModelError as exc:
         raise ValueError(f"{path}: not an architecture spandrel {spandrel.__version__} recognises, nor EDSR (no "
                          f"known state-dict layout matched); is it an SR checkpoint?") from exc
-    except Exception as exc:  # noqa: BLE001 - a detected architecture whose weights do not fit it
+    except (KeyError, RuntimeError, ValueError, TypeError, IndexError, AttributeError) as exc:
+        # a detected architecture whose weights do not fit it (missing keys, size mismatches); an
+        # out-of-memory or an interrupt passes through
         hint = (f"; a G-buffer checkpoint needs its {sidecar_path(path).name}" if not sidecar else "")
         raise ValueError(f"{path}: cannot read the checkpoint ({type(exc).__name__}: {_first_line(exc)}){hint}") from exc
 
