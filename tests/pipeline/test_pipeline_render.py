@@ -110,21 +110,6 @@ def test_bad_preset_value_is_named(tmp_path, capsys):
     assert "render.scale must be an integer >= 1, got 0" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_full_size_gameir_sr_clip_of_two_frames(tmp_path):
-    """The one realistic case: 960x720 + 1920x1440 (SSAA x2), every buffer, default codec."""
-    out = tmp_path / "sr"
-    assert main(["render", "gameir-sr", "--out", str(out), "--clips", "1", "--split", "test", "--quiet",
-                 "--override", "clips.frames=2"]) == 0
-    faults, _ = verify_path(out)
-    assert faults == []
-    entry = load_manifest(out)["splits"]["test"]["shards"][0]
-    assert entry["levels"] == {"lr": [720, 960], "hr": [1440, 1920]} and entry["frames"] == 2
-    reader = ShardReader(out / entry["path"])
-    rgb = reader.read("rgb", "hr", 1)
-    assert rgb.shape == (1440, 1920, 3) and rgb.std() > 10  # a real picture, not a blank frame
-
-
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_keeps_finished_clips_and_says_how_to_resume(tiny_root, tmp_path, workers):
     """SIGINT to the whole process group (what Ctrl-C sends): one line, no worker tracebacks, exit 130."""
