@@ -12,6 +12,7 @@ not a native LR frame).
     python benchmarks/bench_render.py --ssaa 2    # SSAA HR frame: GL-side resolve vs numpy downsampling
     python benchmarks/bench_render.py --post      # post chain: one-sample pair vs + SSAO + bloom, ...
     python benchmarks/bench_render.py --aa        # one LR frame: one sample vs TAA vs SSAA 4x4
+    python benchmarks/bench_render.py --profile   # ms per pass (GL finished after each) of those modes and chains
 """
 
 from __future__ import annotations
@@ -260,6 +261,69 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
         print(f"{label:36s} {med:8.3f} {100 * (med / base - 1):+12.0f}%")
 
 
+#: Renderers profiled pass by pass by ``--profile``: label -> Renderer keywords.
+PROFILE_ROWS: tuple[tuple[str, dict], ...] = (
+    ("one sample", {}),
+    ("TAA", {"aa": "taa"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
+    ("one sample + SSAO + bloom", {"post": ("ssao", "bloom", "tonemap")}),
+    ("TAA + SSAO + bloom (gameir-sr LR)", {"aa": "taa", "taa_history": "catmull-rom",
+                                          "post": ("ssao", "bloom", "tonemap")}),
+)
+
+
+def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
+    """Milliseconds per pass at ``w`` x ``h`` for each renderer of :data:`PROFILE_ROWS`: the GL work is
+    finished after every pass (``ctx.finish()``), so each pass's time is its own; the readback is
+    timed apart. The finishes themselves add a little, so the totals exceed a normal frame's."""
+    scene = standard_scene()
+    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in PROFILE_ROWS]
+    spent: list[dict[str, list[float]]] = [{} for _ in PROFILE_ROWS]
+
+    def timed(renderer: Renderer, render_pass, row: dict[str, list[float]]):
+        run = render_pass.run
+
+        def run_and_finish(frame) -> None:
+            t0 = time.perf_counter()
+            run(frame)
+            renderer._core.ctx.finish()
+            row.setdefault(type(render_pass).__name__, []).append(time.perf_counter() - t0)
+        return run_and_finish
+
+    for renderer, row in zip(renderers, spent):
+        for render_pass in renderer.passes:
+            render_pass.run = timed(renderer, render_pass, row)
+    prev = None
+    try:
+        for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
+            c2w = cam0.copy()
+            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
+            cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
+            for renderer, row in zip(renderers, spent):
+                if k == 1:
+                    row.clear()
+                renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
+                row.setdefault("readback", []).append(renderer.last_timings["readback_s"])
+            prev = cam
+    finally:
+        for renderer in renderers:
+            renderer.release()
+    names = list(dict.fromkeys(name for row in spent for name in row))
+    print(f"\nper-pass profile: {w}x{h}, every buffer, {frames} frames, medians in ms (GL finished after each "
+          f"pass); 1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"{'pass':18s}" + "".join(f"{label[:22]:>24s}" for label, _ in PROFILE_ROWS))
+    for name in names + ["total"]:
+        cells = []
+        for row in spent:
+            if name == "total":
+                value = sum(float(np.median(v)) for v in row.values())
+            else:
+                value = float(np.median(row[name])) if name in row else float("nan")
+            cells.append(f"{1000 * value:24.1f}" if value == value else f"{'-':>24s}")
+        print(f"{name:18s}" + "".join(cells))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lr", type=int, nargs=2, default=(960, 720), metavar=("W", "H"))
@@ -271,7 +335,12 @@ def main() -> None:
                     help="only compare SSAA xS resolves for one HR frame (GL passes vs numpy)")
     ap.add_argument("--post", action="store_true", help="only compare post chains side by side (pairs alternated)")
     ap.add_argument("--aa", action="store_true", help="only compare one sample, TAA and SSAA 4x4 at LR size")
+    ap.add_argument("--profile", action="store_true", help="only time each pass of one sample, TAA and the post "
+                                                           "chain at LR size")
     args = ap.parse_args()
+    if args.profile:
+        profile_table(*args.lr, args.pairs, args.shadow_map)
+        return
     if args.aa:
         aa_table(*args.lr, args.pairs, args.shadow_map)
         return

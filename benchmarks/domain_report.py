@@ -6,7 +6,7 @@ clip renderer (shards written and read back, so every figure comes from stored f
 static TAA clip per family against the 16-spp render of the same frame, and writes docs/DOMAINS.md
 (every number in it comes from this script) and one crop sheet per domain under docs/gallery/.
 
-    python benchmarks/domain_report.py                      # HR 320x240, 12-frame clips: ~10 min on 2 cores
+    python benchmarks/domain_report.py                      # HR 320x240, 10-frame clips: ~10 min on 2 cores
     python benchmarks/domain_report.py --hr 160 120 --frames 6 --out /tmp/DOMAINS.md --gallery /tmp/g
 
 Figures, per family x domain x scale (rgb, 8-bit sRGB, the stored tone-mapped frames):
@@ -140,15 +140,16 @@ class Clip:
 
 
 def render_clip(preset_name: str, family: str, lr_wh: tuple[int, int], scale: int, frames: int, seed: int,
-                workdir: Path) -> Clip:
-    """One dynamic ClearNoon clip of ``family`` through the preset's clip renderer, read back from its shard."""
+                workdir: Path, overrides: tuple[str, ...] = ()) -> Clip:
+    """One dynamic ClearNoon clip of ``family`` through the preset's clip renderer (with ``overrides``,
+    ``section.key=value``), read back from its shard."""
     from gameir.pipeline.clip import ClipRenderer
     from gameir.pipeline.plan import ClipSpec
     from gameir.pipeline.presets import load_preset
     from gameir.shards.reader import ShardReader
 
     preset = load_preset(preset_name, [f"render.lr=[{lr_wh[0]}, {lr_wh[1]}]", f"render.scale={scale}",
-                                       f"clips.frames={frames}", 'render.buffers=["rgb", "depth", "motion"]'])
+                                       f"clips.frames={frames}", 'render.buffers=["rgb", "depth", "motion"]', *overrides])
     spec = ClipSpec(clip_id=f"{family}-{seed:06d}-ClearNoon-dynamic", split="report", family=family, seed=seed,
                     weather="ClearNoon", dynamic=True, order=0)
     path = workdir / f"{preset_name}-{family}-x{scale}.h5"
@@ -194,6 +195,9 @@ def clip_figures(clip: Clip, scale: int, skip: int) -> dict[str, float]:
         still, warped = warp_errors(down[t], down[t - 1], m_ctl)
         sums["ctl_still"] += still
         sums["ctl_warp"] += warped
+    pairs = len(clip.lr) - 1 - max(skip, 0)
+    out["warp_mse_lr"] = sums["lr_warp"] / pairs
+    out["warp_mse_ctl"] = sums["ctl_warp"] / pairs
     out["warp_lr"] = sums["lr_still"] / sums["lr_warp"]
     out["warp_lr_stored"] = sums["lr_still"] / sums["lr_stored_warp"]
     out["warp_ctl"] = sums["ctl_still"] / sums["ctl_warp"]
@@ -201,11 +205,12 @@ def clip_figures(clip: Clip, scale: int, skip: int) -> dict[str, float]:
     return out
 
 
-def static_convergence(family: str, lr_wh: tuple[int, int], seed: int, frames: int,
-                       lod_bias: float) -> dict[str, float]:
+def static_convergence(family: str, lr_wh: tuple[int, int], seed: int, frames: int, lod_bias: float,
+                       history: str = "", clip: str = "") -> dict[str, float]:
     """A static world seen by a still camera (the first pose of the family's path): TAA LR with
-    the ``gameir-sr`` settings after ``frames`` frames, and the one-sample jittered frame, against the
-    16-spp (SSAA 4 x 4) render of the same frame; rgb PSNR in dB."""
+    the ``gameir-sr`` settings (its history fetch and clip unless ``history`` / ``clip`` are given)
+    after ``frames`` frames, and the one-sample jittered frame, against the 16-spp (SSAA 4 x 4) render
+    of the same frame; rgb PSNR in dB."""
     from gameir.pipeline.clip import path_kind_for
     from gameir.pipeline.presets import load_preset, post_chain_for
     from gameir.render import Renderer
@@ -220,7 +225,8 @@ def static_convergence(family: str, lr_wh: tuple[int, int], seed: int, frames: i
     kw = dict(post=post, buffers=bufs, lod_bias=lod_bias)
     with Renderer(*lr_wh, aa="ssaa", ssaa=4, **kw) as r:
         reference = r.render(world.scene, cam, (frames - 1) * dt).buffers["rgb"]
-    with Renderer(*lr_wh, aa="taa", taa_phases=render["taa_phases"], taa_blend=render["taa_blend"], **kw) as taa, \
+    with Renderer(*lr_wh, aa="taa", taa_phases=render["taa_phases"], taa_blend=render["taa_blend"],
+                  taa_history=history or render["taa_history"], taa_clip=clip or render["taa_clip"], **kw) as taa, \
             Renderer(*lr_wh, **kw, share=taa) as one:
         prev = None
         for i in range(frames):
@@ -310,16 +316,20 @@ def write_report(out: Path, gallery: Path, command: str, machine: str, loads: tu
               "stored motion as is); \"stored\": the same with the stored motion as is; \"control\": box-downsampled "
               "HR frames of the clip warped with the stored LR motion re-based to HR's jitter / s (none when HR is "
               "unjittered or TAA); \"LR ÷ control\" is the acceptance figure (≥ 0.8 for TAA LR in every family).", "",
+              "The ratio says how much of the frame-to-frame change the motion explains; the warp MSE "
+              "(×10³, values in [0, 1]) is the change it leaves: a TAA sequence changes little between frames "
+              "(low no-warp error), so its ratio can be low while its warped error is the smallest.", "",
               "| family | domain | scale | PSNR LR vs degraded HR (dB) | HF energy native ÷ degraded | "
-              "warp ratio LR | warp ratio LR, stored motion | warp ratio control | LR ÷ control |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "warp ratio LR | warp ratio LR, stored motion | warp ratio control | LR ÷ control | "
+              "warp MSE ×10³ LR | warp MSE ×10³ control |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for family in FAMILIES:
         for domain in DOMAINS:
             for s in SCALES:
                 f = figures[(family, domain, s)]
                 lines.append(f"| {family} | {domain} | ×{s} | {f['psnr_db']:.2f} | {f['hf_ratio']:.2f} | "
                              f"{f['warp_lr']:.2f} | {f['warp_lr_stored']:.2f} | {f['warp_ctl']:.2f} | "
-                             f"{f['warp_of_ctl']:.2f} |")
+                             f"{f['warp_of_ctl']:.2f} | {1e3 * f['warp_mse_lr']:.3f} | {1e3 * f['warp_mse_ctl']:.3f} |")
     taa = [figures[(fam, "release-like", s)]["warp_of_ctl"] for fam in FAMILIES for s in SCALES]
     one = {fam: figures[(fam, "aliased", 2)]["warp_of_ctl"] for fam in FAMILIES}
     lines += ["", f"Release-like (TAA) LR ÷ control: {min(taa):.2f} … {max(taa):.2f} over families and scales "
@@ -352,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hr", type=int, nargs=2, default=(320, 240), metavar=("W", "H"),
                     help="HR size (divisible by 4); LR is HR / scale")
-    ap.add_argument("--frames", type=int, default=12, help="frames per clip")
+    ap.add_argument("--frames", type=int, default=10, help="frames per clip")
     ap.add_argument("--skip", type=int, default=3, help="frames before the warp ratios count (TAA history filling)")
     ap.add_argument("--static-frames", type=int, default=16)
     ap.add_argument("--lod-biases", type=float, nargs="+", default=(0.0, -1.0))
@@ -379,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
                     figures[(family, domain, s)] = f = clip_figures(clip, s, args.skip)
                     print(f"[{time.perf_counter() - t0:6.0f} s] {family:8s} {domain:14s} x{s}: PSNR {f['psnr_db']:.2f} "
                           f"HF {f['hf_ratio']:.2f} warp LR {f['warp_lr']:.2f} (stored {f['warp_lr_stored']:.2f}) "
-                          f"control {f['warp_ctl']:.2f} -> {f['warp_of_ctl']:.2f}", flush=True)
+                          f"control {f['warp_ctl']:.2f} -> {f['warp_of_ctl']:.2f}; warp MSE LR {1e3 * f['warp_mse_lr']:.3f} "
+                          f"control {1e3 * f['warp_mse_ctl']:.3f} e-3", flush=True)
                     if s == 2:
                         last = len(clip.lr) - 1
                         sheet_rows[domain].append((family, clip.lr[last], box_downsample_rgb(clip.hr[last], s),

@@ -117,36 +117,45 @@ void main() {
         // surface: sky then and now, or pixels of the same instance whose depths bracket the
         // expected one (within TAA_DEPTH_TOL): jitter moves edges and grazing surfaces by a pixel
         ivec2 q = ivec2(floor(prev_px));
-        bool found = false;
-        float zmin = 1e30, zmax = -1.0;
-        for (int j = -1; j <= 1; ++j)
-            for (int i = -1; i <= 1; ++i) {
-                ivec2 n = clamp(q + ivec2(i, j), ivec2(0), last);
-                if (texelFetch(u_prev_instance, n, 0).r != inst) continue;
-                float zp = texelFetch(u_prev_depth, n, 0).r;
-                if (isinf(zp)) {
-                    found = found || isinf(z);
-                } else {
-                    zmin = min(zmin, zp);
-                    zmax = max(zmax, zp);
-                }
-            }
-        if (!isinf(z)) {
-            // this surface's depth range over the current 3 x 3 (same instance), carried to the
-            // previous frame, must overlap the previous one's: a grazing surface's depth changes by
-            // more than the tolerance over a pixel of jitter
-            float cmin = z, cmax = z;
+        // fast path: the reprojected pixel itself shows this surface (same instance, depth within
+        // the tolerance of the expected one, or sky then and now). Whenever it holds, the full
+        // test below holds too (its ranges contain this pixel's depth and the expected one), so
+        // skipping it changes no result; it saves 36 fetches on most pixels.
+        uint q_inst = texelFetch(u_prev_instance, clamp(q, ivec2(0), last), 0).r;
+        float q_z = texelFetch(u_prev_depth, clamp(q, ivec2(0), last), 0).r;
+        bool quick = q_inst == inst && (isinf(z) ? isinf(q_z) : (!isinf(q_z) && abs(q_z - z_expected) <= TAA_DEPTH_TOL * q_z));
+        bool found = quick;
+        if (!quick) {
+            float zmin = 1e30, zmax = -1.0;
             for (int j = -1; j <= 1; ++j)
                 for (int i = -1; i <= 1; ++i) {
-                    ivec2 n = clamp(p + ivec2(i, j), ivec2(0), last);
-                    float zc = texelFetch(u_depth, n, 0).r;
-                    if (texelFetch(u_instance, n, 0).r == inst && !isinf(zc)) {
-                        cmin = min(cmin, zc);
-                        cmax = max(cmax, zc);
+                    ivec2 n = clamp(q + ivec2(i, j), ivec2(0), last);
+                    if (texelFetch(u_prev_instance, n, 0).r != inst) continue;
+                    float zp = texelFetch(u_prev_depth, n, 0).r;
+                    if (isinf(zp)) {
+                        found = found || isinf(z);
+                    } else {
+                        zmin = min(zmin, zp);
+                        zmax = max(zmax, zp);
                     }
                 }
-            float k = z_expected / z;
-            found = zmax > 0.0 && k * cmax >= zmin * (1.0 - TAA_DEPTH_TOL) && k * cmin <= zmax * (1.0 + TAA_DEPTH_TOL);
+            if (!isinf(z)) {
+                // this surface's depth range over the current 3 x 3 (same instance), carried to the
+                // previous frame, must overlap the previous one's: a grazing surface's depth changes by
+                // more than the tolerance over a pixel of jitter
+                float cmin = z, cmax = z;
+                for (int j = -1; j <= 1; ++j)
+                    for (int i = -1; i <= 1; ++i) {
+                        ivec2 n = clamp(p + ivec2(i, j), ivec2(0), last);
+                        float zc = texelFetch(u_depth, n, 0).r;
+                        if (texelFetch(u_instance, n, 0).r == inst && !isinf(zc)) {
+                            cmin = min(cmin, zc);
+                            cmax = max(cmax, zc);
+                        }
+                    }
+                float k = z_expected / z;
+                found = zmax > 0.0 && k * cmax >= zmin * (1.0 - TAA_DEPTH_TOL) && k * cmin <= zmax * (1.0 + TAA_DEPTH_TOL);
+            }
         }
         reject = !found;
     }
