@@ -159,7 +159,9 @@ class Renderer:
                                                     else 0, taa=aa == "taa")
             self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
                                                      if self.ssaa > 1 else None)
-        self.taa: TAAPass | None = TAAPass(self.taa_blend, self.taa_history, self.taa_clip) if aa == "taa" else None
+        # TAA tone-maps its output itself when no post step comes between them (one pass less)
+        self.taa: TAAPass | None = (TAAPass(self.taa_blend, self.taa_history, self.taa_clip,
+                                            tonemap=not self.post.needs_tonemap_pass) if aa == "taa" else None)
         self.passes: list[Pass] = self._build_passes()
         #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...}
         self.last_timings: dict[str, float] = {}
@@ -179,7 +181,7 @@ class Renderer:
             passes += [self.taa] if self.taa is not None else []  # TAA, then the post chain
             # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
             passes += post_passes(self.post, self._targets.size,
-                                  tonemapped=not self.msaa_samples and self.taa is None)
+                                  tonemapped=not self.msaa_samples and (self.taa is None or self.taa.tonemap))
             if self.aa == "fxaa":
                 passes.append(FXAAPass())
         if self.ssaa > 1:

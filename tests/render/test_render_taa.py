@@ -138,6 +138,22 @@ def test_variance_clip_converges_and_is_recorded():
     assert _psnr8(outs["variance"].buffers["rgb"], reference) - _psnr8(one, reference) >= 5.0
 
 
+def test_taa_tone_maps_its_output_itself_when_nothing_comes_between():
+    from gameir.render.passes.film import TonemapPass
+    from gameir.render.post_chain import PostChain
+    scene = _edge_scene()
+    with Renderer(W, H, aa="taa", buffers=("rgb",)) as r:
+        assert r.taa.tonemap and not any(isinstance(p, TonemapPass) for p in r.passes)
+        fused = _taa_clip(r, scene, [CAM] * 4)[-1].buffers["rgb"].astype(int)
+    # a vignette of strength 0 changes nothing but needs the tone map pass (the TAA output read
+    # back from float16): the same frame to one 8-bit code
+    with Renderer(W, H, aa="taa", post=PostChain(("tonemap", "vignette"), vignette_intensity=0.0),
+                  buffers=("rgb",)) as r:
+        assert not r.taa.tonemap and any(isinstance(p, TonemapPass) for p in r.passes)
+        separate = _taa_clip(r, scene, [CAM] * 4)[-1].buffers["rgb"].astype(int)
+    assert np.abs(fused - separate).max() <= 1 and np.abs(fused - separate).mean() < 0.2
+
+
 def test_history_resets_on_the_first_frame_and_on_a_cut():
     scene = _edge_scene()
     other = Camera(W, H, look_at([3.0, -2.0, 2.0], [0.0, 5.0, 0.5]), fov_y_deg=40.0)

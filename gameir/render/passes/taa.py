@@ -55,16 +55,20 @@ class TAAPass(Pass):
         history: history fetch, ``"bilinear"`` or ``"catmull-rom"`` (program variant ``CATMULL_ROM``).
         clip: ``"minmax"`` (clamp to the 3 x 3 min/max box) or ``"variance"`` (clip to the variance
             box, program variant ``VARIANCE_CLIP``).
+        tonemap: also write the tone-mapped output to ``ldr`` (program variant ``TONEMAP``), when
+            no post step comes between TAA and the tone map: one full-screen pass less.
 
     Attributes:
         frames_accumulated: frames in the history after the last frame (1 right after a reset).
         last_time_s / last_pose: time and (c2w, K) of the last frame rendered, None before the first.
     """
 
-    def __init__(self, blend: float = 0.1, history: str = "bilinear", clip: str = "minmax") -> None:
+    def __init__(self, blend: float = 0.1, history: str = "bilinear", clip: str = "minmax",
+                 tonemap: bool = False) -> None:
         self.blend = float(blend)
+        self.tonemap = bool(tonemap)
         self.variants = (("CATMULL_ROM",) if history == "catmull-rom" else ()) + \
-                        (("VARIANCE_CLIP",) if clip == "variance" else ())
+                        (("VARIANCE_CLIP",) if clip == "variance" else ()) + (("TONEMAP",) if tonemap else ())
         self.parity = 0
         self.frames_accumulated = 0
         self.last_time_s: float | None = None
@@ -84,7 +88,7 @@ class TAAPass(Pass):
         self.frames_accumulated = 1 if reset else self.frames_accumulated + 1
         cur, prev = self.parity, 1 - self.parity
         prog = core.programs.get("taa.glsl", self.variants)
-        tg.post[f"taa_{cur}"].use()
+        tg.post[f"taa_ldr_{cur}" if self.tonemap else f"taa_{cur}"].use()
         cur_to_prev = np.linalg.inv(frame.prev.c2w) @ frame.cam.c2w
         set_uniform(prog, "u_jitter_delta", tuple(float(p - c) for p, c in zip(frame.prev.jitter_px,
                                                                                 frame.cam.jitter_px)))

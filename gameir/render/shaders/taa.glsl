@@ -8,7 +8,8 @@
 // where it falls outside the image, on a reset (u_reset), or where no pixel of the previous frame's
 // 3 x 3 around the reprojected position shows this surface: pixels of the same instance id whose
 // depths bracket the depth this surface had then (static-world reprojection of the current depth
-// into the previous camera, relative tolerance TAA_DEPTH_TOL), or sky then and now. Outputs: the resolved colour, this frame's depth and instance (next frame's history
+// into the previous camera, relative tolerance TAA_DEPTH_TOL), or sky then and now. Outputs (variant
+// TONEMAP adds the tone-mapped colour): the resolved colour, this frame's depth and instance (next frame's history
 // test) and the rejection mask (1 = rejected) for the rejected-pixel fraction.
 #if defined VERTEX_SHADER
 #include "fullscreen.glsl"
@@ -17,6 +18,11 @@ layout(location = 0) out vec4 o_color;
 layout(location = 1) out float o_depth;
 layout(location = 2) out uint o_instance;
 layout(location = 3) out float o_reject;
+#ifdef TONEMAP
+// the tone map fused in (no post step between TAA and it): ACES + sRGB, luma in alpha
+layout(location = 4) out vec4 o_ldr;
+#include "color.glsl"
+#endif
 uniform sampler2D u_current;          // lit linear HDR, this frame (jittered), nearest
 uniform sampler2D u_history;          // previous TAA output, linear filtering
 uniform sampler2D u_motion;           // RG16F backward motion, pixels (jitter included)
@@ -174,6 +180,9 @@ void main() {
         result = mix(from_ycocg(hist), cur, u_alpha);
     }
     o_color = vec4(max(result, vec3(0.0)), 1.0);
+#ifdef TONEMAP
+    o_ldr = tonemap_ldr(o_color.rgb);
+#endif
     o_reject = reject ? 1.0 : 0.0;
 }
 #endif
