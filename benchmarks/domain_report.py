@@ -296,7 +296,7 @@ def write_report(out: Path, gallery: Path, command: str, machine: str, loads: tu
              "| domain | preset | LR | HR | before upscaling (in the LR frame an upscaler/SR model receives) | "
              "after upscaling (not in LR) |",
              "| --- | --- | --- | --- | --- | --- |",
-             "| release-like | `gameir-sr` | TAA (8 Halton phases, blend 0.1) → bloom → tone map | the same at HR | "
+             "| release-like | `gameir-sr` | TAA (8 Halton phases, blend 0.1, Catmull-Rom history) → bloom → tone map | the same at HR | "
              "everything: SSAO (in lighting), TAA, bloom, tone map, at LR as at HR — an engine at each size; an SR "
              "model upscales the finished frame | nothing |",
              "| upscaler input | `sr-upscaler` | one jittered sample, `hdr` (linear, before TAA and post) + depth, "
