@@ -39,7 +39,7 @@ def standard_scene(seed: int = 0) -> Scene:
     ground_tex = checker_texture(256, 32)
     scene.add(Instance(plane(120, 120, uv_scale=24, segments=32), Material(base_color_texture=ground_tex, roughness=0.8),
                        np.eye(4), semantic=1))
-    sphere = sphere(1.0, 32, 16)
+    ball = sphere(1.0, 32, 16)
     cube, pole = box((1, 1, 1)), cylinder(0.5, 1.0, 48)
     mats = [Material(base_color=tuple(rng.uniform(0.1, 0.9, 3)) + (1.0,), roughness=float(rng.uniform(0.2, 0.9)),
                      metallic=float(rng.integers(0, 2))) for _ in range(6)]
@@ -47,7 +47,7 @@ def standard_scene(seed: int = 0) -> Scene:
     for k in range(80):
         x, y = rng.uniform(-30, 30), rng.uniform(5, 60)
         r = rng.uniform(0.4, 1.5)
-        scene.add(Instance(sphere, mats[k % 6], translate(x, y, r) @ np.diag([r, r, r, 1.0]), semantic=21,
+        scene.add(Instance(ball, mats[k % 6], translate(x, y, r) @ np.diag([r, r, r, 1.0]), semantic=21,
                            instance_id=k + 1))
     for k in range(400):
         x, y = rng.uniform(-40, 40), rng.uniform(2, 70)
