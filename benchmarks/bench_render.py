@@ -226,17 +226,20 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
 AA_ROWS: tuple[tuple[str, dict], ...] = (
     ("one sample, jittered (aa none)", {"aa": "none"}),
     ("TAA (8 Halton phases, blend 0.1)", {"aa": "taa"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
     ("SSAA 4x4 (16 spp)", {"aa": "ssaa", "ssaa": 4}),
 )
 
 
 def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     """Seconds per frame at ``w`` x ``h`` (every buffer) for each mode of :data:`AA_ROWS`: a clip
-    of jittered frames in order, the modes alternated frame by frame in one sitting."""
+    of jittered frames in order, the modes alternated frame by frame in one sitting; wall time and
+    CPU time of the process (llvmpipe's threads included: steadier than wall time on a loaded machine)."""
     scene = standard_scene()
     cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in AA_ROWS]
     times: list[list[float]] = [[] for _ in AA_ROWS]
+    cpus: list[list[float]] = [[] for _ in AA_ROWS]
     prev = None
     try:
         for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
@@ -244,21 +247,23 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
             c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
             cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
             for i, renderer in enumerate(renderers):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _cpu_s()
                 renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
                 if k > 0:
                     times[i].append(time.perf_counter() - t0)
+                    cpus[i].append(_cpu_s() - c0)
             prev = cam
     finally:
         for renderer in renderers:
             renderer.release()
-    base = float(np.median(times[0]))
+    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
     print(f"\nanti-aliasing: {w}x{h}, every buffer, {frames} frames per row alternated, medians; "
           f"1-min load average {os.getloadavg()[0]:.1f}\n")
-    print(f"{'mode':36s} {'s/frame':>8s} {'vs one sample':>13s}")
-    for (label, _), row in zip(AA_ROWS, times):
-        med = float(np.median(row))
-        print(f"{label:36s} {med:8.3f} {100 * (med / base - 1):+12.0f}%")
+    print(f"{'mode':38s} {'s/frame':>8s} {'vs one sample':>13s} {'CPU-s':>6s} {'vs one sample':>13s}")
+    for (label, _), row, cpu in zip(AA_ROWS, times, cpus):
+        med, med_cpu = float(np.median(row)), float(np.median(cpu))
+        print(f"{label:38s} {med:8.3f} {100 * (med / base - 1):+12.0f}% {med_cpu:6.3f} "
+              f"{100 * (med_cpu / base_cpu - 1):+12.0f}%")
 
 
 #: Renderers profiled pass by pass by ``--profile``: label -> Renderer keywords.
@@ -273,9 +278,10 @@ PROFILE_ROWS: tuple[tuple[str, dict], ...] = (
 
 
 def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
-    """Milliseconds per pass at ``w`` x ``h`` for each renderer of :data:`PROFILE_ROWS`: the GL work is
+    """CPU milliseconds per pass (this process, llvmpipe's threads included: steadier than wall time
+    on a loaded machine) at ``w`` x ``h`` for each renderer of :data:`PROFILE_ROWS`: the GL work is
     finished after every pass (``ctx.finish()``), so each pass's time is its own; the readback is
-    timed apart. The finishes themselves add a little, so the totals exceed a normal frame's."""
+    timed apart (wall). The finishes themselves add a little, so the totals exceed a normal frame's."""
     scene = standard_scene()
     cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in PROFILE_ROWS]
@@ -285,10 +291,10 @@ def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
         run = render_pass.run
 
         def run_and_finish(frame) -> None:
-            t0 = time.perf_counter()
+            c0 = _cpu_s()
             run(frame)
             renderer._core.ctx.finish()
-            row.setdefault(type(render_pass).__name__, []).append(time.perf_counter() - t0)
+            row.setdefault(type(render_pass).__name__, []).append(_cpu_s() - c0)
         return run_and_finish
 
     for renderer, row in zip(renderers, spent):
@@ -310,8 +316,8 @@ def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
         for renderer in renderers:
             renderer.release()
     names = list(dict.fromkeys(name for row in spent for name in row))
-    print(f"\nper-pass profile: {w}x{h}, every buffer, {frames} frames, medians in ms (GL finished after each "
-          f"pass); 1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"\nper-pass profile: {w}x{h}, every buffer, {frames} frames, medians in CPU-ms (GL finished after "
+          f"each pass; readback: wall ms); 1-min load average {os.getloadavg()[0]:.1f}\n")
     print(f"{'pass':18s}" + "".join(f"{label[:22]:>24s}" for label, _ in PROFILE_ROWS))
     for name in names + ["total"]:
         cells = []
