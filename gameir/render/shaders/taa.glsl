@@ -127,7 +127,8 @@ void main() {
         // fast path: the reprojected pixel itself shows this surface (same instance, depth within
         // the tolerance of the expected one, or sky then and now). Whenever it holds, the full
         // test below holds too (its ranges contain this pixel's depth and the expected one), so
-        // skipping it changes no result; it saves 36 fetches on most pixels.
+        // skipping it changes no result (it saves the search where branches are coherent, on
+        // GPUs; llvmpipe runs both sides of a branch).
         uint q_inst = texelFetch(u_prev_instance, clamp(q, ivec2(0), last), 0).r;
         float q_z = texelFetch(u_prev_depth, clamp(q, ivec2(0), last), 0).r;
         bool quick = q_inst == inst && (isinf(z) ? isinf(q_z) : (!isinf(q_z) && abs(q_z - z_expected) <= TAA_DEPTH_TOL * q_z));
