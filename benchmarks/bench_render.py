@@ -12,6 +12,7 @@ not a native LR frame).
     python benchmarks/bench_render.py --ssaa 2    # SSAA HR frame: GL-side resolve vs numpy downsampling
     python benchmarks/bench_render.py --post      # post chain: one-sample pair vs + SSAO + bloom, ...
     python benchmarks/bench_render.py --aa        # one LR frame: one sample vs TAA vs SSAA 4x4
+    python benchmarks/bench_render.py --profile   # ms per pass (GL finished after each) of those modes and chains
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def standard_scene(seed: int = 0) -> Scene:
     ground_tex = checker_texture(256, 32)
     scene.add(Instance(plane(120, 120, uv_scale=24, segments=32), Material(base_color_texture=ground_tex, roughness=0.8),
                        np.eye(4), semantic=1))
-    sphere = sphere(1.0, 32, 16)
+    ball = sphere(1.0, 32, 16)
     cube, pole = box((1, 1, 1)), cylinder(0.5, 1.0, 48)
     mats = [Material(base_color=tuple(rng.uniform(0.1, 0.9, 3)) + (1.0,), roughness=float(rng.uniform(0.2, 0.9)),
                      metallic=float(rng.integers(0, 2))) for _ in range(6)]
@@ -46,7 +47,7 @@ def standard_scene(seed: int = 0) -> Scene:
     for k in range(80):
         x, y = rng.uniform(-30, 30), rng.uniform(5, 60)
         r = rng.uniform(0.4, 1.5)
-        scene.add(Instance(sphere, mats[k % 6], translate(x, y, r) @ np.diag([r, r, r, 1.0]), semantic=21,
+        scene.add(Instance(ball, mats[k % 6], translate(x, y, r) @ np.diag([r, r, r, 1.0]), semantic=21,
                            instance_id=k + 1))
     for k in range(400):
         x, y = rng.uniform(-40, 40), rng.uniform(2, 70)
@@ -225,17 +226,20 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
 AA_ROWS: tuple[tuple[str, dict], ...] = (
     ("one sample, jittered (aa none)", {"aa": "none"}),
     ("TAA (8 Halton phases, blend 0.1)", {"aa": "taa"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
     ("SSAA 4x4 (16 spp)", {"aa": "ssaa", "ssaa": 4}),
 )
 
 
 def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     """Seconds per frame at ``w`` x ``h`` (every buffer) for each mode of :data:`AA_ROWS`: a clip
-    of jittered frames in order, the modes alternated frame by frame in one sitting."""
+    of jittered frames in order, the modes alternated frame by frame in one sitting; wall time and
+    CPU time of the process (llvmpipe's threads included: steadier than wall time on a loaded machine)."""
     scene = standard_scene()
     cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in AA_ROWS]
     times: list[list[float]] = [[] for _ in AA_ROWS]
+    cpus: list[list[float]] = [[] for _ in AA_ROWS]
     prev = None
     try:
         for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
@@ -243,21 +247,87 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
             c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
             cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
             for i, renderer in enumerate(renderers):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _cpu_s()
                 renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
                 if k > 0:
                     times[i].append(time.perf_counter() - t0)
+                    cpus[i].append(_cpu_s() - c0)
             prev = cam
     finally:
         for renderer in renderers:
             renderer.release()
-    base = float(np.median(times[0]))
+    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
     print(f"\nanti-aliasing: {w}x{h}, every buffer, {frames} frames per row alternated, medians; "
           f"1-min load average {os.getloadavg()[0]:.1f}\n")
-    print(f"{'mode':36s} {'s/frame':>8s} {'vs one sample':>13s}")
-    for (label, _), row in zip(AA_ROWS, times):
-        med = float(np.median(row))
-        print(f"{label:36s} {med:8.3f} {100 * (med / base - 1):+12.0f}%")
+    print(f"{'mode':38s} {'s/frame':>8s} {'vs one sample':>13s} {'CPU-s':>6s} {'vs one sample':>13s}")
+    for (label, _), row, cpu in zip(AA_ROWS, times, cpus):
+        med, med_cpu = float(np.median(row)), float(np.median(cpu))
+        print(f"{label:38s} {med:8.3f} {100 * (med / base - 1):+12.0f}% {med_cpu:6.3f} "
+              f"{100 * (med_cpu / base_cpu - 1):+12.0f}%")
+
+
+#: Renderers profiled pass by pass by ``--profile``: label -> Renderer keywords.
+PROFILE_ROWS: tuple[tuple[str, dict], ...] = (
+    ("one sample", {}),
+    ("TAA", {"aa": "taa"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
+    ("one sample + SSAO + bloom", {"post": ("ssao", "bloom", "tonemap")}),
+    ("TAA + SSAO + bloom (gameir-sr LR)", {"aa": "taa", "taa_history": "catmull-rom",
+                                          "post": ("ssao", "bloom", "tonemap")}),
+)
+
+
+def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
+    """CPU milliseconds per pass (this process, llvmpipe's threads included: steadier than wall time
+    on a loaded machine) at ``w`` x ``h`` for each renderer of :data:`PROFILE_ROWS`: the GL work is
+    finished after every pass (``ctx.finish()``), so each pass's time is its own; the readback is
+    timed apart (wall). The finishes themselves add a little, so the totals exceed a normal frame's."""
+    scene = standard_scene()
+    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in PROFILE_ROWS]
+    spent: list[dict[str, list[float]]] = [{} for _ in PROFILE_ROWS]
+
+    def timed(renderer: Renderer, render_pass, row: dict[str, list[float]]):
+        run = render_pass.run
+
+        def run_and_finish(frame) -> None:
+            c0 = _cpu_s()
+            run(frame)
+            renderer._core.ctx.finish()
+            row.setdefault(type(render_pass).__name__, []).append(_cpu_s() - c0)
+        return run_and_finish
+
+    for renderer, row in zip(renderers, spent):
+        for render_pass in renderer.passes:
+            render_pass.run = timed(renderer, render_pass, row)
+    prev = None
+    try:
+        for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
+            c2w = cam0.copy()
+            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
+            cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
+            for renderer, row in zip(renderers, spent):
+                if k == 1:
+                    row.clear()
+                renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
+                row.setdefault("readback", []).append(renderer.last_timings["readback_s"])
+            prev = cam
+    finally:
+        for renderer in renderers:
+            renderer.release()
+    names = list(dict.fromkeys(name for row in spent for name in row))
+    print(f"\nper-pass profile: {w}x{h}, every buffer, {frames} frames, medians in CPU-ms (GL finished after "
+          f"each pass; readback: wall ms); 1-min load average {os.getloadavg()[0]:.1f}\n")
+    print(f"{'pass':18s}" + "".join(f"{label[:22]:>24s}" for label, _ in PROFILE_ROWS))
+    for name in names + ["total"]:
+        cells = []
+        for row in spent:
+            if name == "total":
+                value = sum(float(np.median(v)) for v in row.values())
+            else:
+                value = float(np.median(row[name])) if name in row else float("nan")
+            cells.append(f"{1000 * value:24.1f}" if value == value else f"{'-':>24s}")
+        print(f"{name:18s}" + "".join(cells))
 
 
 def main() -> None:
@@ -271,7 +341,12 @@ def main() -> None:
                     help="only compare SSAA xS resolves for one HR frame (GL passes vs numpy)")
     ap.add_argument("--post", action="store_true", help="only compare post chains side by side (pairs alternated)")
     ap.add_argument("--aa", action="store_true", help="only compare one sample, TAA and SSAA 4x4 at LR size")
+    ap.add_argument("--profile", action="store_true", help="only time each pass of one sample, TAA and the post "
+                                                           "chain at LR size")
     args = ap.parse_args()
+    if args.profile:
+        profile_table(*args.lr, args.pairs, args.shadow_map)
+        return
     if args.aa:
         aa_table(*args.lr, args.pairs, args.shadow_map)
         return

@@ -62,7 +62,8 @@ class ClipRenderer:
             self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
                                      ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
                                      buffers=self.buffers, post=post_chain_for(render),
-                                     taa_phases=render["taa_phases"], taa_blend=render["taa_blend"])
+                                     taa_phases=render["taa_phases"], taa_blend=render["taa_blend"],
+                                     taa_history=render["taa_history"], taa_clip=render["taa_clip"])
             self.lr, self.hr = self.pair.lr, self.pair.hr
         else:  # NVS: one level, views of a rig
             self.hr = Renderer(w * s, h * s, aa=render["aa_hr"], ssaa=ssaa["hr"], msaa_samples=render["msaa"],

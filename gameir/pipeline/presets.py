@@ -53,7 +53,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "bloom_intensity": ((int, float), 0.1), "motion_blur_shutter": ((int, float), 0.5),
         "vignette_intensity": ((int, float), 0.3), "grain_intensity": ((int, float), 0.02), "grain_seed": (int, 0),
         # TAA (aa_lr / aa_hr = "taa"): Halton jitter phases, weight of the current frame; the domain named
-        "taa_phases": (int, 8), "taa_blend": ((int, float), 0.1), "domain": (str, ""),
+        "taa_phases": (int, 8), "taa_blend": ((int, float), 0.1), "taa_history": (str, "bilinear"),
+        "taa_clip": (str, "minmax"), "domain": (str, ""),
     },
     "clips": {
         "frames": (int, None), "fps": ((int, float), 30.0), "families": (list, list(FAMILIES)),
@@ -67,7 +68,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
 #: hold their defaults, so presets that do not use them keep their plans (and resume identity).
 DIGEST_NEUTRAL_RENDER_KEYS: tuple[str, ...] = ("post", "ssao_radius", "bloom_threshold", "bloom_intensity",
                                                "motion_blur_shutter", "vignette_intensity", "grain_intensity",
-                                               "grain_seed", "taa_phases", "taa_blend", "domain")
+                                               "grain_seed", "taa_phases", "taa_blend", "taa_history", "taa_clip",
+                                               "domain")
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,7 @@ def _check_values(data: dict[str, Any], where: str) -> None:
     _one_of(render["domain"], DOMAINS, "render.domain", where)
     from gameir.render.passes.taa import check_taa_options
     try:
-        check_taa_options(render["taa_phases"], render["taa_blend"], "")
+        check_taa_options(render["taa_phases"], render["taa_blend"], "", render["taa_history"], render["taa_clip"])
     except ValueError as exc:
         raise ValueError(f"{where}: render.{str(exc).removeprefix(': ')}") from None
     if render["aa_lr"] == "taa" and not render["jitter"]:

@@ -7,7 +7,8 @@ from gameir.semantics import SEMANTIC_IDS
 
 __all__ = ["GBUFFER_LOCATIONS", "MAX_LIGHTS", "SSAO_SAMPLES", "SSAO_DOWNSCALE", "BLOOM_LEVELS", "BLOOM_RADIUS", "BLOOM_SIGMA",
            "MOTION_BLUR_TILE", "MOTION_BLUR_SAMPLES", "LIGHT_POINT", "LIGHT_SPOT", "WRAP_CODES", "SKY_SEMANTIC",
-           "AA_MODES", "MAX_SSAA", "TAA_DEPTH_TOL", "GL_FRAMEBUFFER_SRGB", "GL_SRGB8_ALPHA8", "glsl_defines"]
+           "AA_MODES", "MAX_SSAA", "TAA_DEPTH_TOL", "TAA_HISTORY_MODES", "TAA_CLIP_MODES",
+           "TAA_VARIANCE_GAMMA", "GL_FRAMEBUFFER_SRGB", "GL_SRGB8_ALPHA8", "glsl_defines"]
 
 #: Hemisphere samples per pixel of the optional SSAO pass, which runs at 1/SSAO_DOWNSCALE of the
 #: render size in each axis (the lighting pass upsamples the result bilinearly).
@@ -46,6 +47,15 @@ AA_MODES: tuple[str, ...] = ("none", "fxaa", "msaa", "ssaa", "taa")
 #: TAA: relative depth difference beyond which a reprojected history sample counts as disoccluded.
 TAA_DEPTH_TOL = 0.05
 
+#: TAA history fetch (``taa_history``): one bilinear lookup, or the Catmull-Rom (B = 0, C = 1/2)
+#: bicubic of the 4 x 4 texels around the reprojected position (9 bilinear lookups).
+TAA_HISTORY_MODES: tuple[str, ...] = ("bilinear", "catmull-rom")
+#: TAA history rectification (``taa_clip``): clamp to the min/max box of the current 3 x 3 in YCoCg,
+#: or clip towards the centre of the variance box mean +- TAA_VARIANCE_GAMMA x standard deviation
+#: (Salvi 2016), intersected with the min/max box.
+TAA_CLIP_MODES: tuple[str, ...] = ("minmax", "variance")
+TAA_VARIANCE_GAMMA = 1.0
+
 #: Largest SSAA factor (s x s samples per pixel: 16 at 4).
 MAX_SSAA = 4
 
@@ -56,7 +66,8 @@ def glsl_defines(extra: dict[str, object] | None = None) -> str:
     values.update(MAX_LIGHTS=MAX_LIGHTS, LIGHT_POINT=LIGHT_POINT, LIGHT_SPOT=LIGHT_SPOT, SSAO_SAMPLES=SSAO_SAMPLES, SSAO_DOWNSCALE=SSAO_DOWNSCALE,
                   BLOOM_RADIUS=BLOOM_RADIUS, MOTION_BLUR_TILE=MOTION_BLUR_TILE,
                   MOTION_BLUR_SAMPLES=MOTION_BLUR_SAMPLES,
-                  SKY_SEMANTIC=f"{SKY_SEMANTIC}u", TAA_DEPTH_TOL=TAA_DEPTH_TOL, PI="3.14159265358979")
+                  SKY_SEMANTIC=f"{SKY_SEMANTIC}u", TAA_DEPTH_TOL=TAA_DEPTH_TOL,
+                  TAA_VARIANCE_GAMMA=TAA_VARIANCE_GAMMA, PI="3.14159265358979")
     values.update({f"WRAP_{k.upper()}": v for k, v in WRAP_CODES.items()})
     values.update(extra or {})
     return "".join(f"#define {k} {v}\n" for k, v in values.items())

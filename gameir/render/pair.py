@@ -75,7 +75,7 @@ class PairRenderer:
         msaa_samples: samples for "msaa" modes.
         lod_bias_lr: texture LOD bias of the LR frame, a number or ``"auto"`` (:func:`auto_lod_bias`).
         hr_jitter: see :func:`render_pair`.
-        taa_phases, taa_blend: TAA options of both levels (:class:`Renderer`); an HR level with
+        taa_phases, taa_blend, taa_history, taa_clip: TAA options of both levels (:class:`Renderer`); an HR level with
             ``aa_hr="taa"`` is jittered by its own Halton sequence in HR pixels.
         anisotropy, shadow_map_size, buffers, ssao_radius, post: as :class:`Renderer` (both frames: the
             engine runs its post chain at LR and at HR alike).
@@ -88,7 +88,8 @@ class PairRenderer:
                  hr_jitter: bool = False, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0,
                  post: "PostChain | list[str] | tuple[str, ...] | None" = None, taa_phases: int = 8,
-                 taa_blend: float = 0.1, lr_size: tuple[int, int] | None = None) -> None:
+                 taa_blend: float = 0.1, taa_history: str = "bilinear", taa_clip: str = "minmax",
+                 lr_size: tuple[int, int] | None = None) -> None:
         lr_size_wh = renamed_argument(lr_size_wh, lr_size, where="PairRenderer", new_name="lr_size_wh",
                                       old_name="lr_size", meaning="(width, height) of the LR frame")
         lr_size_wh = (960, 720) if lr_size_wh is None else lr_size_wh
@@ -108,12 +109,13 @@ class PairRenderer:
         self.scale, self.hr_jitter = int(scale), bool(hr_jitter)
         self.lr = Renderer(w, h, aa=aa_lr, ssaa=ssaa_lr, msaa_samples=msaa_samples, lod_bias=float(lod_bias_lr),
                            anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
-                           ssao_radius=ssao_radius, post=post, taa_phases=taa_phases, taa_blend=taa_blend)
+                           ssao_radius=ssao_radius, post=post, taa_phases=taa_phases, taa_blend=taa_blend,
+                           taa_history=taa_history, taa_clip=taa_clip)
         try:
             self.hr = Renderer(w * self.scale, h * self.scale, aa=aa_hr, ssaa=ssaa_hr, msaa_samples=msaa_samples,
                                anisotropy=anisotropy, shadow_map_size=shadow_map_size, buffers=buffers,
                                ssao_radius=ssao_radius, post=post, taa_phases=taa_phases, taa_blend=taa_blend,
-                               share=self.lr)
+                               taa_history=taa_history, taa_clip=taa_clip, share=self.lr)
         except Exception:
             self.lr.release()
             raise

@@ -19,7 +19,8 @@ import numpy as np
 
 from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
-from gameir.render.constants import AA_MODES, MAX_LIGHTS, MAX_SSAA, MOTION_BLUR_TILE, TAA_DEPTH_TOL
+from gameir.render.constants import (AA_MODES, MAX_LIGHTS, MAX_SSAA, MOTION_BLUR_TILE, TAA_DEPTH_TOL,
+                                     TAA_VARIANCE_GAMMA)
 from gameir.render.core import GLCore
 from gameir.render.draws import collect_draws, cull_draws
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
@@ -58,6 +59,10 @@ class Renderer:
         taa_phases: with ``aa="taa"``, the number of Halton (2, 3) jitter phases (>= 2, default 8).
         taa_blend: with ``aa="taa"``, the weight of the current frame in the exponential blend
             (0, 1], default 0.1.
+        taa_history: with ``aa="taa"``, the history fetch: ``"bilinear"`` (default) or
+            ``"catmull-rom"`` (bicubic, keeps the history sharper under sub-pixel motion).
+        taa_clip: with ``aa="taa"``, the history rectification in YCoCg: ``"minmax"`` (default,
+            clamp to the current 3 x 3's min/max box) or ``"variance"`` (clip to mean +- 1 sigma).
         lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1
             for a x2 pair's LR frame, as game upscalers recommend).
         anisotropy: maximum anisotropic filtering ratio (1 = trilinear); filtering is done in the
@@ -82,7 +87,8 @@ class Renderer:
                  lod_bias: float = 0.0, anisotropy: float = 8.0, shadow_map_size: int = 2048,
                  buffers: tuple[str, ...] | list[str] | None = None, depth_prepass: bool = True,
                  ssao_radius: float = 0.0, post: "PostChain | list[str] | tuple[str, ...] | None" = None,
-                 taa_phases: int = 8, taa_blend: float = 0.1, share: "Renderer | None" = None) -> None:
+                 taa_phases: int = 8, taa_blend: float = 0.1, taa_history: str = "bilinear",
+                 taa_clip: str = "minmax", share: "Renderer | None" = None) -> None:
         if isinstance(width, bool) or isinstance(height, bool) or int(width) != width or int(height) != height \
                 or width < 1 or height < 1:
             raise ValueError(f"Renderer: width and height must be positive integers, got {width!r} x {height!r}")
@@ -99,7 +105,8 @@ class Renderer:
             raise ValueError(f"Renderer: ssaa={ssaa} requires aa='ssaa', got aa={aa!r}")
         if aa == "msaa" and msaa_samples not in (2, 4, 8):
             raise ValueError(f"Renderer: msaa_samples must be 2, 4 or 8, got {msaa_samples!r}")
-        self.taa_phases, self.taa_blend = check_taa_options(taa_phases, taa_blend)
+        self.taa_phases, self.taa_blend, self.taa_history, self.taa_clip = check_taa_options(
+            taa_phases, taa_blend, history=taa_history, clip=taa_clip)
         if not math.isfinite(lod_bias) or abs(lod_bias) > 16:
             raise ValueError(f"Renderer: lod_bias must be finite in [-16, 16], got {lod_bias!r}")
         if not 1.0 <= anisotropy <= 16.0:
@@ -152,7 +159,9 @@ class Renderer:
                                                     else 0, taa=aa == "taa")
             self._resolved: ResolveTargets | None = (ResolveTargets(core.ctx, self.width, self.height)
                                                      if self.ssaa > 1 else None)
-        self.taa: TAAPass | None = TAAPass(self.taa_blend) if aa == "taa" else None
+        # TAA tone-maps its output itself when no post step comes between them (one pass less)
+        self.taa: TAAPass | None = (TAAPass(self.taa_blend, self.taa_history, self.taa_clip,
+                                            tonemap=not self.post.needs_tonemap_pass) if aa == "taa" else None)
         self.passes: list[Pass] = self._build_passes()
         #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...}
         self.last_timings: dict[str, float] = {}
@@ -172,7 +181,7 @@ class Renderer:
             passes += [self.taa] if self.taa is not None else []  # TAA, then the post chain
             # motion blur -> bloom -> tone map + film, at the render size (docs/RENDERER.md)
             passes += post_passes(self.post, self._targets.size,
-                                  tonemapped=not self.msaa_samples and self.taa is None)
+                                  tonemapped=not self.msaa_samples and (self.taa is None or self.taa.tonemap))
             if self.aa == "fxaa":
                 passes.append(FXAAPass())
         if self.ssaa > 1:
@@ -217,8 +226,9 @@ class Renderer:
     def taa_settings(self) -> dict[str, Any]:
         """How the TAA pass works, recorded in the settings of a ``aa="taa"`` renderer."""
         return {"jitter": "halton-2-3", "phases": self.taa_phases, "blend": self.taa_blend,
-                "blend_rule": "max(blend, 1/frames_accumulated)", "history_fetch": "bilinear",
-                "clamp": "ycocg-minmax-3x3", "rejection": "instance+depth", "depth_tolerance": TAA_DEPTH_TOL,
+                "blend_rule": "max(blend, 1/frames_accumulated)", "history_fetch": self.taa_history,
+                "clamp": ("ycocg-minmax-3x3" if self.taa_clip == "minmax" else
+                          f"ycocg-variance-clip-3x3-gamma-{TAA_VARIANCE_GAMMA:g}"), "rejection": "instance+depth", "depth_tolerance": TAA_DEPTH_TOL,
                 "space": "linear-hdr-before-post", "hdr_buffer": "one-sample, before taa"}
 
     def taa_jitter(self, frame_index: int) -> tuple[float, float]:

@@ -113,7 +113,7 @@ class Targets:
     def _taa_targets(self, ctx: Any, width: int, height: int) -> None:
         """TAA history, two ping-pong sets k = 0, 1: ``taa_color_k`` (RGBA16F, linear filtering),
         ``taa_depth_k`` (R32F), ``taa_instance_k`` (R16UI), with the shared ``taa_reject`` (R8) as
-        framebuffer ``post["taa_k"]``."""
+        framebuffer ``post["taa_k"]``, and with ``ldr`` too as ``post["taa_ldr_k"]``."""
         reject = self._keep(ctx.texture((width, height), 1, dtype="f1"))
         self.tex["taa_reject"] = reject
         for k in (0, 1):
@@ -127,6 +127,8 @@ class Targets:
                 tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
             self.tex.update({f"taa_color_{k}": color, f"taa_depth_{k}": depth, f"taa_instance_{k}": instance})
             self.post[f"taa_{k}"] = self._keep(ctx.framebuffer([color, depth, instance, reject]))
+            # the same with ``ldr`` as attachment 4, for a TAA pass that tone-maps its output itself
+            self.post[f"taa_ldr_{k}"] = self._keep(ctx.framebuffer([color, depth, instance, reject, self.tex["ldr"]]))
 
     def _keep(self, obj: Any) -> Any:
         self._objects.append(obj)

@@ -13,26 +13,35 @@ from typing import Any
 import moderngl
 import numpy as np
 
-from gameir.render.constants import TAA_DEPTH_TOL
+from gameir.render.constants import TAA_CLIP_MODES, TAA_DEPTH_TOL, TAA_HISTORY_MODES
 from gameir.render.core import set_uniform
 from gameir.render.passes.base import FrameState, Pass, fullscreen
 
 __all__ = ["TAAPass", "TAA_DEPTH_TOL", "check_taa_options"]
 
 
-def check_taa_options(phases: Any, blend: Any, where: str = "Renderer") -> tuple[int, float]:
-    """``(phases, blend)`` checked: the Halton jitter phase count (integer >= 2) and the weight of
-    the current frame in the exponential blend, in (0, 1].
+def check_taa_options(phases: Any, blend: Any, where: str = "Renderer", history: Any = "bilinear",
+                      clip: Any = "minmax") -> tuple[int, float, str, str]:
+    """``(phases, blend, history, clip)`` checked: the Halton jitter phase count (integer >= 2), the
+    weight of the current frame in the exponential blend, in (0, 1], the history fetch (one of
+    :data:`TAA_HISTORY_MODES`) and the history rectification (one of :data:`TAA_CLIP_MODES`).
 
     Raises:
-        ValueError: naming ``taa_phases`` or ``taa_blend``, the value and what is expected.
+        ValueError: naming ``taa_phases``, ``taa_blend``, ``taa_history`` or ``taa_clip``, the value
+            and what is expected.
     """
     if isinstance(phases, bool) or not isinstance(phases, (int, np.integer)) or phases < 2:
         raise ValueError(f"{where}: taa_phases must be an integer >= 2 (Halton jitter phases), got {phases!r}")
     if isinstance(blend, bool) or not isinstance(blend, (int, float)) or not 0.0 < blend <= 1.0:
         raise ValueError(f"{where}: taa_blend must be a number in (0, 1] (weight of the current frame), "
                          f"got {blend!r}")
-    return int(phases), float(blend)
+    if history not in TAA_HISTORY_MODES:
+        raise ValueError(f"{where}: taa_history must be one of {', '.join(TAA_HISTORY_MODES)} (history fetch), "
+                         f"got {history!r}")
+    if clip not in TAA_CLIP_MODES:
+        raise ValueError(f"{where}: taa_clip must be one of {', '.join(TAA_CLIP_MODES)} (history rectification in "
+                         f"YCoCg), got {clip!r}")
+    return int(phases), float(blend), str(history), str(clip)
 
 
 class TAAPass(Pass):
@@ -43,14 +52,23 @@ class TAAPass(Pass):
 
     Args:
         blend: weight of the current frame in the exponential blend, (0, 1].
+        history: history fetch, ``"bilinear"`` or ``"catmull-rom"`` (program variant ``CATMULL_ROM``).
+        clip: ``"minmax"`` (clamp to the 3 x 3 min/max box) or ``"variance"`` (clip to the variance
+            box, program variant ``VARIANCE_CLIP``).
+        tonemap: also write the tone-mapped output to ``ldr`` (program variant ``TONEMAP``), when
+            no post step comes between TAA and the tone map: one full-screen pass less.
 
     Attributes:
         frames_accumulated: frames in the history after the last frame (1 right after a reset).
         last_time_s / last_pose: time and (c2w, K) of the last frame rendered, None before the first.
     """
 
-    def __init__(self, blend: float = 0.1) -> None:
+    def __init__(self, blend: float = 0.1, history: str = "bilinear", clip: str = "minmax",
+                 tonemap: bool = False) -> None:
         self.blend = float(blend)
+        self.tonemap = bool(tonemap)
+        self.variants = (("CATMULL_ROM",) if history == "catmull-rom" else ()) + \
+                        (("VARIANCE_CLIP",) if clip == "variance" else ()) + (("TONEMAP",) if tonemap else ())
         self.parity = 0
         self.frames_accumulated = 0
         self.last_time_s: float | None = None
@@ -69,8 +87,8 @@ class TAAPass(Pass):
         reset = self._reset or self.frames_accumulated == 0
         self.frames_accumulated = 1 if reset else self.frames_accumulated + 1
         cur, prev = self.parity, 1 - self.parity
-        prog = core.programs.get("taa.glsl")
-        tg.post[f"taa_{cur}"].use()
+        prog = core.programs.get("taa.glsl", self.variants)
+        tg.post[f"taa_ldr_{cur}" if self.tonemap else f"taa_{cur}"].use()
         cur_to_prev = np.linalg.inv(frame.prev.c2w) @ frame.cam.c2w
         set_uniform(prog, "u_jitter_delta", tuple(float(p - c) for p, c in zip(frame.prev.jitter_px,
                                                                                 frame.cam.jitter_px)))
