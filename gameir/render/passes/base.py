@@ -93,6 +93,8 @@ def material_variants(mat: Material) -> tuple[str, ...]:
     var = (("BASE_TEX",) if mat.base_color_texture is not None else ()) + \
           (("NORMAL_TEX",) if mat.normal_texture is not None else ())
     var += tuple(v for attr, _, _, v in _EXTRA_MAPS if getattr(mat, attr) is not None)
+    if "EMISSIVE_TEX" in var and (mat.emissive_strength == 0 or not any(mat.emissive)):
+        var = tuple(v for v in var if v != "EMISSIVE_TEX")  # unlit (by day): no emission to mask
     if mat.tile_variation and any(t is not None for t in (mat.base_color_texture, mat.normal_texture,
                                                           mat.metallic_roughness_texture, mat.emissive_texture)):
         var += ("TILE_VARIATION",)
