@@ -5,7 +5,7 @@ A decal is a quad coplanar with the surface under it, drawn with ``Material.deca
 offset wins it the depth test, its alpha cut-out is its footprint). It carries the surface's
 semantic tag and instance id, so within its footprint the decal changes base colour, roughness and
 metalness (and the normal to the quad's flat one) while depth, tags, ids and motion stay the
-surface's. Placement draws from its own random stream (seeded from the world seed), after the
+surface's; its instance is named ``<surface kind>:decal_<kind>`` (a part of that object). Placement draws from its own random stream (seeded from the world seed), after the
 layout, so the rest of the world is the same with and without decals; decals come with the set
 dressing and the material detail (``WorldBuilder.dressing`` and ``material_detail``).
 """
@@ -77,7 +77,7 @@ def add_town_decals(b: WorldBuilder, t: Any, k: float) -> None:
                 s = rng.uniform(*size)
                 tf = _ground_tf(x, y, 0.0, s, s * (rng.uniform(0.6, 1.0) if kind != "manhole" else 1.0),
                                 rng.uniform(0, 360))
-                b.add(ground, mats[kind][int(rng.integers(len(mats[kind])))], tf, S["road"], rid, f"decal:{kind}",
+                b.add(ground, mats[kind][int(rng.integers(len(mats[kind])))], tf, S["road"], rid, f"road:decal_{kind}",
                       solid=False)
     walk_ids = _instance_id(b, "sidewalk")
     for (x0, y0, x1, y1), sid in zip(t.blocks, walk_ids):
@@ -89,7 +89,7 @@ def add_town_decals(b: WorldBuilder, t: Any, k: float) -> None:
             s = rng.uniform(0.5, 1.4)
             kind = "stain" if rng.random() < 0.7 else "crack"
             b.add(ground, mats[kind][int(rng.integers(len(mats[kind])))], _ground_tf(x, y, t.kerb_h, s, s, rng.uniform(0, 360)),
-                  S["sidewalk"], sid, f"decal:{kind}", solid=False)
+                  S["sidewalk"], sid, f"sidewalk:decal_{kind}", solid=False)
     for _glass, m, oid, w, d, _height, _reveal in t.facade_sites:
         # below the lowest window sill (>= 0.6 m up): the wall is solid there on every side
         for face in range(2):
@@ -98,7 +98,7 @@ def add_town_decals(b: WorldBuilder, t: Any, k: float) -> None:
                 gx = rng.uniform(0.2, max(0.21, w - gw - 0.2))
                 tf = translate(gx, 0, 0) if face == 0 else translate(gx + gw, d, 0) @ rotate((0.0, 0.0, 1.0), 180.0)
                 b.add(wall, mats["grime"][int(rng.integers(2))], m @ tf @ np.diag([gw, 1.0, gh, 1.0]),
-                      S["building"], oid, "decal:grime", solid=False)
+                      S["building"], oid, "building:decal_grime", solid=False)
 
 
 def add_interior_decals(b: WorldBuilder, k: float, cells: tuple[int, int], cell_m: float) -> None:
@@ -119,4 +119,4 @@ def add_interior_decals(b: WorldBuilder, k: float, cells: tuple[int, int], cell_
                 s = rng.uniform(0.4, 1.5)
                 x, y = (i + rng.uniform(0.1, 0.9)) * cell_m, (j + rng.uniform(0.1, 0.9)) * cell_m
                 b.add(ground, mats[kind][int(rng.integers(len(mats[kind])))], _ground_tf(x, y, 0.0, s, s, rng.uniform(0, 360)),
-                      S["ground"], floor_ids[0], f"decal:{kind}", solid=False)
+                      S["ground"], floor_ids[0], f"floor:decal_{kind}", solid=False)

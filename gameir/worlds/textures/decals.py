@@ -28,7 +28,7 @@ def crack_decal(rng: np.random.Generator, size: int = 128, count: int = 3) -> Te
     mask = crack_mask(rng, size, count).astype(np.float32) / 255.0
     mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
     mask *= (_radial(size) < 0.45)  # stay inside the quad: no cut at its border
-    rgb = tint(fbm(rng, size, 4, 3), (0.02, 0.02, 0.02), (0.08, 0.07, 0.06))
+    rgb = tint(fbm(rng, size, 4, 3), (0.02, 0.02, 0.02), (0.16, 0.14, 0.12))
     return TextureMaps("crack", to_rgba(rgb, (mask > 0.3).astype(np.float32)), None, roughness=0.95,
                        roughness_map=np.full((size, size), 0.95, np.float32))
 
