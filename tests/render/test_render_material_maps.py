@@ -8,7 +8,7 @@ import pytest
 
 from gameir.render import Renderer
 from gameir.scene import Camera, Environment, Instance, Material, Scene, Texture, look_at, plane, rotate, translate
-from gameir.scene.material import linear_to_srgb
+from gameir.scene.material import linear_to_srgb, srgb_to_linear
 
 DARK = Environment(sky_zenith=(0, 0, 0), sky_horizon=(0, 0, 0), sky_ground=(0, 0, 0), sun_disc_deg=0.0,
                    ambient_sky=(0, 0, 0), ambient_ground=(0, 0, 0))
@@ -57,13 +57,8 @@ def test_emissive_map_masks_emission(renderer):
     em = Texture(_halves((255, 128, 0, 255), (0, 0, 0, 255)), srgb=True)
     mat = Material(base_color=(0, 0, 0, 1), emissive=(1.0, 1.0, 1.0), emissive_strength=2.0, emissive_texture=em)
     hdr = _render(renderer, mat)["hdr"].astype(float)
-    np.testing.assert_allclose(hdr[12, 10], [2.0, 2.0 * float(linear_to_srgb_inv(128)), 0.0], rtol=5e-3, atol=1e-3)
+    np.testing.assert_allclose(hdr[12, 10], [2.0, 2.0 * float(srgb_to_linear(128 / 255)), 0.0], rtol=5e-3, atol=1e-3)
     np.testing.assert_allclose(hdr[12, 21], [0.0, 0.0, 0.0], atol=1e-4)
-
-
-def linear_to_srgb_inv(v8: int) -> float:
-    x = v8 / 255.0
-    return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
 
 
 def test_detail_map_modulates_base_colour_and_roughness(renderer):
@@ -131,3 +126,18 @@ def test_material_map_validation():
         Material(tile_variation=-1)
     with pytest.raises(ValueError, match="detail_scale must be"):
         Material(detail_scale=0.0)
+
+
+def test_forward_msaa_path_uses_the_maps():
+    """The forward-shaded colour (aa="msaa") takes the same emissive map and tiling as the G-buffer."""
+    em = Texture(_halves((255, 255, 255, 255), (0, 0, 0, 255)), srgb=True)
+    mr = Texture(np.full((8, 8, 4), (255, 128, 0, 255), np.uint8), srgb=False)
+    detail = Texture(np.full((4, 4, 4), 128, np.uint8), srgb=False)
+    mat = Material(base_color=(0, 0, 0, 1), emissive=(1.0, 1.0, 1.0), emissive_texture=em, tile_variation=0,
+                   metallic_roughness_texture=mr, detail_texture=detail)
+    with Renderer(32, 24, aa="msaa", shadow_map_size=0) as r:
+        scene = Scene(name="fwd", environment=DARK)
+        scene.add(Instance(plane(4, 4), mat, FACING))
+        hdr = r.render(scene, _camera(), 0.0).buffers["hdr"].astype(float)
+    np.testing.assert_allclose(hdr[12, 10], [1.0, 1.0, 1.0], rtol=5e-3)
+    np.testing.assert_allclose(hdr[12, 21], [0.0, 0.0, 0.0], atol=1e-3)
