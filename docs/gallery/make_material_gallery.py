@@ -19,7 +19,7 @@ from gameir.preview import label_tile
 from gameir.render import Renderer
 from gameir.worlds import build_world, make_path
 
-ROWS = (("town", 3, "ClearNoon", "vehicle", 30), ("town", 1, "HardRain", "walk", 20), ("town", 3, "Night", "vehicle", 30),
+ROWS = (("town", 3, "ClearNoon", "vehicle", 30), ("town", 3, "HardRain", "vehicle", 50), ("town", 3, "Night", "vehicle", 30),
         ("nature", 2, "HardRain", "walk", 10), ("interior", 2, "ClearNoon", "walk", 10))
 W, H = 320, 240
 
