@@ -128,7 +128,7 @@ vec4 sample_biased(sampler2D tex, vec2 uv) {
 // Stochastic tiling: the repeat (integer uv cell) c gets hash h(c, seed); its uv is rotated about the
 // cell centre by (h & 3) quarter turns and shifted by a hashed offset in [0, 1)^2 (the texture
 // repeats, so the shift only changes which part of it shows). Gradients rotate with the uv, so the
-// mip level stays continuous across cell borders. ROT_TILE: the rotation, for the tangent frame.
+// mip level stays continuous across cell borders; the normal map's xy turns back with the uv.
 uint hash_u32(uint x) {  // lowbias32 (Chris Wellons)
     x ^= x >> 16; x *= 0x7feb352du; x ^= x >> 15; x *= 0x846ca68bu; x ^= x >> 16;
     return x;
@@ -155,10 +155,10 @@ void main() {
     vec2 tdx = rot * dFdx(v_uv) * u_lod_scale;
     vec2 tdy = rot * dFdy(v_uv) * u_lod_scale;
 #define SAMPLE_MAP(tex, wrap) sample_grad(tex, wrap_uv(tuv, wrap), tdx, tdy, false)
-#define SAMPLE_TAP(tex) textureGrad(tex, tuv, tdx, tdy)
+#define SAMPLE_TAP(tex) textureGrad(tex, wrap_uv(tuv, u_wrap_base), tdx, tdy)
 #else
 #define SAMPLE_MAP(tex, wrap) sample_biased(tex, wrap_uv(v_uv, wrap))
-#define SAMPLE_TAP(tex) texture(tex, v_uv, u_lod_bias)
+#define SAMPLE_TAP(tex) texture(tex, wrap_uv(v_uv, u_wrap_base), u_lod_bias)
 #endif
 #endif
 #ifdef BASE_TEX
@@ -193,7 +193,7 @@ void main() {
     float metallic = u_metallic;
     vec3 emissive = u_emissive;
 #ifdef MR_TEX
-    {   // one trilinear tap: roughness and metalness vary slowly, no anisotropic loop needed
+    {   // one trilinear tap (the base colour map's uv and wrap): roughness and metalness vary slowly
         vec4 mr = SAMPLE_TAP(u_mr_tex);
         roughness *= mr.g;
         metallic *= mr.b;
