@@ -9,6 +9,7 @@ copies of a prop: one draw call per mesh/material batch) against the usual naive
     python benchmarks/bench_worlds.py                      # 960x720 + 1920x1440 pairs
     python benchmarks/bench_worlds.py --lr 320 240 --pairs 2 --seeds 2
     python benchmarks/bench_worlds.py --lr 320 240 --pairs 3 --dressing   # sparse vs dressed, side by side
+    python benchmarks/bench_worlds.py --pairs 2 --materials   # sparse | dressed, plain materials | dressed + material detail
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ def main() -> None:
     ap.add_argument("--dressing", action="store_true",
                     help="only compare each family's seed 0 without and with the set dressing (same layout, same "
                          "camera), alternating the two in one run")
+    ap.add_argument("--materials", action="store_true",
+                    help="only compare each family's seed 0 sparse (no dressing, plain materials), dressed with "
+                         "plain materials, and dressed with material detail (maps, tiling, decals), alternated in one run")
     args = ap.parse_args()
     if args.dressing:
         return compare_dressing(args)
+    if args.materials:
+        return compare_materials(args)
     w, h = args.lr
     info = gl_info()
     print(f"GL: {info['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
@@ -120,6 +126,33 @@ def compare_dressing(args: argparse.Namespace) -> None:
             ts, td = statistics.median(t["s"]), statistics.median(t["d"])
             print(f"{fam:<9} {sparse.scene.num_triangles:11d} {dressed.scene.num_triangles:12d} {ts:13.3f} {td:14.3f} "
                   f"{td / ts:6.2f} {statistics.median(c['s']):12.3f} {statistics.median(c['d']):13.3f}")
+
+
+def compare_materials(args: argparse.Namespace) -> None:
+    """Render cost of material detail: the sparse pre-dressing layout with plain materials, the
+    dressed world with plain materials and the dressed world with material detail, per family,
+    interleaved in one sitting (same layout, same camera)."""
+    w, h = args.lr
+    print(f"GL: {gl_info()['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
+    print(f"{'family':<9} {'pair s sparse':>13} {'pair s dressed':>14} {'pair s +materials':>17} "
+          f"{'vs sparse':>9} {'vs dressed':>10} {'CPU s sparse':>12} {'CPU s dressed':>13} {'CPU s +mat':>10}")
+    with PairRenderer((w, h), args.scale) as pr:
+        for fam in FAMILIES:
+            worlds = {"s": build_world(fam, 0, detail=args.detail, dressing=False, material_detail=False),
+                      "d": build_world(fam, 0, detail=args.detail, material_detail=False),
+                      "m": build_world(fam, 0, detail=args.detail)}
+            kind = "vehicle" if worlds["s"].lanes else "walk"
+            path = make_path(worlds["s"], kind, args.pairs + 2, fps=20.0, width=w, height=h)
+            t: dict[str, list[float]] = {key: [] for key in worlds}
+            c: dict[str, list[float]] = {key: [] for key in worlds}
+            for _ in range(2):  # alternate so load changes hit all three
+                for key, world in worlds.items():
+                    _, med, cpu = _time_pairs(pr, world.scene, path, args.pairs)
+                    t[key].append(med)
+                    c[key].append(cpu)
+            ts, td, tm = (statistics.median(t[key]) for key in "sdm")
+            cs, cd, cm = (statistics.median(c[key]) for key in "sdm")
+            print(f"{fam:<9} {ts:13.3f} {td:14.3f} {tm:17.3f} {tm / ts:9.2f} {tm / td:10.2f} {cs:12.3f} {cd:13.3f} {cm:10.3f}")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Texture", "Material", "WRAP_MODES", "box_mip_chain", "srgb_to_linear", "linear_to_srgb", "checker_texture",
+__all__ = ["Texture", "Material", "WRAP_MODES", "TEXTURE_SLOTS", "box_mip_chain", "srgb_to_linear", "linear_to_srgb", "checker_texture",
            "noise_texture"]
 
 #: Allowed texture wrap modes.
 WRAP_MODES: tuple[str, ...] = ("repeat", "clamp", "mirror")
+
+#: Material attributes that hold a texture, in the order the renderer binds them.
+TEXTURE_SLOTS: tuple[str, ...] = ("base_color_texture", "normal_texture", "metallic_roughness_texture",
+                                  "emissive_texture", "detail_texture")
 
 
 def srgb_to_linear(x: np.ndarray) -> np.ndarray:
@@ -121,6 +125,21 @@ class Material:
         two_sided: render back faces (with flipped normals) instead of culling them.
         wetness: standing water on the surface in [0, 1]: how much of a (Fresnel-weighted)
             screen-space reflection the renderer mixes in (0 = dry: no reflection).
+        metallic_roughness_texture: linear texture in glTF 2.0's layout (G = roughness, B = metallic,
+            R and A unused) multiplied with ``roughness`` and ``metallic``, or None.
+        emissive_texture: sRGB colour texture multiplied with ``emissive * emissive_strength`` (glTF's
+            emissiveTexture: lit windows, sign faces), or None.
+        detail_texture: linear texture sampled at ``detail_scale`` times the mesh uv: its RGB times 2
+            multiplies the base colour and its A times 2 the roughness (128 = neutral), or None.
+        detail_scale: uv repeats of ``detail_texture`` per base uv unit, > 0 (not an integer, so the
+            two periods do not line up).
+        tile_variation: 0 (off) or a seed in 1 .. 2^24 - 1: every texture repeat (integer uv cell)
+            of the base colour, normal and metallic-roughness maps gets a hashed offset and a
+            rotation by a multiple of 90 degrees (stochastic tiling), so repeats do not line up.
+            Only for textures without directional structure (noise-like asphalt, concrete, grass).
+        decal: drawn with a polygon offset towards the camera in the geometry passes so that a quad
+            placed on a surface wins the depth test over it; needs ``alpha_cutoff`` (the decal's
+            footprint is its alpha cut-out).
         name: label used in error messages.
 
     Unknown keyword arguments raise ``TypeError`` (dataclass); use :meth:`from_dict` to get a
@@ -139,6 +158,12 @@ class Material:
     alpha_cutoff: float | None = None
     two_sided: bool = False
     wetness: float = 0.0
+    metallic_roughness_texture: Texture | None = None
+    emissive_texture: Texture | None = None
+    detail_texture: Texture | None = None
+    detail_scale: float = 3.7
+    tile_variation: int = 0
+    decal: bool = False
     name: str = "material"
 
     def __post_init__(self) -> None:
@@ -156,12 +181,34 @@ class Material:
         self.wetness = _check_range("wetness", self.wetness, 0.0, 1.0, self.name)
         if self.alpha_cutoff is not None:
             self.alpha_cutoff = _check_range("alpha_cutoff", self.alpha_cutoff, 0.0, 1.0, self.name)
-        for attr in ("base_color_texture", "normal_texture"):
+        if not (np.isfinite(self.detail_scale) and self.detail_scale > 0):
+            raise ValueError(f"material {self.name!r}: detail_scale must be a finite number > 0, got {self.detail_scale!r}")
+        self.detail_scale = float(self.detail_scale)
+        if isinstance(self.tile_variation, bool) or not isinstance(self.tile_variation, (int, np.integer)) or \
+                not 0 <= self.tile_variation < 2 ** 24:
+            raise ValueError(f"material {self.name!r}: tile_variation must be an integer seed in 0 .. 2^24 - 1 "
+                             f"(0 = off), got {self.tile_variation!r}")
+        self.tile_variation = int(self.tile_variation)
+        if self.tile_variation and self.alpha_cutoff is not None:
+            raise ValueError(f"material {self.name!r}: tile_variation needs an opaque material (alpha_cutoff None): "
+                             f"the shadow pass cuts out with the unvaried uv")
+        if self.decal and self.alpha_cutoff is None:
+            raise ValueError(f"material {self.name!r}: a decal needs alpha_cutoff (its footprint is the cut-out)")
+        for attr in TEXTURE_SLOTS:
             tex = getattr(self, attr)
             if tex is not None and not isinstance(tex, Texture):
                 raise TypeError(f"material {self.name!r}: {attr} must be a Texture or None, got {type(tex).__name__}")
-        if self.normal_texture is not None and self.normal_texture.srgb:
-            raise ValueError(f"material {self.name!r}: normal_texture must be linear (srgb=False)")
+        for attr in ("normal_texture", "metallic_roughness_texture", "detail_texture"):
+            tex = getattr(self, attr)
+            if tex is not None and tex.srgb:
+                raise ValueError(f"material {self.name!r}: {attr} must be linear (srgb=False)")
+        if self.emissive_texture is not None and not self.emissive_texture.srgb:
+            raise ValueError(f"material {self.name!r}: emissive_texture must be sRGB-encoded (srgb=True)")
+
+    @property
+    def textures(self) -> list[Texture]:
+        """The material's textures (every slot of :data:`TEXTURE_SLOTS` that is set), slot order."""
+        return [t for t in (getattr(self, a) for a in TEXTURE_SLOTS) if t is not None]
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Material":

@@ -30,7 +30,7 @@ FAMILIES: tuple[str, ...] = ("town", "nature", "interior")
 
 
 def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: bool = True,
-                detail: str = "medium", dressing: bool = True) -> World:
+                detail: str = "medium", dressing: bool = True, material_detail: bool = True) -> World:
     """Build a deterministic procedural world.
 
     Args:
@@ -45,6 +45,9 @@ def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: 
         dressing: add the instanced set dressing of :mod:`gameir.worlds.dressing` (façade detail,
             street furniture, vegetation, furniture); False gives the sparse layout alone (for
             side-by-side benchmarks: the same layout, the same camera paths).
+        material_detail: metallic-roughness, emissive and detail maps, stochastic tiling and decals
+            (:mod:`gameir.worlds.decals`); False gives colour and normal maps with scalar roughness
+            and metalness (the same layout and colour textures: for side-by-side benchmarks).
 
     Returns:
         The :class:`World`; ``world.metadata["build_time_s"]`` holds the build time.
@@ -59,7 +62,7 @@ def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: 
         raise ValueError(f"world seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
     t0 = time.perf_counter()
     tex, k = DETAIL_LEVELS[detail]
-    builder = WorldBuilder(family, int(seed), detail, tex, dynamic)
+    builder = WorldBuilder(family, int(seed), detail, tex, dynamic, material_detail=material_detail)
     builder.dressing = bool(dressing)
     world = _families()[family](builder, k)
     apply_weather(world, weather)

@@ -21,8 +21,9 @@ def world_census(world: World) -> dict[str, Any]:
         dict with ``family``, ``seed``, ``detail`` and the :data:`CENSUS_COLUMNS`:
         triangles (summed over instances, so an instanced mesh counts once per copy), instances,
         unique_meshes (distinct Mesh objects), materials (distinct Material objects), textures
-        (distinct Texture objects: colour and normal maps), texture_bytes (their RGBA8 bytes with a
-        full mip chain, 4/3 of the base level), lights (point, spot and directional), moving_objects
+        (distinct Texture objects of every material slot: colour, normal, metallic-roughness,
+        emissive and detail maps), texture_bytes (their RGBA8
+        bytes with a full mip chain, 4/3 of the base level), lights (point, spot and directional), moving_objects
         (distinct instance ids with a time-dependent transform), pedestrians (entries in the world's
         ``pedestrians`` list when it has one, else 0).
     """
@@ -37,9 +38,8 @@ def world_census(world: World) -> dict[str, Any]:
         if inst.is_dynamic:
             moving.add(int(inst.instance_id))
     for mat in materials.values():
-        for tex in (mat.base_color_texture, mat.normal_texture):
-            if tex is not None:
-                textures[id(tex)] = tex
+        for tex in mat.textures:
+            textures[id(tex)] = tex
     texture_bytes = sum(int(t.data.nbytes) * 4 // 3 for t in textures.values())
     return {"family": world.family, "seed": world.seed, "detail": world.detail,
             "triangles": triangles, "instances": len(scene.instances), "unique_meshes": len(meshes),

@@ -2,8 +2,8 @@
 
 Import maps each mesh primitive to a :class:`gameir.scene.Mesh` and each glTF material to a
 :class:`gameir.scene.Material`: baseColorFactor/-Texture, metallicFactor, roughnessFactor,
-normalTexture (+ scale), emissiveFactor, alphaMode MASK (alphaCutoff) and doubleSided. Features our
-material model does not have (metallicRoughnessTexture, occlusionTexture, emissiveTexture,
+normalTexture (+ scale), metallicRoughnessTexture, emissiveFactor/-Texture, alphaMode MASK
+(alphaCutoff) and doubleSided. Features our material model does not have (occlusionTexture,
 alphaMode BLEND, vertex colours, animations, skins, morph targets, cameras, lights, unknown
 extensions) are skipped with one warning each. glTF is +Y up; with ``y_up=True`` (default)
 positions are turned into our +Z-up world. trimesh is an optional dependency:
@@ -69,10 +69,9 @@ def _warn_unsupported(path: Path, doc: dict[str, Any]) -> None:
     for i, mat in enumerate(doc.get("materials", [])):
         pbr = mat.get("pbrMetallicRoughness", {})
         name = mat.get("name", f"#{i}")
-        for key, place in (("metallicRoughnessTexture", pbr), ("occlusionTexture", mat), ("emissiveTexture", mat)):
-            if key in place:
-                warnings.warn(f"{path}: material {name!r}: {key} skipped (scalar factors used)", GltfWarning,
-                              stacklevel=3)
+        if "occlusionTexture" in mat:
+            warnings.warn(f"{path}: material {name!r}: occlusionTexture skipped (no occlusion in the material model)",
+                          GltfWarning, stacklevel=3)
         if mat.get("alphaMode") == "BLEND":
             warnings.warn(f"{path}: material {name!r}: alphaMode BLEND rendered as MASK (cutoff 0.5)", GltfWarning,
                           stacklevel=3)
@@ -109,6 +108,8 @@ def _material(tm_mat: Any, visual: Any, name: str, doc_mat: dict[str, Any] | Non
         metallic=float(1.0 if tm_mat.metallicFactor is None else tm_mat.metallicFactor),
         emissive=(0.0, 0.0, 0.0) if emissive is None else tuple(float(v) for v in np.asarray(emissive).reshape(-1)[:3]),
         normal_texture=_texture(tm_mat.normalTexture, False, name + "_normal"),
+        metallic_roughness_texture=_texture(getattr(tm_mat, "metallicRoughnessTexture", None), False, name + "_mr"),
+        emissive_texture=_texture(getattr(tm_mat, "emissiveTexture", None), True, name + "_emissive"),
         normal_scale=normal_scale, alpha_cutoff=cutoff, two_sided=bool(tm_mat.doubleSided),
         name=name)
 
@@ -182,9 +183,10 @@ def import_gltf(path: str | os.PathLike, *, y_up: bool = True, transform: np.nda
 def to_trimesh(mesh: Mesh, material: Material, *, z_up_to_y_up: bool = True) -> Any:
     """A ``trimesh.Trimesh`` with a glTF PBR material from our Mesh and Material (for export).
 
-    Base colour (factor and texture), roughness, metallic, emissive, normal texture, alpha cutoff
-    and double-sidedness are written; ``specular`` and ``emissive_strength`` have no core glTF
-    field and are dropped.
+    Base colour (factor and texture), roughness, metallic (factors and metallic-roughness texture),
+    emissive (factor and texture), normal texture, alpha cutoff and double-sidedness are written;
+    ``specular``, ``emissive_strength``, the detail texture, ``tile_variation`` and ``decal`` have no
+    core glTF field and are dropped.
     """
     trimesh = _trimesh()
     from PIL import Image
@@ -200,6 +202,7 @@ def to_trimesh(mesh: Mesh, material: Material, *, z_up_to_y_up: bool = True) -> 
     uv[:, 1] = 1.0 - uv[:, 1]  # trimesh expects v-up and flips it back when writing glTF
     tex = material.base_color_texture
     ntex = material.normal_texture
+    mr, em = material.metallic_roughness_texture, material.emissive_texture
     pbr = PBRMaterial(
         name=material.name,
         baseColorFactor=np.round(np.asarray(material.base_color) * 255).astype(np.uint8),
@@ -207,6 +210,8 @@ def to_trimesh(mesh: Mesh, material: Material, *, z_up_to_y_up: bool = True) -> 
         metallicFactor=material.metallic, roughnessFactor=material.roughness,
         emissiveFactor=list(material.emissive),
         normalTexture=Image.fromarray(ntex.data, "RGBA") if ntex is not None else None,
+        metallicRoughnessTexture=Image.fromarray(mr.data, "RGBA") if mr is not None else None,
+        emissiveTexture=Image.fromarray(em.data[..., :3], "RGB") if em is not None else None,
         alphaMode="MASK" if material.alpha_cutoff is not None else "OPAQUE",
         alphaCutoff=material.alpha_cutoff, doubleSided=material.two_sided)
     return trimesh.Trimesh(vertices=p, faces=mesh.indices.astype(np.int64), vertex_normals=n,

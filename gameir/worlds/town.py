@@ -16,6 +16,7 @@ import numpy as np
 from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
+from gameir.worlds.decals import add_town_decals
 from gameir.worlds.dressing import dress_town
 from gameir.worlds.paths import Polyline, rounded_rectangle
 from gameir.worlds.pedestrians import add_pedestrians
@@ -49,7 +50,7 @@ def _sway(base: np.ndarray, amp_deg: float, freq: float, phase: float, t: float)
 
 
 class _Town:
-    kerb_h, walk_w = KERB_H, WALK_W  # read by gameir.worlds.dressing (which town imports)
+    kerb_h, walk_w, road_w = KERB_H, WALK_W, ROAD_W  # read by gameir.worlds.dressing and .decals
 
     def __init__(self, b: WorldBuilder, k: float) -> None:
         self.b, self.k, self.rng = b, k, b.rng
@@ -60,6 +61,9 @@ class _Town:
         self.walls = [lib.textured("bricks", 0), lib.textured("bricks", 1), lib.textured("concrete", 2),
                       lib.textured("metal_panels", 0), lib.textured("bricks", 2)]
         self.facades = [lib.textured("facade", i) for i in range(3)]
+        for m in self.facades:  # lit windows of the emissive map, at night
+            if m.emissive_texture is not None:
+                b.glow(m, (1.0, 1.0, 1.0), 0.0, 2.5)
         self.roof = lib.textured("concrete", 3)
         self.glass = b.wettable(lib.plain("glass", (0.03, 0.04, 0.05), roughness=0.08, metallic=0.0))
         self.lit_glass = b.glow(lib.plain("lit_glass", (0.05, 0.05, 0.05), roughness=0.1), (1.0, 0.75, 0.45), 0.0, 3.0)
@@ -361,6 +365,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     for blk in t.blocks:
         t.block(*blk)
     dress_town(b, t, k)
+    add_town_decals(b, t, k)
     t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
     add_pedestrians(b, k, lateral_m=0.5, per_100m=2.0)  # dynamic worlds only
     cx = t.xr[len(t.xr) // 2]

@@ -133,12 +133,17 @@ class WorldBuilder:
         family, seed, detail: recorded in the World.
         texture_size: generated texture side in pixels.
         dynamic: whether moving actors get time-dependent transforms.
+        material_detail: metallic-roughness, emissive and detail maps, stochastic tiling and decals
+            (from their own random stream: the layout and colour textures do not change with it).
     """
 
-    def __init__(self, family: str, seed: int, detail: str, texture_size: int, dynamic: bool) -> None:
+    def __init__(self, family: str, seed: int, detail: str, texture_size: int, dynamic: bool,
+                 material_detail: bool = True) -> None:
         self.family, self.seed, self.detail, self.dynamic = family, int(seed), detail, bool(dynamic)
         self.rng = np.random.default_rng([int(seed), sum(map(ord, family))])
-        self.lib = MaterialLibrary(np.random.default_rng([int(seed), 7]), texture_size)
+        self.material_detail = bool(material_detail)
+        detail_rng = np.random.default_rng([int(seed), sum(map(ord, family)), 0x3A7]) if material_detail else None
+        self.lib = MaterialLibrary(np.random.default_rng([int(seed), 7]), texture_size, detail_rng)
         self.scene = Scene(name=f"{family}-{seed}")
         self._next_id = 1
         self._meshes: dict[str, Mesh] = {}

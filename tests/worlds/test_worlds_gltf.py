@@ -96,3 +96,19 @@ def test_errors(tmp_path):
     bad.write_text("v 0 0 0\n")
     with pytest.raises(ValueError, match="expected a .gltf or .glb"):
         import_gltf(bad)
+
+
+def test_round_trip_metallic_roughness_and_emissive_maps(tmp_path):
+    lib = MaterialLibrary(np.random.default_rng(0), 64, detail_rng=np.random.default_rng(1))
+    metal, facade = lib.textured("metal_panels"), lib.textured("facade")
+    assert metal.metallic_roughness_texture is not None and facade.emissive_texture is not None
+    items = [(M.building_shell(4, 4, 1)["wall"].named("a"), metal, np.eye(4)),
+             (M.building_shell(4, 4, 1)["wall"].named("b"), facade, np.eye(4))]
+    path = export_gltf(items, tmp_path / "maps.glb")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GltfWarning)
+        got = [i.material for i in import_gltf(path)]
+    np.testing.assert_array_equal(got[0].metallic_roughness_texture.data, metal.metallic_roughness_texture.data)
+    assert not got[0].metallic_roughness_texture.srgb and got[0].roughness == pytest.approx(1.0)
+    np.testing.assert_array_equal(got[1].emissive_texture.data, facade.emissive_texture.data)
+    assert got[1].emissive_texture.srgb

@@ -76,6 +76,8 @@ def test_facade_emissive_only_on_windows():
 
 def test_nbytes_gpu_counts_mips_and_maps():
     m = T.bricks(np.random.default_rng(0), 64)
-    assert m.nbytes_gpu() == 2 * 64 * 64 * 4 * 4 // 3  # colour + normal map, each with a mip chain
+    mr = 32 * 32 * 4 * 4 // 3  # the half-side metallic-roughness map
+    assert m.nbytes_gpu() == 2 * 64 * 64 * 4 * 4 // 3 + mr  # colour + normal map, each with a mip chain
     f = T.facade(np.random.default_rng(0), 64)
-    assert f.nbytes_gpu() == 3 * 64 * 64 * 4 * 4 // 3  # + emissive
+    assert f.nbytes_gpu() == 3 * 64 * 64 * 4 * 4 // 3 + mr  # + emissive
+    assert T.lawn(np.random.default_rng(0), 64).nbytes_gpu() == 2 * 64 * 64 * 4 * 4 // 3  # no roughness map

@@ -22,7 +22,7 @@ from gameir.scene.lights import DirectionalLight
 from gameir.scene.material import Material
 from gameir.scene.rain import Rain
 
-__all__ = ["FrameState", "Pass", "MaterialSampling", "draw_batches", "fullscreen", "bind_shadow"]
+__all__ = ["FrameState", "Pass", "MaterialSampling", "material_variants", "draw_batches", "fullscreen", "bind_shadow"]
 
 
 @dataclass
@@ -79,6 +79,28 @@ class MaterialSampling:
     anisotropy: float = 8.0
 
 
+#: (Material attribute, sampler uniform, texture unit, gbuffer.glsl variant) of the optional maps
+#: after the base colour (unit 0) and normal (unit 1) maps; unit 2 is the shadow map.
+_EXTRA_MAPS: tuple[tuple[str, str, int, str], ...] = (
+    ("metallic_roughness_texture", "u_mr_tex", 3, "MR_TEX"),
+    ("emissive_texture", "u_emissive_tex", 4, "EMISSIVE_TEX"),
+    ("detail_texture", "u_detail_tex", 5, "DETAIL_TEX"),
+)
+
+
+def material_variants(mat: Material) -> tuple[str, ...]:
+    """The gbuffer.glsl variants ``mat`` needs: one per texture it has, and TILE_VARIATION."""
+    var = (("BASE_TEX",) if mat.base_color_texture is not None else ()) + \
+          (("NORMAL_TEX",) if mat.normal_texture is not None else ())
+    var += tuple(v for attr, _, _, v in _EXTRA_MAPS if getattr(mat, attr) is not None)
+    if "EMISSIVE_TEX" in var and (mat.emissive_strength == 0 or not any(mat.emissive)):
+        var = tuple(v for v in var if v != "EMISSIVE_TEX")  # unlit (by day): no emission to mask
+    if mat.tile_variation and any(t is not None for t in (mat.base_color_texture, mat.normal_texture,
+                                                          mat.metallic_roughness_texture, mat.emissive_texture)):
+        var += ("TILE_VARIATION",)
+    return var
+
+
 def _material_uniforms(core: GLCore, prog: Any, mat: Material, sampling: MaterialSampling) -> None:
     gpu = core.gpu
     base = gpu.texture(mat.base_color_texture, gpu.white)
@@ -87,6 +109,13 @@ def _material_uniforms(core: GLCore, prog: Any, mat: Material, sampling: Materia
     normal.use(1)
     set_uniform(prog, "u_base_tex", 0)
     set_uniform(prog, "u_normal_tex", 1)
+    for attr, name, unit, _ in _EXTRA_MAPS:
+        tex = getattr(mat, attr)
+        if tex is not None:
+            gpu.texture(tex, gpu.white).use(unit)
+            set_uniform(prog, name, unit)
+    set_uniform(prog, "u_detail_scale", mat.detail_scale)
+    set_uniform(prog, "u_tile_seed", mat.tile_variation)
     set_uniform(prog, "u_base_color", mat.base_color)
     set_uniform(prog, "u_base_alpha", mat.base_color[3])
     set_uniform(prog, "u_roughness", mat.roughness)
@@ -113,8 +142,10 @@ def draw_batches(core: GLCore, draws: list[Draw], program_name: str, variants: t
     for d in draws:
         var = variants + (("ALPHA_TEST",) if d.material.alpha_cutoff is not None else ())
         if program_name == "gbuffer.glsl":  # texture lookups (and their varyings) only where used
-            var += (("BASE_TEX",) if d.material.base_color_texture is not None else ()) + \
-                   (("NORMAL_TEX",) if d.material.normal_texture is not None else ())
+            var += material_variants(d.material)
+            # decals win the depth test over the surface they lie on (restored to 0 after each draw)
+            if d.material.decal:
+                ctx.polygon_offset = (-1.0, -4.0)
         prog = core.programs.get(program_name, var)
         batch = gpu.batch(d.mesh, d.material, d.count)
         batch.instances.write(d.records.tobytes())
@@ -128,6 +159,8 @@ def draw_batches(core: GLCore, draws: list[Draw], program_name: str, variants: t
         else:
             ctx.disable(moderngl.CULL_FACE)
         gpu.vao(batch, prog).render(instances=d.count)
+        if program_name == "gbuffer.glsl" and d.material.decal:
+            ctx.polygon_offset = (0.0, 0.0)
 
 
 def fullscreen(core: GLCore, prog: Any) -> None:

@@ -93,8 +93,10 @@ def facade(rng: np.random.Generator, size: int = 256, floors: int = 1, columns: 
             if rng.random() < lit_fraction:
                 warm = np.array([1.0, 0.8, 0.5]) * rng.uniform(0.6, 1.0)
                 cv2.rectangle(emissive, (x0, y0), (x1, y1), warm.tolist(), -1)
+    # panes (height 0) are glass: smooth; frames painted, plaster rough
+    rough = np.where(height == 0.0, 0.06, 0.7 + 0.2 * f).astype(np.float32)
     return TextureMaps("facade", to_rgba(np.clip(rgb, 0, 1)), height,
-                       emissive=to_rgba(emissive)[..., :3], roughness=0.75)
+                       emissive=to_rgba(emissive)[..., :3], roughness=0.75, roughness_map=rough)
 
 
 def sign(rng: np.random.Generator, size: int = 128, text: str | None = None,

@@ -43,7 +43,9 @@ def bricks(rng: np.random.Generator, size: int = 256, rows: int = 16, cols: int 
     rgb = base[None, None, :] * shade[..., None]
     rgb = np.where(mortar[..., None], np.float32(0.62) * (0.85 + 0.2 * grime[..., None]), rgb)
     height = np.where(mortar, 0.0, 0.8 + 0.2 * grime).astype(np.float32)
-    return TextureMaps("bricks", to_rgba(rgb), height, roughness=0.9)
+    # mortar is the roughest; glazed-looking bricks and worn (smoothed) spots less so
+    rough = np.where(mortar, 0.97, 0.7 + 0.25 * grime + 0.1 * (per_brick[row % rows, col % cols] - 1.0)).astype(np.float32)
+    return TextureMaps("bricks", to_rgba(rgb), height, roughness=0.9, roughness_map=np.clip(rough, 0, 1))
 
 
 def tiles(rng: np.random.Generator, size: int = 256, n: int = 8) -> TextureMaps:
@@ -59,10 +61,12 @@ def tiles(rng: np.random.Generator, size: int = 256, n: int = 8) -> TextureMaps:
     grout = ((y % t) < max(1.0, t * 0.06)) | ((x % t) < max(1.0, t * 0.06))
     rgb = np.where(grout[..., None], np.float32(0.45), rgb)
     height = np.where(grout, 0.0, 1.0).astype(np.float32)
-    return TextureMaps("tiles", to_rgba(rgb), height, roughness=0.3)
+    scuff = value_noise(rng, size, 8)  # drawn last: the colour above is what it was without the map
+    rough = np.where(grout, 0.9, 0.15 + 0.3 * scuff).astype(np.float32)
+    return TextureMaps("tiles", to_rgba(rgb), height, roughness=0.3, roughness_map=rough)
 
 
-def _cracks(rng: np.random.Generator, size: int, count: int) -> np.ndarray:
+def crack_mask(rng: np.random.Generator, size: int, count: int) -> np.ndarray:
     """(size, size) uint8 mask of random-walk cracks drawn with anti-aliased lines."""
     mask = np.zeros((size, size), np.uint8)
     for _ in range(count):
@@ -89,10 +93,13 @@ def asphalt(rng: np.random.Generator, size: int = 256, lane_markings: bool = Tru
     base = 0.18 + 0.08 * fbm(rng, size, 4, 4) + 0.06 * (speck > 0.93) - 0.04 * (speck < 0.05)
     patch = value_noise(rng, size, 3) > 0.75
     base = np.where(patch, base * 0.8, base)
-    crack = _cracks(rng, size, cracks).astype(np.float32) / 255.0
+    crack = crack_mask(rng, size, cracks).astype(np.float32) / 255.0
     base = base * (1.0 - 0.7 * crack)
     rgb = np.repeat(base[..., None], 3, axis=-1) * np.array([1.0, 1.0, 1.04], np.float32)
     height = np.clip(0.6 + 0.4 * speck * 0.5 - 0.6 * crack, 0, 1).astype(np.float32)
+    # roughness: coarse aggregate, rougher cracks, polished wheel tracks and smooth patches; the
+    # low-lying smooth dips are where water would stand (puddle-ish variation)
+    rough = 0.78 + 0.12 * (speck - 0.5) + 0.15 * crack - 0.2 * patch
     if lane_markings:
         paint = np.zeros((size, size), np.float32)
         w = max(1, size // 64)
@@ -105,7 +112,11 @@ def asphalt(rng: np.random.Generator, size: int = 256, lane_markings: bool = Tru
         paint *= wear
         colour = np.array([0.85, 0.85, 0.8], np.float32)
         rgb = rgb * (1 - paint[..., None]) + colour * paint[..., None]
-    return TextureMaps("asphalt", to_rgba(rgb), height, roughness=0.85)
+        rough = rough * (1 - paint) + 0.55 * paint  # worn paint is smoother than the asphalt
+    dips = fbm(rng, size, 2, 3)  # drawn last, so the colour is what it was without the map
+    rough = rough - 0.35 * np.clip((dips - 0.6) / 0.4, 0, 1)
+    return TextureMaps("asphalt", to_rgba(rgb), height, roughness=0.85,
+                       roughness_map=np.clip(rough, 0.05, 1).astype(np.float32))
 
 
 def concrete(rng: np.random.Generator, size: int = 256, slabs: int = 2) -> TextureMaps:
@@ -120,7 +131,9 @@ def concrete(rng: np.random.Generator, size: int = 256, slabs: int = 2) -> Textu
     g = np.where(joint, g * 0.55, g)
     rgb = np.repeat(g[..., None], 3, axis=-1) * _jitter_colour(rng, (1.0, 0.98, 0.94), 0.05)
     height = np.where(joint, 0.0, 0.7 + 0.3 * f - 0.5 * pores).astype(np.float32)
-    return TextureMaps("concrete", to_rgba(rgb), np.clip(height, 0, 1), roughness=0.95)
+    rough = np.where(joint, 1.0, 0.8 + 0.15 * f + 0.05 * pores).astype(np.float32)  # stains are smoother
+    return TextureMaps("concrete", to_rgba(rgb), np.clip(height, 0, 1), roughness=0.95,
+                       roughness_map=np.clip(rough, 0, 1))
 
 
 def wood(rng: np.random.Generator, size: int = 256, planks: int = 4) -> TextureMaps:
@@ -138,7 +151,8 @@ def wood(rng: np.random.Generator, size: int = 256, planks: int = 4) -> TextureM
     gap = (x % pw) < max(1.0, pw * 0.03)
     rgb = np.where(gap[..., None], np.float32(0.08), rgb)
     height = np.where(gap, 0.0, 0.8 + 0.2 * rings).astype(np.float32)
-    return TextureMaps("wood", to_rgba(rgb), height, roughness=0.6)
+    rough = np.where(gap, 0.95, 0.45 + 0.25 * rings + 0.1 * warp).astype(np.float32)  # varnish worn along the grain
+    return TextureMaps("wood", to_rgba(rgb), height, roughness=0.6, roughness_map=np.clip(rough, 0, 1))
 
 
 def metal_panels(rng: np.random.Generator, size: int = 256, n: int = 2) -> TextureMaps:
@@ -159,7 +173,11 @@ def metal_panels(rng: np.random.Generator, size: int = 256, n: int = 2) -> Textu
     rgb = np.where(rust[..., None], np.array([0.42, 0.22, 0.1], np.float32), rgb)
     rgb = np.where(seam[..., None], rgb * 0.4, rgb)
     height = np.clip(0.6 + 0.1 * brushed - 0.6 * seam + 0.4 * rivet, 0, 1).astype(np.float32)
-    return TextureMaps("metal_panels", to_rgba(rgb), height, roughness=0.35, metallic=1.0)
+    # bare brushed metal (metallic 1, rough along the brushing) vs rust and dirty seams (dielectric, rough)
+    metal = np.where(rust | seam, 0.0, 1.0).astype(np.float32)
+    rough = np.where(rust, 0.9, np.where(seam, 0.7, 0.25 + 0.25 * brushed)).astype(np.float32)
+    return TextureMaps("metal_panels", to_rgba(rgb), height, roughness=0.35, metallic=1.0,
+                       roughness_map=rough, metallic_map=metal)
 
 
 def bark(rng: np.random.Generator, size: int = 256) -> TextureMaps:
