@@ -54,7 +54,7 @@ def _speeds(m: dict[str, Any], out: Path, runs) -> dict[str, Any]:
     from gameir.fileio import atomic_write_json
 
     path = out / "speed.json"
-    key = json.dumps([m["train"]["batch_size"], m["train"]["patch"], m["data"]["hr_size"]])
+    key = json.dumps(["v2", m["train"]["batch_size"], m["train"]["patch"], m["data"]["hr_size"]])
     cache = read_json(path) if path.is_file() else {}
     table = cache.setdefault(key, {})
     measure_all(m, runs, table)
@@ -63,9 +63,9 @@ def _speeds(m: dict[str, Any], out: Path, runs) -> dict[str, Any]:
     return table
 
 
-def plan(m: dict[str, Any], out: Path, workers: int, print_runs: bool = True) -> float:
-    """Print data sets and runs with the estimate; return the run-hours upper bound."""
-    from evidence.speed import estimate, speed_key
+def plan(m: dict[str, Any], out: Path, workers: int, print_runs: bool = True) -> tuple[float, float]:
+    """Print data sets and runs with the estimate; return the upper bounds (CPU run-hours, GPU training hours)."""
+    from evidence.speed import GPU_ASSUMED_TFLOPS, GPU_STEP_FLOOR_S, estimate, speed_key
 
     runs = run_specs(m)
     speed = _speeds(m, out, runs)
@@ -74,11 +74,11 @@ def plan(m: dict[str, Any], out: Path, workers: int, print_runs: bool = True) ->
         if not spec.heldout:
             cov = data_mod.coverage(m, spec)
             print(f"       {cov['clips']} train clips; family x weather pairs missing: {cov['missing'] or 'none'}")
-    total = 0.0
+    total = gpu = 0.0
     for run in runs:
         e = estimate(m, run, speed, run.tests)
-        s = sum(e.values())
-        total += s
+        total += e["train_s"] + e["val_s"] + e["score_s"]
+        gpu += e["gpu_train_s"]
         if print_runs:
             sp = speed[speed_key(run)]
             print(f"[run] {run.name}: {sp['parameters']:,} params, {1 / sp['step_s']:.2f} steps/s -> <= "
@@ -86,10 +86,13 @@ def plan(m: dict[str, Any], out: Path, workers: int, print_runs: bool = True) ->
                   f"{len(run.tests)} test sets")
     print(f"[plan] {len(runs)} runs + {len(baseline_jobs(m, out, 'cpu'))} baseline jobs; upper bound "
           f"{total / 3600:.1f} run-hours = {total / 3600 / max(1, workers):.1f} h wall at {workers} side by side "
-          "(max_steps each; flattening stops runs earlier). Step times:")
+          f"(max_steps each; flattening stops runs earlier). On a GPU (assumed {GPU_ASSUMED_TFLOPS:.0f} TFLOP/s "
+          f"effective, >= {GPU_STEP_FLOOR_S * 1e3:.0f} ms/step): {gpu / 3600:.1f} h of training steps, one run at a time. "
+          "Step times (1 thread):")
     for k, v in speed.items():
-        print(f"       {k}: {v['step_s'] * 1e3:.0f} ms/step, {v['infer_s'] * 1e3:.0f} ms/frame, load {v['load_average']}")
-    return total / 3600
+        print(f"       {k}: {v['parameters']:,} params, {v['step_s'] * 1e3:.0f} ms/step, "
+              f"{v['step_flops'] / 1e9:.2f} GFLOP/step, {v['infer_s'] * 1e3:.0f} ms/frame, load {v['load_average']}")
+    return total / 3600, gpu / 3600
 
 
 def machine(device: str) -> str:
@@ -153,9 +156,10 @@ def write_results(m, out: Path, jobs, a, argv, results: Path, render_s: float, p
     score_s = sum(read_json(out / ("runs" if j["kind"] == "run" else "baselines") / j["name"] / "scores"
                             / f"{t['name']}.json")["seconds"] for j in jobs for t in j["tests"])
     cmd = ["python", "loaders/evidence_matrix.py", *argv]
+    cpu_h, gpu_h = plan(m, out, a.workers, print_runs=False)
     facts = {"command": shlex.join(cmd), "coverage": coverage, "renders": renders, "machine": machine(a.device),
              "train_s": train_s, "score_s": score_s, "render_s": sum(e["render_s"] for e in ledger),
-             "workers": a.workers, "estimate_cpu_h": plan(m, out, a.workers, print_runs=False),
+             "workers": a.workers, "estimate_cpu_h": cpu_h, "estimate_gpu_h": gpu_h,
              "ledger": "; ".join(f"{e['finished_utc']}: ran {e['jobs_ran']} jobs, reused {e['jobs_reused']}, "
                                  f"{e['pool_s'] / 60:.1f} min, load {e['load_average']}" for e in ledger)}
     text = Report(m, out, jobs, scores, facts, results).build()

@@ -64,11 +64,15 @@ def run_job(m: dict[str, Any], out: Path, run: RunSpec, device: str) -> dict[str
 
 
 def baseline_jobs(m: dict[str, Any], out: Path, device: str) -> list[dict[str, Any]]:
-    """Bicubic on every test set of each scale; joint-bilateral (HR G-buffer guides) on the native ones."""
+    """Bicubic on every test set of each scale; joint-bilateral (HR G-buffer guides) on the native ones
+    when a track compares against it."""
     from evidence.matrix import test_specs
 
     jobs = []
-    for name, which in BASELINES.items():
+    wanted = ["bicubic"] + (["joint-bilateral"] if any(t.get("compare") == "joint-bilateral"
+                                                       for t in m["tracks"].values()) else [])
+    for name in wanted:
+        which = BASELINES[name]
         for scale in m["matrix"]["scales"]:
             tests: dict[str, TestSpec] = {}
             for domain in m["domains"]:

@@ -19,6 +19,10 @@ import torch.nn.functional as F
 from evidence.matrix import RunSpec, TestSpec
 
 GUIDE_CHANNELS = 7  # depth 1 + normal 3 + basecolor 3
+#: GPU estimate assumptions (not measured here: no GPU on this machine): effective throughput of
+#: small-convnet training with AMP on an A100/H100-class card, and a per-step floor (launches, data).
+GPU_ASSUMED_TFLOPS = 20.0
+GPU_STEP_FLOOR_S = 0.004
 
 
 def _n_aux(run: RunSpec) -> int:
@@ -62,7 +66,11 @@ def measure(run: RunSpec, batch: int, patch: int, frame_hw: tuple[int, int], ste
         F.l1_loss(pred, hr).backward()
         opt.step()
 
-    step()
+    from torch.utils.flop_counter import FlopCounterMode
+
+    counter = FlopCounterMode(display=False)
+    with counter:
+        step()
     t0 = time.perf_counter()
     for _ in range(steps):
         step()
@@ -74,7 +82,7 @@ def measure(run: RunSpec, batch: int, patch: int, frame_hw: tuple[int, int], ste
         t0 = time.perf_counter()
         model(frame)
         infer_s = time.perf_counter() - t0
-    return {"step_s": step_s, "infer_s": infer_s,
+    return {"step_s": step_s, "infer_s": infer_s, "step_flops": float(counter.get_total_flops()),
             "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad)}
 
 
@@ -93,7 +101,9 @@ def measure_all(m: dict[str, Any], runs: list[RunSpec], cache: dict[str, Any]) -
 
 
 def estimate(m: dict[str, Any], run: RunSpec, speed: dict[str, Any], tests: tuple[TestSpec, ...]) -> dict[str, float]:
-    """Upper-bound seconds of one run: training + validations + test scoring (+ 0.15 s/frame metrics)."""
+    """Upper-bound seconds of one run on this CPU: training + validations + test scoring (+ 0.15 s per
+    480x360 frame for the metrics), and ``gpu_train_s``: its training steps on a GPU at the assumed
+    :data:`GPU_ASSUMED_TFLOPS` (FLOPs counted by ``torch.utils.flop_counter``), floored per step."""
     sp = speed[speed_key(run)]
     t, d = m["train"], m["data"]
     steps = int(t["max_steps"])
@@ -102,4 +112,5 @@ def estimate(m: dict[str, Any], run: RunSpec, speed: dict[str, Any], tests: tupl
     test_frames = per_test * sum(int(d["heldout_weather_clips"] if x.heldout else d["test_clips"]) for x in tests)
     metric_s = 0.15 * (int(d["hr_size"][0]) * int(d["hr_size"][1])) / (480 * 360)
     return {"train_s": steps * sp["step_s"], "val_s": vals * int(t["val_frames"]) * (sp["infer_s"] + metric_s),
-            "score_s": test_frames * (sp["infer_s"] + metric_s)}
+            "score_s": test_frames * (sp["infer_s"] + metric_s),
+            "gpu_train_s": steps * max(GPU_STEP_FLOOR_S, sp["step_flops"] / (GPU_ASSUMED_TFLOPS * 1e12))}

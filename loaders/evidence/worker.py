@@ -13,6 +13,7 @@ parts are never redone. Baseline jobs (bicubic, joint-bilateral) only score.
 
 from __future__ import annotations
 
+import csv
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,13 @@ def flattened(val_psnr: list[float], window: int, min_gain_db: float) -> bool:
     return max(val_psnr[-window:]) - max(val_psnr[:-window]) < min_gain_db
 
 
+def val_curve(log_csv: Path) -> tuple[list[int], list[float]]:
+    """``(steps, val PSNR dB)`` of the validation rows of a run's ``log.csv``."""
+    with open(log_csv, newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r.get("val_psnr") not in (None, "")]
+    return [int(r["step"]) for r in rows], [float(r["val_psnr"]) for r in rows]
+
+
 def _checkpoint_step(run_dir: Path) -> int:
     from gameir.training.checkpoint import read_checkpoint
 
@@ -45,7 +53,6 @@ def train(job: dict[str, Any], run_dir: Path) -> dict[str, Any]:
     """Train in chunks until flattened or ``max_steps``; write and return ``done.json``."""
     from gameir.fileio import atomic_write_json
     from gameir.training import TrainConfig, Trainer
-    from gameir.training.runlog import RunLog
 
     done_path = run_dir / "done.json"
     if done_path.is_file() and read_json(done_path).get("digest") == job["digest"]:
@@ -59,7 +66,7 @@ def train(job: dict[str, Any], run_dir: Path) -> dict[str, Any]:
         stop = min(max_steps, (step // every + 1) * every)
         summary = Trainer(TrainConfig(**opts)).run(resume=step > 0, stop_at=stop)
         step = int(summary["steps"])
-        vx, vy = RunLog(run_dir / "train" / "log.csv").series("val_psnr")
+        vx, vy = val_curve(run_dir / "train" / "log.csv")
         if step >= max_steps:
             reason = f"max_steps {max_steps} reached"
         elif step >= rule["min_steps"] and flattened(vy, rule["window"], rule["min_gain_db"]):
@@ -126,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"worker: {stop.signal_name}: {run_dir.name} stopped after step {stop.step}; rerun to resume",
               file=sys.stderr)
         return stop.exit_code
+    except KeyboardInterrupt:  # SIGINT while scoring: the finished test sets are kept
+        print(f"worker: SIGINT: {run_dir.name} stopped while scoring; rerun to continue", file=sys.stderr)
+        return 130
     return 0
 
 
