@@ -66,11 +66,20 @@ def fmt(ci: Interval | None, metric: str, signed: bool = False) -> str:
     return f"{ci.mean * mult:{sign}.{digits}f} [{ci.low * mult:{sign}.{digits}f}, {ci.high * mult:{sign}.{digits}f}]"
 
 
-def claim(a: str, b: str, ci: Interval | None, metric: str, where: str) -> str:
-    """One sentence on ``a - b``: a direction only when the interval excludes zero."""
+def claimable(ci: Interval | None, min_clips: int) -> bool:
+    """A difference may be stated: an interval over at least ``min_clips`` clips that excludes zero."""
+    return ci is not None and ci.n >= min_clips and excludes_zero(ci)
+
+
+def claim(a: str, b: str, ci: Interval | None, metric: str, where: str, min_clips: int = 2) -> str:
+    """One sentence on ``a - b``: a direction only when :func:`claimable` (the interval excludes zero
+    and rests on at least ``min_clips`` test clips; the percentile bootstrap under-covers below that)."""
     label, _, _, higher_better = METRICS[metric]
     if ci is None:
         return f"{a} vs {b} ({label}, {where}): not enough paired clips for an interval; no claim."
+    if ci.n < min_clips:
+        return (f"{a} vs {b} ({label}, {where}): difference {fmt(ci, metric, True)} over {ci.n} clips, fewer "
+                f"than the {min_clips} a claim needs; no claim.")
     if not excludes_zero(ci):
         return (f"{a} vs {b} ({label}, {where}): difference {fmt(ci, metric, True)} — the "
                 f"{ci.level:.0%} interval includes zero, so no difference is claimed.")

@@ -12,8 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from evidence.claims import METRICS, claim, fmt, mean_ci, paired
-from gameir.evaluation.stats import excludes_zero
+from evidence.claims import METRICS, claim, claimable, fmt, mean_ci, paired
 from evidence.jobs import read_json
 
 MIN_GAIN_DB = 0.5
@@ -35,6 +34,7 @@ class Report:
         self.m, self.out, self.jobs, self.scores, self.facts = m, out, jobs, scores, facts
         self.results_path = results_path
         self.kw = {"level": float(m["matrix"]["level"]), "resamples": int(m["matrix"]["bootstrap_resamples"])}
+        self.min_clips = int(m["matrix"]["min_clips_for_claim"])
         self.domains, self.scales = list(m["domains"]), [int(s) for s in m["matrix"]["scales"]]
         self.lines: list[str] = []
 
@@ -127,11 +127,12 @@ class Report:
             cells = []
             for metric in METRICS:
                 ci = paired(self.scores, a, b, test, metric, **self.kw)
-                cells.append(fmt(ci, metric, True) + (" *" if ci is not None and excludes_zero(ci) else ""))
+                cells.append(fmt(ci, metric, True) + (" *" if claimable(ci, self.min_clips) else ""))
                 if metric in ("psnr", "ssim"):
-                    sentences.append("- " + claim(a, b, ci, metric, test))
+                    sentences.append("- " + claim(a, b, ci, metric, test, self.min_clips))
             self.add(f"| {label} | {test} | " + " | ".join(cells) + " |")
-        self.add("", "`*`: the interval excludes zero. Stated findings (PSNR, SSIM):", "", *sentences, "")
+        self.add("", f"`*`: the interval excludes zero and rests on ≥ {self.min_clips} test clips. Stated findings "
+                 "(PSNR, SSIM):", "", *sentences, "")
 
     def native_vs_degraded(self) -> None:
         core = self.m["tracks"].get("core")
@@ -167,7 +168,8 @@ class Report:
                 self.add(f"- {job['arm']}: not enough test clips for an interval.")
                 continue
             misses = ([] if dp.low >= MIN_GAIN_DB else [f"PSNR gain not shown ≥ {MIN_GAIN_DB} dB"]) + \
-                     ([] if ds.low > 0 else ["SSIM not shown above bicubic"])
+                     ([] if ds.low > 0 else ["SSIM not shown above bicubic"]) + \
+                     ([] if dp.n >= self.min_clips else [f"only {dp.n} test clips (< {self.min_clips})"])
             done = read_json(self.out / "runs" / job["name"] / "done.json")
             verdict = ("meets the target." if not misses else
                        f"does NOT meet the target ({'; '.join(misses)}). Budget: {done['steps']} steps "

@@ -27,7 +27,7 @@ seeds = [0]
 scales = [2]
 level = 0.95
 bootstrap_resamples = 200
-claim_metric = "psnr"
+min_clips_for_claim = 2
 [domains.random]
 preset = "tiny"
 [data]
@@ -115,6 +115,8 @@ def test_claims_only_where_the_interval_excludes_zero():
     assert "worse" in claim("A", "B", sure, "warp_mse", "x")  # lower warp error is better
     text = claim("A", "B", unsure, "psnr", "x")
     assert "includes zero" in text and "better" not in text and "worse" not in text
+    few = claim("A", "B", Interval(0.3, 0.2, 0.4, 3, 0.95, "bootstrap-percentile"), "psnr", "x", min_clips=10)
+    assert "fewer than the 10" in few and "better" not in few
 
 
 def test_runner_end_to_end_reuses_and_resumes(matrix_out, capsys):
