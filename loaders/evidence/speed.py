@@ -46,7 +46,7 @@ def _build(run: RunSpec) -> torch.nn.Module:
     return build_standard(run.arch, scale=run.scale, n_aux=n_aux, n_feats=run.n_feats, n_blocks=run.n_blocks)
 
 
-def measure(run: RunSpec, batch: int, patch: int, frame_hw: tuple[int, int], steps: int = 4) -> dict[str, float]:
+def measure(run: RunSpec, batch: int, patch: int, frame_hw: tuple[int, int], steps: int = 2) -> dict[str, float]:
     """Seconds per training step and per full-frame forward pass of ``run``'s network (1 thread)."""
     from gameir.models import TemporalSR, run_sequence
 
