@@ -40,7 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--matrix", default=str(REPO / "loaders" / "matrix.toml"), help="the declared matrix (TOML)")
     p.add_argument("--out", required=True, help="folder for data, runs, scores and the ledger")
     p.add_argument("--budget", default=None, help="apply [budget.NAME] of the matrix (e.g. smoke)")
-    p.add_argument("--results", default=None, help="report to write (default docs/RESULTS.md; OUT/RESULTS.md with --budget)")
+    p.add_argument("--results", default=None, help="report to write (default docs/RESULTS.md; OUT/RESULTS.md with "
+                   "--budget; never docs/RESULTS.md with --budget smoke)")
     p.add_argument("--plan", "--dry-run", action="store_true", dest="plan",
                    help="print the data sets and runs with estimated compute (measured step times) and exit")
     p.add_argument("--workers", type=int, default=2, help="jobs side by side (one torch thread each)")
@@ -110,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     m = load_matrix(a.matrix, a.budget)
     out = Path(a.out)
     results = Path(a.results) if a.results else (out / "RESULTS.md" if a.budget else REPO / "docs" / "RESULTS.md")
-    if a.budget and results.resolve() == (REPO / "docs" / "RESULTS.md").resolve():
-        print("evidence_matrix: a --budget run does not write docs/RESULTS.md; pass --results elsewhere", file=sys.stderr)
+    if a.budget == "smoke" and results.resolve() == (REPO / "docs" / "RESULTS.md").resolve():
+        print("evidence_matrix: the smoke budget does not write docs/RESULTS.md; pass --results elsewhere",
+              file=sys.stderr)
         return 2
     if a.plan:
         plan(m, out, a.workers)
