@@ -53,16 +53,22 @@ def coverage(m: dict[str, Any], spec: DataSpec) -> dict[str, Any]:
 
 def ensure_data(m: dict[str, Any], spec: DataSpec, root: Path, log: Path) -> dict[str, Any]:
     """Render ``spec`` into ``root`` unless its manifest exists (``gameir render`` resumes partial renders)."""
+    from gameir.fileio import atomic_write_json
+
     cmd = render_command(m, spec, root)
+    record = root.parent / f"{spec.name}.render.json"
     if (root / "manifest.json").is_file():
-        return {"name": spec.name, "command": shlex.join(cmd), "seconds": 0.0, "reused": True}
+        first = json.loads(record.read_text()) if record.is_file() else {"seconds": 0.0}
+        return {"name": spec.name, "command": shlex.join(cmd), "seconds": float(first["seconds"]), "reused": True}
     log.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with open(log, "a") as fh:
         proc = subprocess.run(["nice", "-n", "5", *cmd], stdout=fh, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
         raise RuntimeError(f"rendering {spec.name} failed (exit {proc.returncode}); see {log}")
-    return {"name": spec.name, "command": shlex.join(cmd), "seconds": time.perf_counter() - t0, "reused": False}
+    out = {"name": spec.name, "command": shlex.join(cmd), "seconds": time.perf_counter() - t0, "reused": False}
+    atomic_write_json(record, out)
+    return out
 
 
 def describe(root: Path) -> dict[str, Any]:

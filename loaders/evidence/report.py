@@ -75,9 +75,9 @@ class Report:
             miss = ", ".join(f"{a}/{b}" for a, b in cov["missing"]) or "none"
             self.add(f"- {name}: {cov['clips']} training clips, families {', '.join(cov['families'])}; weathers "
                      f"{', '.join(cov['weathers'])}; family × weather pairs missing: {miss}")
-        self.add("", "| data set | render command | seconds |", "| --- | --- | --- |")
+        self.add("", "| data set | render command | render seconds |", "| --- | --- | --- |")
         for r in f["renders"]:
-            self.add(f"| {r['name']} | `{r['command']}` | {r['seconds']:.0f}{' (reused)' if r['reused'] else ''} |")
+            self.add(f"| {r['name']} | `{r['command']}` | {r['seconds']:.0f}{' (rendered earlier, reused)' if r['reused'] else ''} |")
         self.add("")
 
     def budget_section(self) -> None:
