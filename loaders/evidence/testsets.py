@@ -12,7 +12,7 @@ import math
 import zlib
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import torch
@@ -21,8 +21,9 @@ GUIDES = ("depth", "normal", "basecolor")
 CLIP_METRICS = ("psnr", "ssim", "flip", "warp_mse")
 
 
-def load_items(root: Path, test_frames: int) -> list[dict[str, Any]]:
-    """Full test frames of ``root``: native LR, HR, LR/HR G-buffers (model inputs and guides), motion."""
+def iter_items(root: Path, test_frames: int) -> Iterator[dict[str, Any]]:
+    """Full test frames of ``root`` in clip and time order, read one at a time (a full-size test set
+    does not fit in memory): native LR, HR, LR/HR G-buffers (model inputs and guides), motion."""
     from gameir.data import SRDataset
 
     lr_set = SRDataset(root, "test", gbuffers=GUIDES + ("motion",), seed=0)
@@ -30,14 +31,14 @@ def load_items(root: Path, test_frames: int) -> list[dict[str, Any]]:
     hr_metres = SRDataset(root, "test", gbuffers=("depth",), gbuffer_res="hr", depth_mode="metres", seed=0)
     lr_metres = SRDataset(root, "test", gbuffers=("depth",), depth_mode="metres", seed=0)
     scale, n_guide = lr_set.scale, len(lr_set.aux_channels) - 2
-    items, seen = [], defaultdict(int)
+    seen: dict[int, int] = defaultdict(int)
     for i in range(len(lr_set)):
         clip, _ = lr_set.locate(i)
         seen[clip] += 1
         if test_frames and seen[clip] > test_frames:
             continue
         it, hr_it = lr_set[i], hr_set[i]
-        items.append({
+        yield {
             "lr": it["lr"], "hr": it["hr"], "clip_id": it["clip_id"], "frame": it["frame"],
             "scene_family": it["scene_family"],
             "lr_aux": it["lr_aux"][:n_guide], "hr_aux": hr_it["hr_aux"][:n_guide],
@@ -45,21 +46,19 @@ def load_items(root: Path, test_frames: int) -> list[dict[str, Any]]:
             "lr_depth": lr_metres[i]["depth"], "lr_normal": it["normal"], "lr_basecolor": it["basecolor"],
             "motion_hr": hr_it["motion"] * scale,  # LR-pixel units at HR -> HR pixels
             "motion": it["motion"],
-        })
-    return items
+        }
 
 
-def degrade_items(items: list[dict[str, Any]], scale: int, source: str) -> list[dict[str, Any]]:
+def degrade_items(items: Iterable[dict[str, Any]], scale: int, source: str) -> Iterator[dict[str, Any]]:
     """The items with ``lr`` replaced by their HR degraded by ``source`` (deterministic per clip and frame)."""
     from gameir.training import degrade_hr
 
-    if source == "native":
-        return items
-    out = []
     for it in items:
+        if source == "native":
+            yield it
+            continue
         rng = np.random.default_rng([zlib.crc32(it["clip_id"].encode()), int(it["frame"]), 2])
-        out.append({**it, "lr": degrade_hr(it["hr"][None], scale, source, rng=rng)[0]})
-    return out
+        yield {**it, "lr": degrade_hr(it["hr"][None], scale, source, rng=rng)[0]}
 
 
 def run_predictor(run_dir: Path, spec: dict[str, Any], device: torch.device) -> Callable:
@@ -106,7 +105,7 @@ def baseline_predictor(name: str, scale: int) -> Callable:
     raise ValueError(f"unknown baseline {name!r}; choose from bicubic, joint-bilateral")
 
 
-def score_clips(predict: Callable, items: list[dict[str, Any]], scale: int, flip: bool,
+def score_clips(predict: Callable, items: Iterable[dict[str, Any]], scale: int, flip: bool,
                 device: torch.device) -> dict[str, Any]:
     """Per-clip means of :data:`CLIP_METRICS` (``flip`` only if asked) and the frame/pair counts."""
     from gameir.evaluation import evaluate_sr_predictor

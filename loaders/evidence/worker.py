@@ -84,7 +84,7 @@ def score(job: dict[str, Any], run_dir: Path) -> None:
     """Score the run (or baseline) on each of its test sets not scored yet."""
     import torch
 
-    from evidence.testsets import baseline_predictor, degrade_items, load_items, run_predictor, score_clips
+    from evidence.testsets import baseline_predictor, degrade_items, iter_items, run_predictor, score_clips
     from gameir.evaluation import resolve_device
     from gameir.fileio import atomic_write_json
 
@@ -97,11 +97,8 @@ def score(job: dict[str, Any], run_dir: Path) -> None:
         predict = run_predictor(run_dir / "train", job["spec"], device)
     else:
         predict = baseline_predictor(job["baseline"], scale)
-    cache: dict[str, list] = {}
-    for t in todo:
-        if t["root"] not in cache:
-            cache[t["root"]] = load_items(Path(t["root"]), int(job["test_frames"]))
-        items = degrade_items(cache[t["root"]], scale, t["source"])
+    for t in todo:  # frames are read again for each test set: a full-size test set does not fit in memory
+        items = degrade_items(iter_items(Path(t["root"]), int(job["test_frames"])), scale, t["source"])
         t0 = time.perf_counter()
         with torch.no_grad():
             r = score_clips(predict, items, scale, bool(job["flip"]), device)
