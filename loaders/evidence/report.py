@@ -71,6 +71,9 @@ class Report:
                  f"test {d['test_clips']} held-out seeds (900000…) in the training weathers, and "
                  f"{d['heldout_weather_clips']} clips (950000…) of the held-out weather **{d['heldout_weather']}**, "
                  "which no training clip has.", "")
+        for name, body in self.m["domains"].items():
+            self.add(f"- Domain **{name}** (preset `{body['preset']}`): {body.get('note', '')}")
+        self.add("")
         for name, cov in f["coverage"].items():
             miss = ", ".join(f"{a}/{b}" for a, b in cov["missing"]) or "none"
             self.add(f"- {name}: {cov['clips']} training clips, families {', '.join(cov['families'])}; weathers "
