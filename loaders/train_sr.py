@@ -38,8 +38,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", required=True, help="run directory")
     p.add_argument("--gbuffers", default="", help="comma-separated G-buffers after RGB, in this order "
                    "(e.g. depth,normal,basecolor); empty: RGB only")
+    p.add_argument("--gbuffer-res", default="lr", choices=("lr", "hr"),
+                   help="G-buffers at LR, or at HR folded to LR by a pixel unshuffle (s^2 channels each)")
     p.add_argument("--lr-source", default="native", choices=LR_SOURCES,
-                   help="LR input: the natively rendered frame, or HR degraded (MATLAB-style bicubic / box)")
+                   help="LR input: the natively rendered frame, or HR degraded (MATLAB-style bicubic / box / "
+                   "Real-ESRGAN-style second-order 'realistic')")
     p.add_argument("--steps", type=int, default=1000, help="optimisation steps (cosine schedule length)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--patch", type=int, default=48, help="LR crop side in pixels (HR crop = scale x this)")
@@ -77,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     gbuffers = tuple(g.strip() for g in a.gbuffers.split(",") if g.strip())
     try:
         config = TrainConfig(
-            data=a.data, out=a.out, gbuffers=gbuffers, lr_source=a.lr_source, steps=a.steps,
+            data=a.data, out=a.out, gbuffers=gbuffers, gbuffer_res=a.gbuffer_res, lr_source=a.lr_source, steps=a.steps,
             batch_size=a.batch_size, lr_patch=a.patch, learning_rate=a.lr, weight_decay=a.weight_decay,
             warmup_steps=a.warmup, seed=a.seed, model=a.model, arch=a.arch, pretrained=a.pretrained,
             n_feats=a.n_feats, n_blocks=a.n_blocks,

@@ -10,9 +10,11 @@ from gameir.evaluation.protocol import Protocol, dataset_identity, load_protocol
 from gameir.evaluation.report import format_table, write_reports
 from gameir.evaluation.sr import evaluate_sr
 from gameir.evaluation.sr_methods import SR_BUILTINS, resolve_sr_method
+from gameir.evaluation.stats import Interval, excludes_zero, normal_ci, paired_bootstrap_ci
 from gameir.evaluation.summary import summarize_records
 
 __all__ = [
+    "Interval",
     "NVS_BUILTINS",
     "Protocol",
     "SR_BUILTINS",
@@ -20,8 +22,11 @@ __all__ = [
     "evaluate_nvs",
     "evaluate_sr",
     "evaluate_sr_predictor",
+    "excludes_zero",
     "format_table",
     "load_protocol",
+    "normal_ci",
+    "paired_bootstrap_ci",
     "protocol_line",
     "resolve_device",
     "resolve_nvs_method",

@@ -10,7 +10,7 @@ The protocol matches DESIGN.md §6 / docs/METRICS.md: per-image values on [0, 1]
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import torch
 
@@ -32,7 +32,9 @@ def batch_item(item: dict[str, Any], device: torch.device | str) -> dict[str, An
 
 def evaluate_sr_predictor(predict: Predictor, items: Iterable[dict[str, Any]], *, scale: int,
                           device: torch.device | str = "cpu", stability: bool = False,
-                          progress: Optional[Callable[[int], None]] = None) -> dict[str, Any]:
+                          progress: Optional[Callable[[int], None]] = None,
+                          extra_metrics: Optional[Mapping[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]]] = None
+                          ) -> dict[str, Any]:
     """Score a predictor over full frames given in clip and time order.
 
     Args:
@@ -47,17 +49,23 @@ def evaluate_sr_predictor(predict: Predictor, items: Iterable[dict[str, Any]], *
         device: where inference and metrics run.
         stability: also compute the warping error (:func:`gameir.models.warp.warp_error`) between
             consecutive predictions and, with the same motion, between consecutive ground truths.
+        extra_metrics: more per-frame metrics, name -> ``fn(pred, hr)`` returning (1,) values
+            (e.g. FLIP with the border cropped); they join the records and means.
 
     Returns:
         ``{"frames": n, "psnr": .., "psnr_y": .., "ssim": .., "ssim_y": .., "records": [...]}``
-        plus ``warp_mse`` and ``warp_mse_gt`` (mean over consecutive pairs) with ``stability``.
+        plus ``warp_mse`` and ``warp_mse_gt`` (mean over consecutive pairs) and ``warp_records``
+        (``{"clip_id", "frame", "warp_mse", "warp_mse_gt"}`` per pair) with ``stability``.
 
     Raises:
         ValueError: a prediction of the wrong shape or with NaN, naming the clip and frame.
     """
-    acc = MetricAccumulator(FRAME_METRICS)
+    extra = dict(extra_metrics or {})
+    names = FRAME_METRICS + tuple(extra)
+    acc = MetricAccumulator(names)
     warp_pred: list[float] = []
     warp_gt: list[float] = []
+    warp_records: list[dict[str, Any]] = []
     prev_key = None
     prev_pred = prev_hr = None
     for i, item in enumerate(items):
@@ -78,6 +86,7 @@ def evaluate_sr_predictor(predict: Predictor, items: Iterable[dict[str, Any]], *
             "psnr_y": psnr(pred, hr, 1.0, crop_border=scale, y_channel=True),
             "ssim": ssim(pred, hr, 1.0, crop_border=scale),
             "ssim_y": ssim(pred, hr, 1.0, crop_border=scale, y_channel=True),
+            **{name: fn(pred, hr) for name, fn in extra.items()},
         }
         acc.update(values, keys=[f"{key[0]}/{key[1]:08d}"], groups=[str(item.get("scene_family", "all") or "all")])
         if stability and consecutive:
@@ -89,15 +98,18 @@ def evaluate_sr_predictor(predict: Predictor, items: Iterable[dict[str, Any]], *
                 raise ValueError(f"clip {key[0]} frame {key[1]}: stability needs 'motion_hr' or 'motion' in the item")
             warp_pred.append(float(warp_error(pred, prev_pred.float().clamp(0, 1), motion, s)[0]))
             warp_gt.append(float(warp_error(hr, prev_hr, motion, s)[0]))
+            warp_records.append({"clip_id": key[0], "frame": key[1], "warp_mse": warp_pred[-1],
+                                 "warp_mse_gt": warp_gt[-1]})
         prev_key, prev_pred, prev_hr = key, pred, hr
         if progress is not None:
             progress(i + 1)
     if acc.count() == 0:
         raise ValueError("evaluate_sr_predictor: no frames to score")
-    out: dict[str, Any] = {"frames": acc.count(), **{m: acc.mean(m) for m in FRAME_METRICS},
+    out: dict[str, Any] = {"frames": acc.count(), **{m: acc.mean(m) for m in names},
                            "records": acc.records}
     if stability:
         out["warp_mse"] = sum(warp_pred) / len(warp_pred) if warp_pred else math.nan
         out["warp_mse_gt"] = sum(warp_gt) / len(warp_gt) if warp_gt else math.nan
         out["warp_pairs"] = len(warp_pred)
+        out["warp_records"] = warp_records
     return out

@@ -15,11 +15,12 @@ from typing import Any, Iterator
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch.utils.data import default_collate
 
 from gameir.training.degrade import LR_SOURCES, degrade_hr
 
-__all__ = ["StepBatches", "model_inputs", "batch_indices"]
+__all__ = ["StepBatches", "model_inputs", "batch_indices", "hr_aux_at_lr"]
 
 
 def batch_indices(seed: int, step: int, n_items: int, batch_size: int) -> np.ndarray:
@@ -90,7 +91,8 @@ class StepBatches:
 
 
 def model_inputs(batch: dict[str, Any], *, n_aux: int, lr_source: str = "native", scale: int = 2,
-                 device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+                 device: torch.device | str = "cpu", rng: np.random.Generator | None = None
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The network input ``x`` and target ``hr`` of a batch.
 
     Args:
@@ -101,23 +103,43 @@ def model_inputs(batch: dict[str, Any], *, n_aux: int, lr_source: str = "native"
         lr_source: ``"native"`` (use ``lr``) or a degradation of ``hr`` (:func:`degrade_hr`).
         scale: s.
         device: where the tensors go.
+        rng: random source of the ``realistic`` degradation (the trainer passes
+            ``np.random.default_rng([seed, step])``).
 
     Returns:
-        ``x`` (N[, T], 3 + n_aux, h, w) = cat(lr RGB, aux) and ``hr``, both on ``device``.
+        ``x`` (N[, T], 3 + n_aux, h, w) = cat(lr RGB, aux) and ``hr``, both on ``device``. With
+        HR G-buffers (``hr_aux`` (N[, T], A, s*h, s*w) in the batch, ``gbuffer_res="hr"``) the aux
+        part is ``pixel_unshuffle(hr_aux, s)``: A s^2 channels at LR, channel ``a s^2 + s i + j``
+        holding HR pixel (s y + i, s x + j) of aux channel ``a``.
     """
     hr = batch["hr"].to(device, non_blocking=True)
     if lr_source == "native":
         lr = batch["lr"].to(device, non_blocking=True)
     elif lr_source in LR_SOURCES:
-        lr = degrade_hr(hr, scale, lr_source)
+        lr = degrade_hr(hr, scale, lr_source, rng=rng)
     else:
         raise ValueError(f"lr_source must be one of {', '.join(LR_SOURCES)}, got {lr_source!r}")
     if n_aux == 0:
         return lr, hr
-    if "lr_aux" not in batch:
-        raise ValueError(f"the model takes {n_aux} aux channels but the batch has no 'lr_aux' "
-                         "(build the dataset with gbuffers=... and gbuffer_res='lr')")
-    aux = batch["lr_aux"]
+    if "hr_aux" in batch:
+        aux = hr_aux_at_lr(batch["hr_aux"], scale)
+    elif "lr_aux" in batch:
+        aux = batch["lr_aux"]
+    else:
+        raise ValueError(f"the model takes {n_aux} aux channels but the batch has no 'lr_aux' or 'hr_aux' "
+                         "(build the dataset with gbuffers=...)")
     if aux.shape[-3] < n_aux:
-        raise ValueError(f"the model takes {n_aux} aux channels, the batch's lr_aux has {aux.shape[-3]}")
+        raise ValueError(f"the model takes {n_aux} aux channels, the batch's aux has {aux.shape[-3]}")
     return torch.cat([lr, aux[..., :n_aux, :, :].to(device, non_blocking=True)], dim=-3), hr
+
+
+def hr_aux_at_lr(hr_aux: torch.Tensor, scale: int) -> torch.Tensor:
+    """HR G-buffers folded to LR by a pixel unshuffle: (..., A, s*h, s*w) -> (..., A s^2, h, w).
+
+    Every HR G-buffer value reaches the network (nothing is resampled), at the LR grid where the
+    colour is.
+    """
+    lead = hr_aux.shape[:-3]
+    flat = hr_aux.reshape(-1, *hr_aux.shape[-3:])
+    out = F.pixel_unshuffle(flat, scale)
+    return out.reshape(*lead, *out.shape[-3:])

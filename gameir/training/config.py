@@ -25,6 +25,8 @@ class TrainConfig:
         data: dataset root (manifest) readable by :class:`gameir.data.SRDataset`.
         out: run directory.
         gbuffers: G-buffers fed to the model after RGB, in this order (lr_aux order).
+        gbuffer_res: ``"lr"`` (the LR G-buffers) or ``"hr"`` (the HR G-buffers, folded to LR by a
+            pixel unshuffle: s^2 channels per G-buffer channel; :func:`gameir.training.batches.hr_aux_at_lr`).
         lr_source: ``native``, ``bicubic`` or ``bilinear-aa`` (:mod:`gameir.training.degrade`).
         steps: optimisation steps (the cosine schedule spans them).
         batch_size: crops per step.
@@ -61,6 +63,7 @@ class TrainConfig:
     data: str
     out: str
     gbuffers: tuple[str, ...] = ()
+    gbuffer_res: str = "lr"
     lr_source: str = "native"
     steps: int = 1000
     batch_size: int = 16
@@ -95,6 +98,10 @@ class TrainConfig:
         self.data, self.out = str(self.data), str(self.out)
         if self.lr_source not in LR_SOURCES:
             raise ValueError(f"lr_source must be one of {', '.join(LR_SOURCES)}, got {self.lr_source!r}")
+        if self.gbuffer_res not in ("lr", "hr"):
+            raise ValueError(f"gbuffer_res must be 'lr' or 'hr', got {self.gbuffer_res!r}")
+        if self.gbuffer_res == "hr" and self.model == "temporal":
+            raise ValueError("gbuffer_res='hr' is for single-frame models; the temporal model reads LR G-buffers")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if self.arch not in ARCHS:

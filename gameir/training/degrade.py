@@ -14,8 +14,11 @@
   ``F.avg_pool2d(s)``; the LR pixel footprint of docs/FORMAT.md (LR pixel (i, j) covers HR pixels
   ``s*i .. s*i+s-1``). Note: at integer scales this is a box filter, not PIL's triangle
   ("bilinear antialiased") filter.
+* ``realistic``: Real-ESRGAN's second-order degradation (blur, resize, noise, JPEG, twice, then
+  resize to LR; :mod:`gameir.training.degrade_realistic`), random per image and deterministic in
+  the ``rng`` passed (the trainer seeds it with ``[seed, step]``).
 
-Both degradations clamp to [0, 1] and round to 1/255 steps, like the uint8 LR PNGs such pipelines
+All degradations clamp to [0, 1] and round to 1/255 steps, like the uint8 LR PNGs such pipelines
 store (and like the native LR frames, which are uint8 too). On random training crops the
 degradation sees only the crop, so the outermost 2 LR pixels of each crop (the filter's reach)
 differ slightly from degrading the full frame.
@@ -23,12 +26,17 @@ differ slightly from degrading the full frame.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["LR_SOURCES", "degrade_hr", "matlab_bicubic_downscale"]
+from gameir.training.degrade_realistic import realistic_degrade
 
-LR_SOURCES = ("native", "bicubic", "bilinear-aa")
+__all__ = ["LR_SOURCES", "RANDOM_SOURCES", "degrade_hr", "matlab_bicubic_downscale"]
+
+LR_SOURCES = ("native", "bicubic", "bilinear-aa", "realistic")
+#: sources that draw random numbers (they need ``rng``)
+RANDOM_SOURCES = ("realistic",)
 
 
 def _mirror_pad(x: torch.Tensor, pad: int) -> torch.Tensor:
@@ -57,14 +65,15 @@ def matlab_bicubic_downscale(hr: torch.Tensor, scale: int) -> torch.Tensor:
     return lr[:, :, 2:-2, 2:-2].to(hr.dtype)
 
 
-def degrade_hr(hr: torch.Tensor, scale: int, method: str) -> torch.Tensor:
+def degrade_hr(hr: torch.Tensor, scale: int, method: str, rng: np.random.Generator | None = None) -> torch.Tensor:
     """Degrade HR colour to an LR training input (module docstring for each ``method``).
 
     Args:
         hr: (..., 3, H, W) float sRGB in [0, 1] (any leading dims, e.g. (N, T, 3, H, W)); H, W
             multiples of ``scale``.
         scale: integer factor s.
-        method: ``"bicubic"`` or ``"bilinear-aa"`` (``"native"`` has nothing to degrade).
+        method: ``"bicubic"``, ``"bilinear-aa"`` or ``"realistic"`` (``"native"`` has nothing to degrade).
+        rng: the random source of ``"realistic"`` (required there, unused otherwise).
 
     Returns:
         (..., 3, H/s, W/s) tensor of ``hr``'s dtype and device, in [0, 1], multiples of 1/255.
@@ -82,9 +91,13 @@ def degrade_hr(hr: torch.Tensor, scale: int, method: str) -> torch.Tensor:
         lr = matlab_bicubic_downscale(flat, scale)
     elif method == "bilinear-aa":
         lr = F.avg_pool2d(flat, scale)
+    elif method == "realistic":
+        if rng is None:
+            raise ValueError("degrade_hr: method 'realistic' needs rng=np.random.default_rng([seed, step])")
+        lr = realistic_degrade(flat, scale, rng)
     elif method == "native":
         raise ValueError("degrade_hr: method 'native' uses the rendered LR frame; nothing to degrade")
     else:
-        raise ValueError(f"degrade_hr: method must be one of bicubic, bilinear-aa, got {method!r}")
+        raise ValueError(f"degrade_hr: method must be one of bicubic, bilinear-aa, realistic, got {method!r}")
     lr = torch.round(lr.clamp(0.0, 1.0) * 255.0) / 255.0
     return lr.reshape(*lead, C, H // scale, W // scale)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -28,6 +29,7 @@ from gameir.models.standard import HALF_ARCHS, build_standard, save_state_dict
 from gameir.training.batches import StepBatches, model_inputs
 from gameir.training.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from gameir.training.config import DEVICES, RESUMABLE_CHANGES, TrainConfig
+from gameir.training.degrade import RANDOM_SOURCES
 from gameir.training.interrupt import StopOnSignal, TrainingInterrupted
 from gameir.training.plot import Panel, draw_panels, save_png
 from gameir.training.runlog import RunLog
@@ -51,14 +53,16 @@ class Trainer:
         torch.manual_seed(c.seed)
         temporal = c.model == "temporal"
         self.train_set = SRDataset(c.data, c.train_split, lr_patch=c.lr_patch, gbuffers=c.gbuffers,
-                                   frames=c.frames if temporal else 1, augment=c.augment, seed=c.seed)
+                                   gbuffer_res=c.gbuffer_res, frames=c.frames if temporal else 1,
+                                   augment=c.augment, seed=c.seed)
         if temporal and not self.train_set.with_motion:
             raise ValueError(f"{c.data}: the temporal model needs 'motion' in every {c.train_split} clip")
         val_buffers = c.gbuffers + (("motion",) if temporal else ())
-        self.val_set = SRDataset(c.data, c.val_split, gbuffers=val_buffers, seed=0)
+        self.val_set = SRDataset(c.data, c.val_split, gbuffers=val_buffers, gbuffer_res=c.gbuffer_res, seed=0)
         self.scale = self.train_set.scale
-        self.n_aux = len(self.train_set.aux_channels)
-        self.model_config = SRConfig(kind=c.model, scale=self.scale, aux_channels=tuple(self.train_set.aux_channels),
+        self.aux_channels = self._aux_channel_names()
+        self.n_aux = len(self.aux_channels)
+        self.model_config = SRConfig(kind=c.model, scale=self.scale, aux_channels=tuple(self.aux_channels),
                                      n_feats=c.n_feats, n_blocks=c.n_blocks)
         if c.arch == "compact":
             self.model = build_model(self.model_config).to(self.device)
@@ -78,6 +82,14 @@ class Trainer:
         self.baseline: dict[str, float] = {}
         self.stop_at: Optional[int] = None
 
+    def _aux_channel_names(self) -> list[str]:
+        """Aux input channel names in input order; HR G-buffers folded to LR are named ``hr:NAME@i,j``."""
+        names = list(self.train_set.aux_channels)
+        if self.config.gbuffer_res == "lr":
+            return names
+        s = self.scale
+        return [f"hr:{n}@{i},{j}" for n in names for i in range(s) for j in range(s)]
+
     # -- schedule ----------------------------------------------------------------------------
     def _warmup(self) -> int:
         w = self.config.warmup_steps
@@ -93,10 +105,12 @@ class Trainer:
         return r + (1.0 - r) * 0.5 * (1.0 + math.cos(math.pi * t))
 
     # -- one step ----------------------------------------------------------------------------
-    def loss_on(self, batch: dict[str, Any]) -> torch.Tensor:
-        """L1 loss of the model on a batch (windows of frames for the temporal model)."""
+    def loss_on(self, batch: dict[str, Any], step: int = 0) -> torch.Tensor:
+        """L1 loss of the model on batch ``step`` (windows of frames for the temporal model)."""
         c = self.config
-        x, hr = model_inputs(batch, n_aux=self.n_aux, lr_source=c.lr_source, scale=self.scale, device=self.device)
+        rng = np.random.default_rng([c.seed, int(step), 1]) if c.lr_source in RANDOM_SOURCES else None
+        x, hr = model_inputs(batch, n_aux=self.n_aux, lr_source=c.lr_source, scale=self.scale, device=self.device,
+                             rng=rng)
         with torch.autocast(device_type=self.device.type, dtype=torch.float16, enabled=self.use_amp):
             if isinstance(self.model, TemporalSR):
                 pred = run_sequence(self.model, x, batch["motion"].to(self.device))
@@ -104,11 +118,11 @@ class Trainer:
                 pred = self.model(x)
             return F.l1_loss(pred.float(), hr)
 
-    def train_step(self, batch: dict[str, Any]) -> float:
-        """One optimisation step; returns the loss before the update."""
+    def train_step(self, batch: dict[str, Any], step: int = 0) -> float:
+        """One optimisation step on batch ``step``; returns the loss before the update."""
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        loss = self.loss_on(batch)
+        loss = self.loss_on(batch, step)
         self.scaler.scale(loss).backward()
         self.scaler.step(self.optimizer)
         self.scaler.update()
@@ -131,7 +145,7 @@ class Trainer:
 
     def predict(self, batch: dict[str, Any], prev: Optional[torch.Tensor]) -> torch.Tensor:
         """Model output for a batch of full frames (native LR input), feeding history if temporal."""
-        x = torch.cat([batch["lr"], batch["lr_aux"][:, :self.n_aux]], 1) if self.n_aux else batch["lr"]
+        x, _ = model_inputs(batch, n_aux=self.n_aux, scale=self.scale, device=self.device)
         with torch.autocast(device_type=self.device.type, dtype=torch.float16, enabled=self.use_amp):
             if isinstance(self.model, TemporalSR) and prev is not None:
                 return self.model(x, prev, batch["motion"]).float()
@@ -162,7 +176,7 @@ class Trainer:
 
     def _resume(self) -> int:
         payload = read_checkpoint(self.out / "checkpoint.pt", map_location=self.device)
-        old, new = {"arch": "compact", "pretrained": None, **payload["config"]}, self.config.to_dict()
+        old, new = {"arch": "compact", "pretrained": None, "gbuffer_res": "lr", **payload["config"]}, self.config.to_dict()
         diff = sorted(k for k in new if k not in RESUMABLE_CHANGES and old.get(k) != new[k])
         if diff:
             raise ValueError(f"{self.out}/checkpoint.pt was written with different options: "
@@ -227,7 +241,7 @@ class Trainer:
         calibrated = c.seconds is None
         while done < self.total_steps and (stop_at is None or done < stop_at) and not stop.received:
             for step, batch in self.batches.iterate(done, self.total_steps):
-                loss = self.train_step(batch)
+                loss = self.train_step(batch, step)
                 losses.append(loss)
                 ema = loss if ema is None else 0.9 * ema + 0.1 * loss
                 done = step + 1
@@ -308,7 +322,7 @@ class Trainer:
         from gameir.models.spandrel_io import write_sidecar
 
         path = save_state_dict(self.model, self.out / "model.pth")
-        write_sidecar(path, arch=c.arch, scale=self.scale, aux_channels=list(self.train_set.aux_channels),
+        write_sidecar(path, arch=c.arch, scale=self.scale, aux_channels=list(self.aux_channels),
                       gbuffers=list(c.gbuffers), extra={"steps": meta["steps"], "lr_source": c.lr_source,
                                                         "val": meta["val"]})
         return "model.pth"

@@ -79,6 +79,13 @@ def test_predictor_scoring_matches_an_independent_psnr_and_its_warp_errors(synth
     assert got["warp_pairs"] == 2 and got["warp_mse"] > 0
     truth = evaluate_sr_predictor(lambda b, _: b["hr"], items, scale=2, stability=True)
     assert truth["warp_mse"] == truth["warp_mse_gt"] and math.isinf(truth["psnr"])
+    # extra per-frame metrics join the records; warp errors come per consecutive pair too
+    extra = evaluate_sr_predictor(nearest, items, scale=2, stability=True,
+                                  extra_metrics={"mae": lambda p, h: (p - h).abs().mean(dim=(1, 2, 3))})
+    want_mae = [float((nearest({"lr": it["lr"][None]}, None) - it["hr"][None]).abs().mean()) for it in items]
+    assert [r["mae"] for r in extra["records"]] == pytest.approx(want_mae, abs=1e-6)
+    assert [r["frame"] for r in extra["warp_records"]] == [1, 2]
+    assert np.mean([r["warp_mse"] for r in extra["warp_records"]]) == pytest.approx(got["warp_mse"])
 
     def wrong(batch, prev):
         return batch["hr"][..., :-1]
