@@ -21,7 +21,7 @@ from gameir.buffers import BUFFER_NAMES, get_spec
 from gameir.frame import Frame
 from gameir.render.constants import AA_MODES, MAX_LIGHTS, MAX_SSAA, MOTION_BLUR_TILE, TAA_DEPTH_TOL
 from gameir.render.core import GLCore
-from gameir.render.draws import collect_draws, cull_draws
+from gameir.render.draws import collect_draws, cull_draws, distance_cull
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
                                   Pass, ResolvePass, ShadowPass, SSAOPass, camera_uniforms, post_passes,
                                   shading_uniforms)
@@ -293,6 +293,7 @@ class Renderer:
             raise ValueError(f"scene {scene.name!r} has {len(suns)} DirectionalLights; at most one is supported")
         cam = camera.scaled(self.ssaa) if self.ssaa > 1 else camera
         prev = prev_camera.scaled(self.ssaa) if self.ssaa > 1 else prev_camera
+        draws = distance_cull(draws, camera.c2w[:3, 3])  # per-mesh draw distances (what is drawn)
         if self.cull:  # conservative: drops only instances that touch neither the view nor a shadow in it
             draws = cull_draws(draws, cam.projection() @ cam.view(), suns[0].direction if suns else None, float(lo[2]))
         core, tg = self._core, self._targets

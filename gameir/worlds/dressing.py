@@ -23,7 +23,13 @@ from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds.meshes import detail as D
 from gameir.worlds.world import WorldBuilder
 
-__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng"]
+__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng", "GRASS_DRAW_M", "FLOWER_DRAW_M"]
+
+
+#: Draw distances (metres from the camera) of the small vegetation cards: beyond them a tuft is a
+#: few pixels of alpha-tested overdraw at the gameir-sr sizes (a 0.25 m tuft at 35 m covers ~4 LR px).
+GRASS_DRAW_M = 35.0
+FLOWER_DRAW_M = 25.0
 
 
 def dressing_rng(b: WorldBuilder) -> np.random.Generator:
@@ -171,7 +177,8 @@ def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
                    x0: float, y0: float, x1: float, y1: float) -> None:
     KERB_H = t.kerb_h
     grass = b.lib.textured("grass", two_sided=True)
-    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v))) for v in range(3)]
+    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v)),
+                      GRASS_DRAW_M) for v in range(3)]
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(2)]
     area = (x1 - x0) * (y1 - y0)
     gid = b.new_id()
@@ -179,7 +186,8 @@ def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
         xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
         tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
         b.add(patches[int(rng.integers(3))], grass, tm, S["vegetation"], gid, "grass", solid=False)
-    flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v))) for v in range(2)]
+    flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v)),
+                      FLOWER_DRAW_M) for v in range(2)]
     petals = b.lib.textured("leaves", 3, two_sided=True)
     fid = b.new_id()
     for _ in range(int(area / 6.0 * k)):
@@ -235,9 +243,11 @@ def dress_nature(b: WorldBuilder, k: float, height_at: Callable[[np.ndarray], np
             b.add(meshes[int(rng.integers(len(meshes)))], mats[int(rng.integers(len(mats)))], tm, S["vegetation"],
                   gid if one_id else b.new_id(), name, solid=False)
 
-    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v))) for v in range(4)]
+    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v)),
+                      GRASS_DRAW_M) for v in range(4)]
     scatter(patches, [grass], int(1700 * k), 1.5, (0.8, 1.3), "grass", True)
-    fl = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v))) for v in range(2)]
+    fl = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v)),
+                      FLOWER_DRAW_M) for v in range(2)]
     scatter(fl, [flowers], int(260 * k), 1.2, (0.8, 1.2), "flowers", True)
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(3)]
     scatter(bushes, leaves, int(220 * k), 1.5, (0.6, 1.5), "bush", False)

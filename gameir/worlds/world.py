@@ -160,10 +160,16 @@ class WorldBuilder:
         self._next_id += 1
         return self._next_id - 1
 
-    def mesh(self, key: str, factory: Callable[[], Any]) -> Mesh:
-        """Shared Mesh for ``key`` (built once from ``factory()``, named ``key``): GL instancing."""
+    def mesh(self, key: str, factory: Callable[[], Any], draw_distance_m: float | None = None) -> Mesh:
+        """Shared Mesh for ``key`` (built once from ``factory()``, named ``key``): GL instancing.
+
+        ``draw_distance_m``: the renderer skips instances farther than this from the camera
+        (:attr:`gameir.scene.Mesh.draw_distance_m`; None draws them at any distance).
+        """
         if key not in self._meshes:
-            self._meshes[key] = factory().named(key)
+            mesh = factory().named(key)
+            mesh.draw_distance_m = None if draw_distance_m is None else float(draw_distance_m)
+            self._meshes[key] = mesh
         return self._meshes[key]
 
     def add(self, mesh: Mesh, material: Material, transform: Transform, semantic: int, instance_id: int,

@@ -46,6 +46,44 @@ def test_culled_frame_equals_unculled_and_shadow_is_seen():
     assert np.abs(ref.buffers["rgb"].astype(int) - without.buffers["rgb"].astype(int)).sum() > 1000
 
 
+def _posts(draw_distance_m: float | None) -> Scene:
+    """Ground plus three posts of one shared mesh at y = 5, 12 and 30 m (x = 0.15 y - 2: none hides another)."""
+    scene = Scene(name="posts", environment=Environment(sun_disc_deg=0.0))
+    scene.add(Instance(plane(200, 200), Material(), np.eye(4), semantic=1))
+    post = box((1.0, 0.4, 2.0), (0, 0, 1.0))
+    post.draw_distance_m = draw_distance_m
+    red = Material(base_color=(0.8, 0.2, 0.2, 1))
+    for i, y in enumerate((5.0, 12.0, 30.0)):
+        scene.add(Instance(post, red, translate(0.15 * y - 2.0, y, 0.0), semantic=20,
+                           instance_id=10 + i))
+    return scene
+
+
+def test_distance_cull_drops_instances_beyond_the_mesh_draw_distance():
+    from gameir.render.draws import distance_cull
+    draws, _, _, _ = collect_draws(_posts(10.0), 0.0, 1 / 30)
+    # bounding sphere of the post: radius sqrt(0.5^2 + 0.2^2 + 1^2) = 1.136 m, centre 1 m up
+    eye = np.array([-1.25, 0.0, 1.0])  # x of the 5 m post: it is 5 m away, the 12 m post 12.03 m
+    ids = sorted(int(i) for d in distance_cull(draws, eye) for i in d.records[:, 33])
+    assert ids == [0, 10]  # 5 m kept; the 12 m post is 12.05 - 1.14 = 10.91 m away at its nearest: dropped
+    ids = sorted(int(i) for d in distance_cull(draws, np.array([-0.2, 1.5, 1.0])) for i in d.records[:, 33])
+    assert ids == [0, 10, 11]  # 10.5 - 1.14 = 9.36 m <= 10 m: kept
+    kept = distance_cull(collect_draws(_posts(None), 0.0, 1 / 30)[0], eye)
+    assert sorted(d.count for d in kept) == [1, 3]  # no draw distance: all three posts
+
+
+def test_distance_culled_posts_are_absent_at_lr_and_hr():
+    from gameir.render import PairRenderer
+    cam = Camera(64, 48, look_at([0, 0, 1.0], [0, 10, 1.0]), fov_y_deg=60.0)
+    with PairRenderer((64, 48), 2) as pr:
+        lr, hr = pr.render(_posts(20.0), cam, 0.0)
+        lr_all, _ = pr.render(_posts(None), cam, 0.0)
+    for f in (lr, hr):
+        seen = set(np.unique(f.buffers["instance"]).tolist())
+        assert {10, 11} <= seen and 12 not in seen
+    assert 12 in set(np.unique(lr_all.buffers["instance"]).tolist())
+
+
 def test_depth_prepass_leaves_overlapping_cutouts_unchanged():
     """Cut-outs take part in the depth pre-pass; three overlapping alpha-tested cards give the same
     bytes in every buffer with and without it (the pre-pass and the G-buffer alpha tests agree)."""
