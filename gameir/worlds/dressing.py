@@ -41,6 +41,23 @@ def _rot_z(a: float) -> np.ndarray:
     return rotate((0.0, 0.0, 1.0), a)
 
 
+def _placements(xyz: np.ndarray, yaw_deg: np.ndarray, scale: np.ndarray | float = 1.0) -> np.ndarray:
+    """(N, 4, 4) translate(xyz) @ rotate_z(yaw_deg) @ uniform scale, for N placements at once.
+
+    Args:
+        xyz: (N, 3) positions, metres; yaw_deg: (N,) degrees about +Z; scale: scalar or (N,).
+    """
+    xyz = np.asarray(xyz, np.float64).reshape(-1, 3)
+    th = np.radians(np.asarray(yaw_deg, np.float64))
+    sc = np.broadcast_to(np.asarray(scale, np.float64), th.shape)
+    c, s = np.cos(th) * sc, np.sin(th) * sc
+    m = np.zeros((len(xyz), 4, 4))
+    m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1] = c, -s, s, c
+    m[:, 2, 2], m[:, 3, 3] = sc, 1.0
+    m[:, :3, 3] = xyz
+    return m
+
+
 def _free(b: WorldBuilder, lo: np.ndarray, hi: np.ndarray) -> bool:
     """No static obstacle box of ``b`` overlaps the box [lo, hi] (world metres).
 
@@ -92,8 +109,7 @@ def dress_town(b: WorldBuilder, t: Any, k: float) -> None:
         shutter = b.mesh(f"shutters{ww:.2f}x{wh:.2f}", lambda: D.shutters(ww, wh))
         shutter_mat = t.walls[int(rng.integers(len(t.walls)))] if rng.random() < 0.3 else t.crate
         with_shutters = rng.random() < 0.6 * min(k, 1.0)
-        for mw in mats:
-            tm = m @ mw
+        for mw, tm in zip(mats, m @ mats):  # window frame -> world, all windows at once
             b.add(frame, frame_mat, tm, S["building"], oid, "building:frame", solid=False)
             roll = rng.random()
             if with_shutters:
@@ -181,25 +197,28 @@ def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
                       GRASS_DRAW_M) for v in range(3)]
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(2)]
     area = (x1 - x0) * (y1 - y0)
+
+    def scatter(n: int, inset: float, z: float, scale: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(n, 4, 4) placements on the lawn and (n,) uniform [0, 1) draws picking each one's variant."""
+        xy = rng.uniform([x0 + inset, y0 + inset], [x1 - inset, y1 - inset], (n, 2))
+        yaw, pick = rng.uniform(0, 360, n), rng.random(n)
+        s = 1.0 if scale is None else rng.uniform(*scale, n)
+        return _placements(np.column_stack([xy, np.full(n, z)]), yaw, s), pick
+
     gid = b.new_id()
-    for _ in range(int(area / 4.0 * k)):
-        xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
-        tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
-        b.add(patches[int(rng.integers(3))], grass, tm, S["vegetation"], gid, "grass", solid=False)
+    tms, pick = scatter(int(area / 4.0 * k), 1.0, KERB_H + 0.01, None)
+    for tm, v in zip(tms, (pick * 3).astype(int)):
+        b.add(patches[v], grass, tm, S["vegetation"], gid, "grass", solid=False)
     flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v)),
                       FLOWER_DRAW_M) for v in range(2)]
     petals = b.lib.textured("leaves", 3, two_sided=True)
     fid = b.new_id()
-    for _ in range(int(area / 6.0 * k)):
-        xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
-        tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
-        b.add(flowers[int(rng.integers(2))], petals, tm, S["vegetation"], fid, "flowers", solid=False)
-    for _ in range(int(area / 60.0 * k)):
-        xy = rng.uniform([x0 + 1.5, y0 + 1.5], [x1 - 1.5, y1 - 1.5])
-        s = rng.uniform(0.7, 1.3)
-        tm = compose(translate(xy[0], xy[1], KERB_H), _rot_z(rng.uniform(0, 360)), np.diag([s, s, s, 1.0]))
-        b.add(bushes[int(rng.integers(2))], t.leaves[int(rng.integers(2))], tm, S["vegetation"], b.new_id(), "bush",
-              solid=False)
+    tms, pick = scatter(int(area / 6.0 * k), 1.0, KERB_H + 0.01, None)
+    for tm, v in zip(tms, (pick * 2).astype(int)):
+        b.add(flowers[v], petals, tm, S["vegetation"], fid, "flowers", solid=False)
+    tms, pick = scatter(int(area / 60.0 * k), 1.5, KERB_H, (0.7, 1.3))
+    for tm, v in zip(tms, (pick * 4).astype(int)):  # two bush meshes x two leaf materials
+        b.add(bushes[v % 2], t.leaves[v // 2], tm, S["vegetation"], b.new_id(), "bush", solid=False)
 
 
 # -- nature -------------------------------------------------------------------------------------
@@ -237,11 +256,11 @@ def dress_nature(b: WorldBuilder, k: float, height_at: Callable[[np.ndarray], np
     def scatter(meshes: list, mats: list, n: int, clear: float, scale: tuple[float, float], name: str,
                 one_id: bool) -> None:
         gid = b.new_id() if one_id else 0
-        for p in spots(n, clear):
-            s = rng.uniform(*scale)
-            tm = compose(translate(p[0], p[1], p[2] - 0.05), _rot_z(rng.uniform(0, 360)), np.diag([s, s, s, 1.0]))
-            b.add(meshes[int(rng.integers(len(meshes)))], mats[int(rng.integers(len(mats)))], tm, S["vegetation"],
-                  gid if one_id else b.new_id(), name, solid=False)
+        p = spots(n, clear)
+        s, yaw = rng.uniform(*scale, len(p)), rng.uniform(0, 360, len(p))
+        mi, ma = rng.integers(len(meshes), size=len(p)), rng.integers(len(mats), size=len(p))
+        for tm, i, j in zip(_placements(p - [0, 0, 0.05], yaw, s), mi, ma):
+            b.add(meshes[i], mats[j], tm, S["vegetation"], gid if one_id else b.new_id(), name, solid=False)
 
     patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v)),
                       GRASS_DRAW_M) for v in range(4)]
