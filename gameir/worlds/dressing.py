@@ -4,7 +4,8 @@ Façade detail (window frames and sills, balconies, AC units, drain pipes, shop 
 furniture (benches, hydrants, bollards, guard rails, parked bikes), vegetation (grass and flower
 patches, bushes, branching tree species) and interior furniture (bookshelves with books, tables,
 chairs, potted plants, cables). Each kind is a handful of shared meshes placed many times, so the
-renderer draws it with GL instancing. Counts scale with the detail level's multiplier ``k``.
+renderer draws it with GL instancing. Counts scale with the density ``k`` of the detail level
+(:data:`DRESSING_DENSITY`).
 
 Dressing draws from its own random stream (seeded from the world seed), so the layout built before
 it is the same as without it. Everything here is static: motion vectors of moving objects are
@@ -23,7 +24,21 @@ from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds.meshes import detail as D
 from gameir.worlds.world import WorldBuilder
 
-__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng", "GRASS_DRAW_M", "FLOWER_DRAW_M"]
+__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng", "dressing_density", "DRESSING_DENSITY",
+           "GRASS_DRAW_M", "FLOWER_DRAW_M"]
+
+
+#: Set-dressing density per detail level: multiplies the dressing's counts and placement odds
+#: (façade detail, furniture, planting), on top of the layout's own object multiplier. ``low`` gives
+#: ~0.3x the triangles of ``medium`` and ``high`` >= 1.5x (docs/WORLDS.md census).
+DRESSING_DENSITY: dict[str, float] = {"low": 0.3, "medium": 1.0, "high": 2.0}
+
+
+def dressing_density(detail: str) -> float:
+    """The :data:`DRESSING_DENSITY` of ``detail``; ValueError naming it if unknown."""
+    if detail not in DRESSING_DENSITY:
+        raise ValueError(f"unknown detail {detail!r}; known: {', '.join(DRESSING_DENSITY)}")
+    return DRESSING_DENSITY[detail]
 
 
 #: Draw distances (metres from the camera) of the small vegetation cards: beyond them a tuft is a
@@ -108,8 +123,9 @@ def dress_town(b: WorldBuilder, t: Any, k: float) -> None:
         balcony = b.mesh(f"balcony{ww:.2f}r{reveal:.2f}", lambda: D.balcony(ww, reveal, max(6, int(ww / 0.12))))
         shutter = b.mesh(f"shutters{ww:.2f}x{wh:.2f}", lambda: D.shutters(ww, wh))
         shutter_mat = t.walls[int(rng.integers(len(t.walls)))] if rng.random() < 0.3 else t.crate
-        with_shutters = rng.random() < 0.6 * min(k, 1.0)
-        for mw, tm in zip(mats, m @ mats):  # window frame -> world, all windows at once
+        with_shutters = rng.random() < 0.6 * min(k, 1.5)
+        framed = k >= 1.0 or rng.random() < k  # below medium, only a share k of the buildings get window detail
+        for mw, tm in zip(mats, m @ mats) if framed else ():  # window frame -> world, all windows at once
             b.add(frame, frame_mat, tm, S["building"], oid, "building:frame", solid=False)
             roll = rng.random()
             if with_shutters:
@@ -142,9 +158,10 @@ def _roof(b: WorldBuilder, t: Any, rng: np.random.Generator, kit: dict, m: np.nd
     """Parapet guard rail and rooftop kit (tanks, HVAC boxes, vents, antennas) on the roof at ``m``."""
     rail = b.mesh(f"parapet{w:.1f}x{d:.1f}", lambda: D.parapet_rail(w, d))
     b.add(rail, t.metal, m, S["building"], oid, "building:roof", solid=False)
+    k = dressing_density(b.detail)
     for piece, n_max in (("tank", 2), ("hvac", 5), ("vent", 6), ("antenna", 2)):
         mesh = b.mesh(f"roof_{piece}", lambda piece=piece: kit[piece])
-        for _ in range(int(rng.integers(1, n_max))):
+        for _ in range(int(rng.integers(1, round(n_max * max(k, 1.0))))):  # more kit above medium
             xy = rng.uniform([1.6, 1.6], [max(1.7, w - 1.6), max(1.7, d - 1.6)])
             b.add(mesh, t.metal, m @ translate(xy[0], xy[1], 0.8) @ _rot_z(rng.uniform(0, 360)),
                   S["building"], oid, "building:roof", solid=False)
@@ -303,7 +320,7 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
     cable_mat = lib.plain("cable", (0.02, 0.02, 0.02), roughness=0.6)
     shelves = []
     for v in range(3):
-        sb = D.shelf_with_books(np.random.default_rng(40 + v), 1.4, 2.1, 6)
+        sb = D.shelf_with_books(np.random.default_rng(40 + v), 1.4, 2.1, 8 if k > 1.0 else 6)  # high: lower shelves
         frame = b.mesh(f"shelf{v}", lambda sb=sb: sb["frame"])
         colour = np.random.default_rng(50 + v).integers(0, len(books), sb["books"].num_triangles // 10)
         shelves.append((frame, b.mesh(f"books{v}", lambda sb=sb: sb["books"]), colour))
@@ -314,26 +331,29 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
     n_shelf = min(4, max(1, int(round(4 * k))))
     for (i, j) in cells:
         cx, cy, c = i * cell_m, j * cell_m, cell_m
+        shelved = k >= 1.0 or rng.random() < 2.0 * k  # below medium, not every room has a bookshelf
         back = wall_t / 2 + 0.03
         # per wall, the slot by one corner and (if that is taken) the one by the other; a shelf spans local
         # x 0 … 1.4 m from its origin, so both stay clear of the doorway in the middle of the side
         walls = [((cx + 1.75, cy + back), (cx + c - 0.35, cy + back), 180.0),  # south wall, facing +y
                  ((cx + c - 1.75, cy + c - back), (cx + 0.35, cy + c - back), 0.0),  # north wall, facing -y
                  ((cx + back, cy + c - 1.75), (cx + back, cy + 0.35), 90.0),  # west wall, facing +x
-                 ((cx + c - back, cy + 1.75), (cx + c - back, cy + c - 0.35), -90.0)][:n_shelf]  # east, facing -x
+                 ((cx + c - back, cy + 1.75), (cx + c - back, cy + c - 0.35), -90.0)][:n_shelf if shelved else 0]  # east
         for first, second, yaw in walls:
-            for xy in (first, second):
+            placed = 0
+            for xy in (first, second):  # the second slot too above medium (it is taken when the first is not free)
+                if placed and k <= 1.0:
+                    break
                 tm = translate(xy[0], xy[1], 0) @ _rot_z(yaw)
                 lo = np.minimum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + 0.02
                 hi = np.maximum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + [0, 0, 2.0]
-                if _free(b, lo, hi):
-                    break
-            else:
-                continue
-            frame, bk, _ = shelves[int(rng.integers(3))]
-            oid = b.new_id()
-            b.add(frame, wood, tm, S["static"], oid, "shelf")
-            b.add(bk, books[int(rng.integers(len(books)))], tm, S["static"], oid, "shelf:books", solid=False)
+                if not _free(b, lo, hi):
+                    continue
+                frame, bk, _ = shelves[int(rng.integers(3))]
+                oid = b.new_id()
+                b.add(frame, wood, tm, S["static"], oid, "shelf")
+                b.add(bk, books[int(rng.integers(len(books)))], tm, S["static"], oid, "shelf:books", solid=False)
+                placed += 1
         t_xy = np.array([cx + c - 1.3, cy + 1.3])
         if _free(b, np.array([*t_xy - 0.9, 0.0]), np.array([*t_xy + 0.9, 1.0])):
             tm = compose(translate(t_xy[0], t_xy[1], 0), _rot_z(rng.uniform(-8, 8)))
@@ -347,5 +367,8 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
             tm = compose(translate(p_xy[0], p_xy[1], 0), _rot_z(rng.uniform(0, 360)))
             b.add(pot, pot_mat, tm, S["static"], pid, "plant:pot")
             b.add(plant_leaves, leaves, tm, S["vegetation"], pid, "plant:leaves", solid=False)
-        for tm in (translate(cx + 0.3, cy + back + 0.45, 0), translate(cx + c - back - 0.45, cy + 0.3, 0) @ _rot_z(90.0)):
+        runs = (translate(cx + 0.3, cy + back + 0.45, 0), translate(cx + c - back - 0.45, cy + 0.3, 0) @ _rot_z(90.0),
+                translate(cx + c - 0.3, cy + c - back - 0.45, 0) @ _rot_z(180.0),
+                translate(cx + back + 0.45, cy + c - 0.3, 0) @ _rot_z(270.0))
+        for tm in runs[:max(1, int(round(2 * k)))]:  # along the walls, one per corner
             b.add(cables, cable_mat, tm, S["static"], b.new_id(), "cables", solid=False)
