@@ -63,8 +63,9 @@ def build_world(family: str, seed: int, *, weather: str = "ClearNoon", dynamic: 
         raise ValueError(f"world seed must be an integer in 0..{MAX_SEED}, got {seed!r}")
     t0 = time.perf_counter()
     folder = world_cache.cache_dir() if cache else None
-    path = None if folder is None else world_cache.cache_path(folder, family, int(seed), detail, bool(dynamic),
-                                                               bool(dressing))
+    # every option that changes the world before its weather keys the cache
+    options = {"detail": detail, "dynamic": bool(dynamic), "dressing": bool(dressing)}
+    path = None if folder is None else world_cache.cache_path(folder, family, int(seed), options)
     world = None if path is None else world_cache.load_world(path)
     if not isinstance(world, World):
         tex, k = DETAIL_LEVELS[detail]

@@ -67,10 +67,16 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def cache_path(folder: Path, family: str, seed: int, detail: str, dynamic: bool, dressing: bool) -> Path:
-    """File of one world in ``folder``."""
-    kind = ("dynamic" if dynamic else "static") + ("" if dressing else "-sparse")
-    return folder / f"{family}-{int(seed)}-{detail}-{kind}-{code_version()[:20]}{_SUFFIX}"
+def cache_path(folder: Path, family: str, seed: int, options: dict[str, Any]) -> Path:
+    """File of one world in ``folder``.
+
+    Args:
+        options: every :func:`gameir.worlds.build_world` argument that changes the world before its
+            weather (``detail``, ``dynamic``, ``dressing``, ...), as plain values; they and
+            :func:`code_version` are hashed into the name.
+    """
+    key = hashlib.sha256(f"{code_version()} {sorted(options.items())!r}".encode()).hexdigest()[:24]
+    return folder / f"{family}-{int(seed)}-{options.get('detail', '')}-{key}{_SUFFIX}"
 
 
 def load_world(path: Path) -> Any | None:
