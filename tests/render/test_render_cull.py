@@ -106,3 +106,20 @@ def test_depth_prepass_leaves_overlapping_cutouts_unchanged():
     assert {20, 21, 22} <= set(np.unique(out[0]["instance"]).tolist())
     for name in out[0]:
         assert out[0][name].tobytes() == out[1][name].tobytes(), name
+
+
+def test_one_lod_eye_gives_every_view_of_a_rig_the_same_instances():
+    """Two views 6 m apart: from their own positions one sees the 30 m post and the other does not;
+    measured from one rig centre both drop it (and a bad eye point is refused)."""
+    import pytest
+    near = Camera(64, 48, look_at([0, 3.0, 1.0], [0, 13.0, 1.0]), fov_y_deg=60.0)  # 27 m from the far post
+    far = Camera(64, 48, look_at([0, -3.0, 1.0], [0, 7.0, 1.0]), fov_y_deg=60.0)   # 33 m from it
+    scene = _posts(27.5)
+    with Renderer(64, 48) as r:
+        own = [set(np.unique(r.render(scene, c).buffers["instance"]).tolist()) for c in (near, far)]
+        rig = [set(np.unique(r.render(scene, c, lod_eye_m=np.zeros(3)).buffers["instance"]).tolist())
+               for c in (near, far)]
+        with pytest.raises(ValueError, match="lod_eye_m must be a finite"):
+            r.render(scene, near, lod_eye_m=np.array([0.0, np.nan, 0.0]))
+    assert 12 in own[0] and 12 not in own[1]
+    assert 12 not in rig[0] and 12 not in rig[1] and {10, 11} <= rig[0] & rig[1]
