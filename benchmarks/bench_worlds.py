@@ -1,6 +1,7 @@
 """Worlds benchmark: build time, triangles and texture memory per family; LR+HR render time per pair.
 
-For each family it builds a few seeds (detail ``medium`` by default), then renders native LR+HR
+For each family it builds a few seeds (detail ``medium`` by default; the slowest build is shown, and the
+median load from the on-disk world cache of ``gameir.worlds.cache``), then renders native LR+HR
 pairs along the family's default camera path (vehicle in towns, walk elsewhere) with every
 G-buffer. The side-by-side comparison is GL instancing (our worlds share one Mesh across all
 copies of a prop: one draw call per mesh/material batch) against the usual naive scene graph
@@ -10,17 +11,21 @@ copies of a prop: one draw call per mesh/material batch) against the usual naive
     python benchmarks/bench_worlds.py --lr 320 240 --pairs 2 --seeds 2
     python benchmarks/bench_worlds.py --lr 320 240 --pairs 3 --dressing   # sparse vs dressed, side by side
     python benchmarks/bench_worlds.py --pairs 2 --materials   # sparse | dressed, plain materials | dressed + material detail
+    python benchmarks/bench_worlds.py --build-only --seeds 5              # build / cache-load CPU s per seed
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import tempfile
 import time
 
 from gameir.render import PairRenderer, gl_info
 from gameir.scene import Instance, Mesh, Scene
 from gameir.worlds import FAMILIES, build_world, make_path
+from gameir.worlds import cache as world_cache
 
 
 def _uninstanced(scene: Scene) -> Scene:
@@ -55,7 +60,9 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=2)
     ap.add_argument("--pairs", type=int, default=3, help="timed pairs per family (after one warm-up pair)")
     ap.add_argument("--seeds", type=int, default=3, help="seeds built per family for the build-time figures")
+    ap.add_argument("--build-only", action="store_true", help="only the build and cache-load figures (no rendering)")
     ap.add_argument("--detail", default="medium")
+    ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated families (default: all)")
     ap.add_argument("--dressing", action="store_true",
                     help="only compare each family's seed 0 without and with the set dressing (same layout, same "
                          "camera), alternating the two in one run")
@@ -63,45 +70,82 @@ def main() -> None:
                     help="only compare each family's seed 0 sparse (no dressing, plain materials), dressed with "
                          "plain materials, and dressed with material detail (maps, tiling, decals), alternated in one run")
     args = ap.parse_args()
+    args.families = [f for f in args.families.split(",") if f]
+    unknown = sorted(set(args.families) - set(FAMILIES))
+    if unknown:
+        ap.error(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
     if args.dressing:
         return compare_dressing(args)
     if args.materials:
         return compare_materials(args)
+    if args.build_only:
+        return build_times(args)
     w, h = args.lr
     info = gl_info()
     print(f"GL: {info['renderer']} | LR {w}x{h}, HR {w * args.scale}x{h * args.scale}, detail {args.detail}")
     rows = []
     town = None
     with PairRenderer((w, h), args.scale) as pr:
-        for fam in FAMILIES:
-            builds, worlds = [], []
+        for fam in args.families:
+            builds, worlds, loads = [], [], []
             for seed in range(args.seeds):
                 t0 = time.process_time()
-                worlds.append(build_world(fam, seed, detail=args.detail))
+                worlds.append(build_world(fam, seed, detail=args.detail, cache=False))
                 builds.append(time.process_time() - t0)
+            with tempfile.TemporaryDirectory() as folder:  # the on-disk world cache: store, then load
+                os.environ[world_cache.CACHE_ENV] = folder
+                for seed in range(args.seeds):
+                    build_world(fam, seed, detail=args.detail)
+                    t0 = time.process_time()
+                    build_world(fam, seed, detail=args.detail)
+                    loads.append(time.process_time() - t0)
+                os.environ.pop(world_cache.CACHE_ENV)
             world = worlds[0]
             kind = "vehicle" if world.lanes else "walk"
             path = make_path(world, kind, args.pairs + 2, fps=20.0, width=w, height=h)
             first, med, cpu = _time_pairs(pr, world.scene, path, args.pairs)
             meta = world.metadata
-            rows.append((fam, statistics.median(builds), meta["triangles"], meta["instances"],
+            rows.append((fam, max(builds), statistics.median(loads), meta["triangles"], meta["instances"],
                          len(world.scene.batches()), world.texture_bytes / 2 ** 20, first, med, cpu))
             if fam == "town":
                 town = (world, path)
-        world, path = town
-        flat = _uninstanced(world.scene)
-        _, inst_t, inst_c = _time_pairs(pr, world.scene, path, args.pairs)
-        first_u, flat_t, flat_c = _time_pairs(pr, flat, path, args.pairs)
+        if town is not None:
+            world, path = town
+            flat = _uninstanced(world.scene)
+            _, inst_t, inst_c = _time_pairs(pr, world.scene, path, args.pairs)
+            first_u, flat_t, flat_c = _time_pairs(pr, flat, path, args.pairs)
     print()
-    print(f"{'family':<9} {'build CPU s':>11} {'triangles':>10} {'instances':>9} {'draws':>6} {'tex MiB':>8} "
-          f"{'1st pair s':>10} {'pair s':>7} {'pair CPU s':>10}")
-    for fam, b, tri, ni, nd, tex, first, med, cpu in rows:
-        print(f"{fam:<9} {b:11.2f} {tri:10d} {ni:9d} {nd:6d} {tex:8.1f} {first:10.2f} {med:7.2f} {cpu:10.2f}")
+    print(f"{'family':<9} {'max build CPU s':>15} {'cached CPU s':>12} {'triangles':>10} {'instances':>9} {'draws':>6} "
+          f"{'tex MiB':>8} {'1st pair s':>10} {'pair s':>7} {'pair CPU s':>10}")
+    for fam, b, ld, tri, ni, nd, tex, first, med, cpu in rows:
+        print(f"{fam:<9} {b:15.2f} {ld:12.2f} {tri:10d} {ni:9d} {nd:6d} {tex:8.1f} {first:10.2f} {med:7.2f} {cpu:10.2f}")
+    if town is None:
+        return
     print()
     print(f"town, LR+HR pair    | ours: GL instancing ({len(world.scene.batches())} draws) | "
           f"naive: one mesh per object ({len(flat.batches())} draws)")
     print(f"wall s per pair     | {inst_t:<34.2f}| {flat_t:.2f} (first pair incl. upload {first_u:.2f})")
     print(f"CPU s per pair      | {inst_c:<34.2f}| {flat_c:.2f}")
+
+
+def build_times(args: argparse.Namespace) -> None:
+    """Build CPU seconds per family and seed (no cache), and the load from the world cache."""
+    print(f"detail {args.detail}: build CPU s (no cache) | load CPU s from the on-disk world cache, per seed")
+    with tempfile.TemporaryDirectory() as folder:
+        for fam in args.families:
+            builds, loads = [], []
+            for seed in range(args.seeds):
+                t0 = time.process_time()
+                build_world(fam, seed, detail=args.detail, cache=False)
+                builds.append(time.process_time() - t0)
+                os.environ[world_cache.CACHE_ENV] = folder
+                build_world(fam, seed, detail=args.detail)  # stores
+                t0 = time.process_time()
+                build_world(fam, seed, detail=args.detail)  # loads
+                loads.append(time.process_time() - t0)
+                os.environ.pop(world_cache.CACHE_ENV)
+            print(f"{fam:<9} build {' '.join(f'{b:.2f}' for b in builds)} (max {max(builds):.2f}) | "
+                  f"cached {' '.join(f'{x:.2f}' for x in loads)} (max {max(loads):.2f})")
 
 
 def compare_dressing(args: argparse.Namespace) -> None:
@@ -111,9 +155,9 @@ def compare_dressing(args: argparse.Namespace) -> None:
     print(f"{'family':<9} {'tris sparse':>11} {'tris dressed':>12} {'pair s sparse':>13} {'pair s dressed':>14} "
           f"{'ratio':>6} {'CPU s sparse':>12} {'CPU s dressed':>13}")
     with PairRenderer((w, h), args.scale) as pr:
-        for fam in FAMILIES:
-            sparse = build_world(fam, 0, detail=args.detail, dressing=False)
-            dressed = build_world(fam, 0, detail=args.detail)
+        for fam in args.families:
+            sparse = build_world(fam, 0, detail=args.detail, dressing=False, cache=False)
+            dressed = build_world(fam, 0, detail=args.detail, cache=False)
             kind = "vehicle" if sparse.lanes else "walk"
             path = make_path(sparse, kind, args.pairs + 2, fps=20.0, width=w, height=h)
             t = {"s": [], "d": []}

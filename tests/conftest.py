@@ -21,6 +21,10 @@ sys.path.insert(0, str(_SITE))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SITE), os.environ.get("PYTHONPATH")]))
 import sitecustomize_gameir_tests  # noqa: E402,F401
 
+# Tests build their worlds (no on-disk world cache in ~/.cache, none shared between test runs);
+# tests/worlds/test_worlds_cache.py points the cache at tmp_path to test it.
+os.environ.setdefault("GAMEIR_WORLD_CACHE", "off")
+
 from gameir.shards.synthetic import write_synthetic_dataset
 
 

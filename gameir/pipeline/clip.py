@@ -133,10 +133,11 @@ class ClipRenderer:
                 for i in range(frames):
                     t = float(cams.times_s[i])
                     views = []
+                    eye = cams.c2w[i, :, :3, 3].mean(axis=0)  # draw distances from the rig's centre: same instances in every view
                     for v in range(rig["views"]):
                         cam = cams.camera(i, v)
                         prev = cams.camera(i - 1, v) if i else cam
-                        views.append(self.hr.render(world.scene, cam, t, dt=1.0 / fps, prev_camera=prev))
+                        views.append(self.hr.render(world.scene, cam, t, dt=1.0 / fps, prev_camera=prev, lod_eye_m=eye))
                     writer.write_frame({"hr": views})
                     if on_frame:
                         on_frame()

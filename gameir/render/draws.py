@@ -1,6 +1,7 @@
 """Turning a Scene at time t into instanced draws: transforms evaluated and validated, packed per
 (mesh, material) batch, plus the scene bounds the shadow fit needs; and the conservative culling of
-instances that can touch neither the camera's view nor a shadow in it (numpy only)."""
+instances that can touch neither the camera's view nor a shadow in it, and the distance culling of
+meshes with a draw distance (numpy only)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from gameir.render.gpu import INSTANCE_FLOATS
 from gameir.scene.material import Material
 from gameir.scene.scene import Instance, Scene
 
-__all__ = ["Draw", "collect_draws", "cull_draws"]
+__all__ = ["Draw", "collect_draws", "cull_draws", "distance_cull"]
 
 
 class Draw:
@@ -70,6 +71,45 @@ def collect_draws(scene: Scene, t: float, dt: float) -> tuple[list[Draw], np.nda
     return draws, lo, hi, tris
 
 
+def _world_spheres(d: Draw) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 3) world centres and (N,) radii (metres) of the instances' bounding spheres of draw ``d``."""
+    c_obj, r_obj = d.sphere
+    m = d.records[:, 0:16].reshape(-1, 4, 4).transpose(0, 2, 1).astype(np.float64)  # row-major object->world
+    centre = m[:, :3, :3] @ c_obj + m[:, :3, 3]
+    radius = r_obj * np.linalg.norm(m[:, :3, :3], axis=1).max(axis=1)
+    return centre, radius
+
+
+def distance_cull(draws: list[Draw], eye: np.ndarray) -> list[Draw]:
+    """Drop the instances of meshes with a ``draw_distance_m`` whose bounding sphere lies farther than
+    that from the camera (the games' per-prop cull distance: grass and flower cards, small clutter).
+
+    Unlike :func:`cull_draws` this changes what is drawn (and shadowed); it depends only on the
+    camera position, so the LR and HR frames of a pair keep the same instances.
+
+    Args:
+        draws: from :func:`collect_draws`.
+        eye: (3,) camera position, world metres.
+
+    Returns:
+        The draws with the kept instance records (draws left empty are dropped), in the same order.
+    """
+    eye = np.asarray(eye, np.float64).reshape(3)
+    out = []
+    for d in draws:
+        far = getattr(d.mesh, "draw_distance_m", None)
+        if far is None or d.sphere is None:
+            out.append(d)
+            continue
+        centre, radius = _world_spheres(d)
+        keep = np.linalg.norm(centre - eye, axis=1) - radius <= far
+        if keep.all():
+            out.append(d)
+        elif keep.any():
+            out.append(Draw(d.mesh, d.material, np.ascontiguousarray(d.records[keep]), d.sphere))
+    return out
+
+
 def _frustum_planes(view_proj: np.ndarray) -> np.ndarray:
     """(6, 4) inward unit planes (n, d) of a GL clip-space frustum: n . x + d >= 0 inside."""
     m = np.asarray(view_proj, np.float64)
@@ -103,10 +143,8 @@ def cull_draws(draws: list[Draw], view_proj: np.ndarray, sun_direction: np.ndarr
         if d.sphere is None:
             out.append(d)
             continue
-        c_obj, r_obj = d.sphere
-        m = d.records[:, 0:16].reshape(-1, 4, 4).transpose(0, 2, 1).astype(np.float64)  # row-major object->world
-        centre = m[:, :3, :3] @ c_obj + m[:, :3, 3]
-        radius = r_obj * np.linalg.norm(m[:, :3, :3], axis=1).max(axis=1) + margin_m
+        centre, radius = _world_spheres(d)
+        radius = radius + margin_m
         if sun_direction is not None:
             s = np.asarray(sun_direction, np.float64)
             drop = np.maximum(centre[:, 2] + radius - floor_z, 0.0)

@@ -22,7 +22,7 @@ from gameir.frame import Frame
 from gameir.render.constants import (AA_MODES, MAX_LIGHTS, MAX_SSAA, MOTION_BLUR_TILE, TAA_DEPTH_TOL,
                                      TAA_VARIANCE_GAMMA)
 from gameir.render.core import GLCore
-from gameir.render.draws import collect_draws, cull_draws
+from gameir.render.draws import collect_draws, cull_draws, distance_cull
 from gameir.render.passes import (FrameState, FXAAPass, ForwardMSAAPass, GBufferPass, LightingPass, MaterialSampling,
                                   Pass, ResolvePass, ShadowPass, SSAOPass, camera_uniforms, post_passes,
                                   shading_uniforms)
@@ -238,7 +238,7 @@ class Renderer:
 
     # -- rendering -------------------------------------------------------------------------------
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-               prev_camera: Camera | None = None, reset: bool = False) -> Frame:
+               prev_camera: Camera | None = None, reset: bool = False, lod_eye_m: np.ndarray | None = None) -> Frame:
         """Render ``scene`` seen by ``camera`` at time ``t`` seconds.
 
         Args:
@@ -252,12 +252,15 @@ class Renderer:
                 history also restarts on the first frame and when ``prev_camera``'s pose is not the
                 pose of the frame in the history (a cut). Otherwise ``t`` must be the previous
                 frame's time + ``dt`` (frames in clip order), else ValueError.
+            lod_eye_m: (3,) world point, metres, that mesh draw distances (``Mesh.draw_distance_m``)
+                are measured from; default the camera's position. A multi-view rig passes one point
+                for all its views so that every view holds the same instances.
 
         Returns:
             A :class:`gameir.frame.Frame` with the requested buffers, ``K`` including the jitter,
             the camera's ``c2w`` and ``jitter_px``, ``time_s = t`` and :attr:`settings`.
         """
-        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera, reset=reset)
+        return self._render(scene, camera, t, dt=dt, prev_camera=prev_camera, reset=reset, lod_eye_m=lod_eye_m)
 
     def _check_taa_sequence(self, t: float, dt: float, prev_camera: Camera | None, reset: bool) -> None:
         """Reset the TAA history on a cut; refuse a frame out of clip order."""
@@ -277,7 +280,8 @@ class Renderer:
                              "reset=True to start a new history")
 
     def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
-                prev_camera: Camera | None = None, collected: tuple | None = None, reset: bool = False) -> Frame:
+                prev_camera: Camera | None = None, collected: tuple | None = None, reset: bool = False,
+                lod_eye_m: np.ndarray | None = None) -> Frame:
         """:meth:`render`, optionally with ``collected`` = :func:`collect_draws` (scene, t, dt) computed
         once for the LR and HR frames of a pair."""
         if self._core is None or self._targets is None:
@@ -303,6 +307,10 @@ class Renderer:
             raise ValueError(f"scene {scene.name!r} has {len(suns)} DirectionalLights; at most one is supported")
         cam = camera.scaled(self.ssaa) if self.ssaa > 1 else camera
         prev = prev_camera.scaled(self.ssaa) if self.ssaa > 1 else prev_camera
+        eye = camera.c2w[:3, 3] if lod_eye_m is None else np.asarray(lod_eye_m, np.float64)
+        if eye.shape != (3,) or not np.isfinite(eye).all():
+            raise ValueError(f"render: lod_eye_m must be a finite (3,) world point in metres, got {lod_eye_m!r}")
+        draws = distance_cull(draws, eye)  # per-mesh draw distances (what is drawn)
         if self.cull:  # conservative: drops only instances that touch neither the view nor a shadow in it
             draws = cull_draws(draws, cam.projection() @ cam.view(), suns[0].direction if suns else None, float(lo[2]))
         core, tg = self._core, self._targets

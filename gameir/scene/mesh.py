@@ -119,9 +119,15 @@ class Mesh:
     Meshes compare by identity: instances sharing one Mesh (and Material) object are drawn with GL
     instancing (:meth:`named` gives a new identity over the same arrays). The renderer uploads a mesh
     once, so treat its arrays as immutable (build a new Mesh to change geometry).
+
+    Attributes:
+        draw_distance_m: None (always drawn), or the distance in metres from the camera beyond which
+            the renderer skips an instance of this mesh (measured to its bounding sphere; small props
+            such as grass and flower cards, as games' per-foliage-type cull distances). Set it on a
+            shared mesh; :meth:`named` keeps it.
     """
 
-    __slots__ = ("positions", "indices", "normals", "uvs", "_tangents", "name", "__weakref__")
+    __slots__ = ("positions", "indices", "normals", "uvs", "_tangents", "name", "draw_distance_m", "__weakref__")
 
     def __init__(self, positions: np.ndarray, indices: np.ndarray, normals: np.ndarray | None = None,
                  uvs: np.ndarray | None = None, tangents: np.ndarray | None = None, name: str = "mesh") -> None:
@@ -151,6 +157,7 @@ class Mesh:
             compute_normals(self.positions, self.indices)
         self.uvs = given["uvs"] if given["uvs"] is not None else np.zeros((n_vert, 2), dtype=np.float32)
         self._tangents = given["tangents"]
+        self.draw_distance_m: float | None = None
 
     def __repr__(self) -> str:
         return f"Mesh({self.name!r}, vertices={self.num_vertices}, triangles={self.num_triangles})"
@@ -185,7 +192,7 @@ class Mesh:
         """A new Mesh object (its own identity, hence its own draw batch) sharing these arrays."""
         out = Mesh.__new__(Mesh)
         out.positions, out.indices, out.normals, out.uvs = self.positions, self.indices, self.normals, self.uvs
-        out._tangents, out.name = self._tangents, name
+        out._tangents, out.name, out.draw_distance_m = self._tangents, name, self.draw_distance_m
         return out
 
     def transformed(self, matrix: np.ndarray) -> "Mesh":

@@ -58,8 +58,10 @@ def quads(origins: np.ndarray, edges_u: np.ndarray, edges_v: np.ndarray, uv_scal
     eu = np.asarray(edges_u, np.float64).reshape(-1, 3)
     ev = np.asarray(edges_v, np.float64).reshape(-1, 3)
     q = len(o)
-    n = np.stack([eu[:, 1] * ev[:, 2] - eu[:, 2] * ev[:, 1], eu[:, 2] * ev[:, 0] - eu[:, 0] * ev[:, 2],
-                  eu[:, 0] * ev[:, 1] - eu[:, 1] * ev[:, 0]], -1)
+    n = np.empty((q, 3))
+    n[:, 0] = eu[:, 1] * ev[:, 2] - eu[:, 2] * ev[:, 1]
+    n[:, 1] = eu[:, 2] * ev[:, 0] - eu[:, 0] * ev[:, 2]
+    n[:, 2] = eu[:, 0] * ev[:, 1] - eu[:, 1] * ev[:, 0]
     ln = np.sqrt((n * n).sum(1))
     if (ln < 1e-12).any():
         k = int(np.argmax(ln < 1e-12))
@@ -68,9 +70,11 @@ def quads(origins: np.ndarray, edges_u: np.ndarray, edges_v: np.ndarray, uv_scal
     sc = np.broadcast_to(np.asarray(uv_scale, np.float64), (q, 2)) if np.ndim(uv_scale) else np.full((q, 2), float(uv_scale))
     lu = np.sqrt((eu * eu).sum(1)) / sc[:, 0]
     lv = np.sqrt((ev * ev).sum(1)) / sc[:, 1]
-    p = np.stack([o, o + eu, o + eu + ev, o + ev], 1).reshape(-1, 3)
-    z = np.zeros(q)
-    uv = np.stack([np.stack([z, z], -1), np.stack([lu, z], -1), np.stack([lu, lv], -1), np.stack([z, lv], -1)], 1)
+    p = np.empty((q, 4, 3))
+    p[:, 0], p[:, 1], p[:, 2], p[:, 3] = o, o + eu, o + eu + ev, o + ev
+    p = p.reshape(-1, 3)
+    uv = np.zeros((q, 4, 2))  # corners (0, 0), (lu, 0), (lu, lv), (0, lv)
+    uv[:, 1, 0], uv[:, 2, 0], uv[:, 2, 1], uv[:, 3, 1] = lu, lu, lv, lv
     if uv_offsets is not None:
         uv = uv + np.asarray(uv_offsets, np.float64).reshape(-1, 1, 2)
     base = (np.arange(q) * 4)[:, None, None]

@@ -4,7 +4,8 @@ Façade detail (window frames and sills, balconies, AC units, drain pipes, shop 
 furniture (benches, hydrants, bollards, guard rails, parked bikes), vegetation (grass and flower
 patches, bushes, branching tree species) and interior furniture (bookshelves with books, tables,
 chairs, potted plants, cables). Each kind is a handful of shared meshes placed many times, so the
-renderer draws it with GL instancing. Counts scale with the detail level's multiplier ``k``.
+renderer draws it with GL instancing. Counts scale with the density ``k`` of the detail level
+(:data:`DRESSING_DENSITY`).
 
 Dressing draws from its own random stream (seeded from the world seed), so the layout built before
 it is the same as without it. Everything here is static: motion vectors of moving objects are
@@ -23,7 +24,27 @@ from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds.meshes import detail as D
 from gameir.worlds.world import WorldBuilder
 
-__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng"]
+__all__ = ["dress_town", "dress_nature", "dress_interior", "dressing_rng", "dressing_density", "DRESSING_DENSITY",
+           "GRASS_DRAW_M", "FLOWER_DRAW_M"]
+
+
+#: Set-dressing density per detail level: multiplies the dressing's counts and placement odds
+#: (façade detail, furniture, planting), on top of the layout's own object multiplier. ``low`` gives
+#: ~0.3x the triangles of ``medium`` and ``high`` >= 1.5x (docs/WORLDS.md census).
+DRESSING_DENSITY: dict[str, float] = {"low": 0.3, "medium": 1.0, "high": 2.0}
+
+
+def dressing_density(detail: str) -> float:
+    """The :data:`DRESSING_DENSITY` of ``detail``; ValueError naming it if unknown."""
+    if detail not in DRESSING_DENSITY:
+        raise ValueError(f"unknown detail {detail!r}; known: {', '.join(DRESSING_DENSITY)}")
+    return DRESSING_DENSITY[detail]
+
+
+#: Draw distances (metres from the camera) of the small vegetation cards: beyond them a tuft is a
+#: few pixels of alpha-tested overdraw at the gameir-sr sizes (a 0.25 m tuft at 35 m covers ~4 LR px).
+GRASS_DRAW_M = 35.0
+FLOWER_DRAW_M = 25.0
 
 
 def dressing_rng(b: WorldBuilder) -> np.random.Generator:
@@ -33,6 +54,23 @@ def dressing_rng(b: WorldBuilder) -> np.random.Generator:
 
 def _rot_z(a: float) -> np.ndarray:
     return rotate((0.0, 0.0, 1.0), a)
+
+
+def _placements(xyz: np.ndarray, yaw_deg: np.ndarray, scale: np.ndarray | float = 1.0) -> np.ndarray:
+    """(N, 4, 4) translate(xyz) @ rotate_z(yaw_deg) @ uniform scale, for N placements at once.
+
+    Args:
+        xyz: (N, 3) positions, metres; yaw_deg: (N,) degrees about +Z; scale: scalar or (N,).
+    """
+    xyz = np.asarray(xyz, np.float64).reshape(-1, 3)
+    th = np.radians(np.asarray(yaw_deg, np.float64))
+    sc = np.broadcast_to(np.asarray(scale, np.float64), th.shape)
+    c, s = np.cos(th) * sc, np.sin(th) * sc
+    m = np.zeros((len(xyz), 4, 4))
+    m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1] = c, -s, s, c
+    m[:, 2, 2], m[:, 3, 3] = sc, 1.0
+    m[:, :3, 3] = xyz
+    return m
 
 
 def _free(b: WorldBuilder, lo: np.ndarray, hi: np.ndarray) -> bool:
@@ -85,9 +123,9 @@ def dress_town(b: WorldBuilder, t: Any, k: float) -> None:
         balcony = b.mesh(f"balcony{ww:.2f}r{reveal:.2f}", lambda: D.balcony(ww, reveal, max(6, int(ww / 0.12))))
         shutter = b.mesh(f"shutters{ww:.2f}x{wh:.2f}", lambda: D.shutters(ww, wh))
         shutter_mat = t.walls[int(rng.integers(len(t.walls)))] if rng.random() < 0.3 else t.crate
-        with_shutters = rng.random() < 0.6 * min(k, 1.0)
-        for mw in mats:
-            tm = m @ mw
+        with_shutters = rng.random() < 0.6 * min(k, 1.5)
+        framed = k >= 1.0 or rng.random() < k  # below medium, only a share k of the buildings get window detail
+        for mw, tm in zip(mats, m @ mats) if framed else ():  # window frame -> world, all windows at once
             b.add(frame, frame_mat, tm, S["building"], oid, "building:frame", solid=False)
             roll = rng.random()
             if with_shutters:
@@ -120,9 +158,10 @@ def _roof(b: WorldBuilder, t: Any, rng: np.random.Generator, kit: dict, m: np.nd
     """Parapet guard rail and rooftop kit (tanks, HVAC boxes, vents, antennas) on the roof at ``m``."""
     rail = b.mesh(f"parapet{w:.1f}x{d:.1f}", lambda: D.parapet_rail(w, d))
     b.add(rail, t.metal, m, S["building"], oid, "building:roof", solid=False)
+    k = dressing_density(b.detail)
     for piece, n_max in (("tank", 2), ("hvac", 5), ("vent", 6), ("antenna", 2)):
         mesh = b.mesh(f"roof_{piece}", lambda piece=piece: kit[piece])
-        for _ in range(int(rng.integers(1, n_max))):
+        for _ in range(int(rng.integers(1, round(n_max * max(k, 1.0))))):  # more kit above medium
             xy = rng.uniform([1.6, 1.6], [max(1.7, w - 1.6), max(1.7, d - 1.6)])
             b.add(mesh, t.metal, m @ translate(xy[0], xy[1], 0.8) @ _rot_z(rng.uniform(0, 360)),
                   S["building"], oid, "building:roof", solid=False)
@@ -171,27 +210,32 @@ def _park_planting(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float,
                    x0: float, y0: float, x1: float, y1: float) -> None:
     KERB_H = t.kerb_h
     grass = b.lib.textured("grass", two_sided=True)
-    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v))) for v in range(3)]
+    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v)),
+                      GRASS_DRAW_M) for v in range(3)]
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(2)]
     area = (x1 - x0) * (y1 - y0)
+
+    def scatter(n: int, inset: float, z: float, scale: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(n, 4, 4) placements on the lawn and (n,) uniform [0, 1) draws picking each one's variant."""
+        xy = rng.uniform([x0 + inset, y0 + inset], [x1 - inset, y1 - inset], (n, 2))
+        yaw, pick = rng.uniform(0, 360, n), rng.random(n)
+        s = 1.0 if scale is None else rng.uniform(*scale, n)
+        return _placements(np.column_stack([xy, np.full(n, z)]), yaw, s), pick
+
     gid = b.new_id()
-    for _ in range(int(area / 4.0 * k)):
-        xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
-        tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
-        b.add(patches[int(rng.integers(3))], grass, tm, S["vegetation"], gid, "grass", solid=False)
-    flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v))) for v in range(2)]
+    tms, pick = scatter(int(area / 4.0 * k), 1.0, KERB_H + 0.01, None)
+    for tm, v in zip(tms, (pick * 3).astype(int)):
+        b.add(patches[v], grass, tm, S["vegetation"], gid, "grass", solid=False)
+    flowers = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v)),
+                      FLOWER_DRAW_M) for v in range(2)]
     petals = b.lib.textured("leaves", 3, two_sided=True)
     fid = b.new_id()
-    for _ in range(int(area / 6.0 * k)):
-        xy = rng.uniform([x0 + 1, y0 + 1], [x1 - 1, y1 - 1])
-        tm = compose(translate(xy[0], xy[1], KERB_H + 0.01), _rot_z(rng.uniform(0, 360)))
-        b.add(flowers[int(rng.integers(2))], petals, tm, S["vegetation"], fid, "flowers", solid=False)
-    for _ in range(int(area / 60.0 * k)):
-        xy = rng.uniform([x0 + 1.5, y0 + 1.5], [x1 - 1.5, y1 - 1.5])
-        s = rng.uniform(0.7, 1.3)
-        tm = compose(translate(xy[0], xy[1], KERB_H), _rot_z(rng.uniform(0, 360)), np.diag([s, s, s, 1.0]))
-        b.add(bushes[int(rng.integers(2))], t.leaves[int(rng.integers(2))], tm, S["vegetation"], b.new_id(), "bush",
-              solid=False)
+    tms, pick = scatter(int(area / 6.0 * k), 1.0, KERB_H + 0.01, None)
+    for tm, v in zip(tms, (pick * 2).astype(int)):
+        b.add(flowers[v], petals, tm, S["vegetation"], fid, "flowers", solid=False)
+    tms, pick = scatter(int(area / 60.0 * k), 1.5, KERB_H, (0.7, 1.3))
+    for tm, v in zip(tms, (pick * 4).astype(int)):  # two bush meshes x two leaf materials
+        b.add(bushes[v % 2], t.leaves[v // 2], tm, S["vegetation"], b.new_id(), "bush", solid=False)
 
 
 # -- nature -------------------------------------------------------------------------------------
@@ -229,15 +273,17 @@ def dress_nature(b: WorldBuilder, k: float, height_at: Callable[[np.ndarray], np
     def scatter(meshes: list, mats: list, n: int, clear: float, scale: tuple[float, float], name: str,
                 one_id: bool) -> None:
         gid = b.new_id() if one_id else 0
-        for p in spots(n, clear):
-            s = rng.uniform(*scale)
-            tm = compose(translate(p[0], p[1], p[2] - 0.05), _rot_z(rng.uniform(0, 360)), np.diag([s, s, s, 1.0]))
-            b.add(meshes[int(rng.integers(len(meshes)))], mats[int(rng.integers(len(mats)))], tm, S["vegetation"],
-                  gid if one_id else b.new_id(), name, solid=False)
+        p = spots(n, clear)
+        s, yaw = rng.uniform(*scale, len(p)), rng.uniform(0, 360, len(p))
+        mi, ma = rng.integers(len(meshes), size=len(p)), rng.integers(len(mats), size=len(p))
+        for tm, i, j in zip(_placements(p - [0, 0, 0.05], yaw, s), mi, ma):
+            b.add(meshes[i], mats[j], tm, S["vegetation"], gid if one_id else b.new_id(), name, solid=False)
 
-    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v))) for v in range(4)]
+    patches = [b.mesh(f"grass_patch{v}", lambda v=v: D.grass_patch(np.random.default_rng(v)),
+                      GRASS_DRAW_M) for v in range(4)]
     scatter(patches, [grass], int(1700 * k), 1.5, (0.8, 1.3), "grass", True)
-    fl = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v))) for v in range(2)]
+    fl = [b.mesh(f"flower_patch{v}", lambda v=v: D.flower_patch(np.random.default_rng(10 + v)),
+                      FLOWER_DRAW_M) for v in range(2)]
     scatter(fl, [flowers], int(260 * k), 1.2, (0.8, 1.2), "flowers", True)
     bushes = [b.mesh(f"bush{v}", lambda v=v: D.bush(np.random.default_rng(20 + v))) for v in range(3)]
     scatter(bushes, leaves, int(220 * k), 1.5, (0.6, 1.5), "bush", False)
@@ -274,7 +320,7 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
     cable_mat = lib.plain("cable", (0.02, 0.02, 0.02), roughness=0.6)
     shelves = []
     for v in range(3):
-        sb = D.shelf_with_books(np.random.default_rng(40 + v), 1.4, 2.1, 6)
+        sb = D.shelf_with_books(np.random.default_rng(40 + v), 1.4, 2.1, 8 if k > 1.0 else 6)  # high: lower shelves
         frame = b.mesh(f"shelf{v}", lambda sb=sb: sb["frame"])
         colour = np.random.default_rng(50 + v).integers(0, len(books), sb["books"].num_triangles // 10)
         shelves.append((frame, b.mesh(f"books{v}", lambda sb=sb: sb["books"]), colour))
@@ -285,26 +331,29 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
     n_shelf = min(4, max(1, int(round(4 * k))))
     for (i, j) in cells:
         cx, cy, c = i * cell_m, j * cell_m, cell_m
+        shelved = k >= 1.0 or rng.random() < 2.0 * k  # below medium, not every room has a bookshelf
         back = wall_t / 2 + 0.03
         # per wall, the slot by one corner and (if that is taken) the one by the other; a shelf spans local
         # x 0 … 1.4 m from its origin, so both stay clear of the doorway in the middle of the side
         walls = [((cx + 1.75, cy + back), (cx + c - 0.35, cy + back), 180.0),  # south wall, facing +y
                  ((cx + c - 1.75, cy + c - back), (cx + 0.35, cy + c - back), 0.0),  # north wall, facing -y
                  ((cx + back, cy + c - 1.75), (cx + back, cy + 0.35), 90.0),  # west wall, facing +x
-                 ((cx + c - back, cy + 1.75), (cx + c - back, cy + c - 0.35), -90.0)][:n_shelf]  # east, facing -x
+                 ((cx + c - back, cy + 1.75), (cx + c - back, cy + c - 0.35), -90.0)][:n_shelf if shelved else 0]  # east
         for first, second, yaw in walls:
-            for xy in (first, second):
+            placed = 0
+            for xy in (first, second):  # the second slot too above medium (it is taken when the first is not free)
+                if placed and k <= 1.0:
+                    break
                 tm = translate(xy[0], xy[1], 0) @ _rot_z(yaw)
                 lo = np.minimum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + 0.02
                 hi = np.maximum(tm[:3, 3], (tm @ [1.4, -0.4, 0, 1])[:3]) + [0, 0, 2.0]
-                if _free(b, lo, hi):
-                    break
-            else:
-                continue
-            frame, bk, _ = shelves[int(rng.integers(3))]
-            oid = b.new_id()
-            b.add(frame, wood, tm, S["static"], oid, "shelf")
-            b.add(bk, books[int(rng.integers(len(books)))], tm, S["static"], oid, "shelf:books", solid=False)
+                if not _free(b, lo, hi):
+                    continue
+                frame, bk, _ = shelves[int(rng.integers(3))]
+                oid = b.new_id()
+                b.add(frame, wood, tm, S["static"], oid, "shelf")
+                b.add(bk, books[int(rng.integers(len(books)))], tm, S["static"], oid, "shelf:books", solid=False)
+                placed += 1
         t_xy = np.array([cx + c - 1.3, cy + 1.3])
         if _free(b, np.array([*t_xy - 0.9, 0.0]), np.array([*t_xy + 0.9, 1.0])):
             tm = compose(translate(t_xy[0], t_xy[1], 0), _rot_z(rng.uniform(-8, 8)))
@@ -318,5 +367,8 @@ def dress_interior(b: WorldBuilder, k: float, cells: list[tuple[int, int]], cell
             tm = compose(translate(p_xy[0], p_xy[1], 0), _rot_z(rng.uniform(0, 360)))
             b.add(pot, pot_mat, tm, S["static"], pid, "plant:pot")
             b.add(plant_leaves, leaves, tm, S["vegetation"], pid, "plant:leaves", solid=False)
-        for tm in (translate(cx + 0.3, cy + back + 0.45, 0), translate(cx + c - back - 0.45, cy + 0.3, 0) @ _rot_z(90.0)):
+        runs = (translate(cx + 0.3, cy + back + 0.45, 0), translate(cx + c - back - 0.45, cy + 0.3, 0) @ _rot_z(90.0),
+                translate(cx + c - 0.3, cy + c - back - 0.45, 0) @ _rot_z(180.0),
+                translate(cx + back + 0.45, cy + c - 0.3, 0) @ _rot_z(270.0))
+        for tm in runs[:max(1, int(round(2 * k)))]:  # along the walls, one per corner
             b.add(cables, cable_mat, tm, S["static"], b.new_id(), "cables", solid=False)

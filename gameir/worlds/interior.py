@@ -16,8 +16,8 @@ import numpy as np
 from gameir.scene import PointLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
-from gameir.worlds.dressing import dress_interior
 from gameir.worlds.decals import add_interior_decals
+from gameir.worlds.dressing import dress_interior, dressing_density
 from gameir.worlds.paths import Polyline
 from gameir.worlds.world import World, WorldBuilder
 
@@ -144,7 +144,7 @@ def build_interior(b: WorldBuilder, k: float) -> World:
         if frozenset(((i, j - 1), (i, j))) not in edges:
             mat = posters[poster_i % len(posters)]
             b.add(q, mat, compose(tm, rotate((0, 0, 1), 0.0)) @ _face_plus_y(), S["wall"], wid, "wall:poster", solid=False)
-    dress_interior(b, k, [c for c in order_cells[1:] if c != stair_cell], CELL_M, WALL_T)
+    dress_interior(b, dressing_density(b.detail), [c for c in order_cells[1:] if c != stair_cell], CELL_M, WALL_T)
     add_interior_decals(b, k, (nx, ny), CELL_M)
     centres = np.array([[(i + 0.5) * CELL_M, (j + 0.5) * CELL_M, 0.0] for (i, j) in order])
     b.walkways.append(Polyline(centres))

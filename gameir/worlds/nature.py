@@ -15,7 +15,7 @@ import numpy as np
 from gameir.scene import compose, rotate, translate, uv_from_surface
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
-from gameir.worlds.dressing import dress_nature
+from gameir.worlds.dressing import dress_nature, dressing_density
 from gameir.worlds.paths import Polyline, catmull_rom
 from gameir.worlds.pedestrians import add_pedestrians
 from gameir.worlds.textures import fbm
@@ -180,7 +180,7 @@ def build_nature(b: WorldBuilder, k: float) -> World:
         tf = partial(_drift, start, vel, yaw, spin) if b.dynamic else _drift(start, vel, yaw, spin, 0.0)
         log = b.mesh("log", lambda: M.cylinder(0.25, 3.0, 10).transformed(compose(rotate((0, 1, 0), 90.0), translate(0, 0, -1.5))))
         b.add(log, wood, tf, S["dynamic"], b.new_id(), "log", solid=False)
-    dress_nature(b, k, world_tmp.ground_height, xy, water_z, SIZE_M)
+    dress_nature(b, dressing_density(b.detail), world_tmp.ground_height, xy, water_z, SIZE_M)
     add_pedestrians(b, k, lateral_m=0.6, per_100m=1.5)  # dynamic worlds only
     mid = path_line.position(path_line.length / 2)
     meta = {"water_level_m": round(water_z, 3), "path_length_m": round(path_line.length, 1),

@@ -17,7 +17,7 @@ from gameir.scene import SpotLight, compose, rotate, translate
 from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import meshes as M
 from gameir.worlds.decals import add_town_decals
-from gameir.worlds.dressing import dress_town
+from gameir.worlds.dressing import dress_town, dressing_density
 from gameir.worlds.paths import Polyline, rounded_rectangle
 from gameir.worlds.pedestrians import add_pedestrians
 from gameir.worlds.traffic import add_traffic
@@ -364,7 +364,7 @@ def build_town(b: WorldBuilder, k: float) -> World:
     t.perimeter()
     for blk in t.blocks:
         t.block(*blk)
-    dress_town(b, t, k)
+    dress_town(b, t, dressing_density(b.detail))
     add_town_decals(b, t, k)
     t.camera_slots = add_traffic(b, k, b.lanes, t.blocks, PARK_W)
     add_pedestrians(b, k, lateral_m=0.5, per_100m=2.0)  # dynamic worlds only

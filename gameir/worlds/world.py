@@ -119,9 +119,13 @@ class World:
         return np.minimum(np.linalg.norm(d, axis=-1).min(axis=1), above)
 
 
-def _world_aabb(mesh: Mesh, m: np.ndarray) -> np.ndarray:
+def _box_corners(mesh: Mesh) -> np.ndarray:
+    """(8, 3) float64 corners of the mesh's object-space bounding box."""
     lo, hi = mesh.positions.min(0).astype(np.float64), mesh.positions.max(0).astype(np.float64)
-    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+    return np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+
+
+def _world_aabb(corners: np.ndarray, m: np.ndarray) -> np.ndarray:
     w = corners @ m[:3, :3].T + m[:3, 3]
     return np.stack([w.min(0), w.max(0)])
 
@@ -147,6 +151,7 @@ class WorldBuilder:
         self.scene = Scene(name=f"{family}-{seed}")
         self._next_id = 1
         self._meshes: dict[str, Mesh] = {}
+        self._corners: dict[int, tuple[Mesh, np.ndarray]] = {}  # id(mesh) -> (mesh, bounding-box corners)
         self.obstacles: list[np.ndarray] = []
         self.lanes: list[Polyline] = []
         self.walkways: list[Polyline] = []
@@ -165,10 +170,16 @@ class WorldBuilder:
         self._next_id += 1
         return self._next_id - 1
 
-    def mesh(self, key: str, factory: Callable[[], Any]) -> Mesh:
-        """Shared Mesh for ``key`` (built once from ``factory()``, named ``key``): GL instancing."""
+    def mesh(self, key: str, factory: Callable[[], Any], draw_distance_m: float | None = None) -> Mesh:
+        """Shared Mesh for ``key`` (built once from ``factory()``, named ``key``): GL instancing.
+
+        ``draw_distance_m``: the renderer skips instances farther than this from the camera
+        (:attr:`gameir.scene.Mesh.draw_distance_m`; None draws them at any distance).
+        """
         if key not in self._meshes:
-            self._meshes[key] = factory().named(key)
+            mesh = factory().named(key)
+            mesh.draw_distance_m = None if draw_distance_m is None else float(draw_distance_m)
+            self._meshes[key] = mesh
         return self._meshes[key]
 
     def add(self, mesh: Mesh, material: Material, transform: Transform, semantic: int, instance_id: int,
@@ -179,7 +190,10 @@ class WorldBuilder:
         kind = name.split(":")[0]
         self.counts[kind] = self.counts.get(kind, 0) + 1
         if solid and not callable(transform):
-            self.obstacles.append(_world_aabb(mesh, np.asarray(transform, np.float64)))
+            corners = self._corners.get(id(mesh))
+            if corners is None or corners[0] is not mesh:
+                corners = self._corners[id(mesh)] = (mesh, _box_corners(mesh))
+            self.obstacles.append(_world_aabb(corners[1], np.asarray(transform, np.float64)))
         return inst
 
     def puddle(self, mesh: Mesh, material: Material, transform: np.ndarray, semantic: int, instance_id: int) -> None:

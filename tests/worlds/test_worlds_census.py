@@ -8,6 +8,7 @@ import pytest
 from gameir.worlds import build_world
 from gameir.worlds.build import MAX_SEED
 from gameir.worlds.census import CENSUS_COLUMNS, format_census, world_census
+from gameir.worlds.dressing import GRASS_DRAW_M
 
 # Sparsest seed of each family at "medium" (from `gameir preview --stats`) and its floor.
 FLOORS = {"town": (2, 750_000), "nature": (0, 300_000), "interior": (1, 30_000)}
@@ -43,12 +44,20 @@ def test_density_floor_and_census_counts(family):
 
 
 def test_detail_scales_dressing_and_census_table():
-    low = world_census(build_world("nature", 3, detail="low"))
-    med = world_census(build_world("nature", 3, detail="medium"))
-    assert med["triangles"] > 1.5 * low["triangles"]
+    low_world, med_world = build_world("nature", 3, detail="low"), build_world("nature", 3, detail="medium")
+    low, med = world_census(low_world), world_census(med_world)
+    # the dressing holds ~93 % of a medium nature world and scales by DRESSING_DENSITY (0.3 at low)
+    assert 0.25 * med["triangles"] < low["triangles"] < 0.4 * med["triangles"]
+    grass = {i.mesh for i in med_world.scene.instances if i.name == "grass" and i.mesh.name.startswith("grass_patch")}
+    assert grass and {m.draw_distance_m for m in grass} == {GRASS_DRAW_M}
     table = format_census([low, med])
     assert table.splitlines()[0].count("|") == len(CENSUS_COLUMNS) + 4
     assert f"{med['triangles']:,}" in table
+
+
+def test_detail_levels_scale_interior_dressing():
+    tris = {d: world_census(build_world("interior", 2, detail=d))["triangles"] for d in ("low", "medium", "high")}
+    assert tris["low"] < 0.4 * tris["medium"] and tris["high"] >= 1.5 * tris["medium"], tris
 
 
 def test_census_counts_pedestrians_list():

@@ -53,11 +53,10 @@ class GBufferPass(Pass):
         tg.gbuffer.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
         if self.depth_prepass:  # shade each G-buffer pixel once: llvmpipe pays per shaded fragment
             tg.depth_only.use()
-            # Cut-outs stay out of the pre-pass: their coverage depends on the biased, anisotropic
-            # alpha lookup of the G-buffer shader, and a pre-pass that keeps a texel the G-buffer pass
-            # discards would leave a pixel with depth written but no G-buffer values.
-            opaque = [d for d in frame.draws if d.material.alpha_cutoff is None]
-            draw_batches(core, opaque, "shadow.glsl", (), {"u_light_view_proj": frame.cam_u["u_view_proj"]},
+            # Cut-outs join the pre-pass: both passes test alpha with the same expression (one biased
+            # trilinear lookup), so they keep the same fragments, and the G-buffer shader then runs
+            # once per visible foliage pixel instead of once per overlapping card.
+            draw_batches(core, frame.draws, "shadow.glsl", (), {"u_light_view_proj": frame.cam_u["u_view_proj"]},
                          cull=True, sampling=self.sampling)
             ctx.depth_func = "<="
         tg.gbuffer.use()

@@ -145,6 +145,16 @@ uint tile_hash(vec2 uv) {
 #endif
 
 void main() {
+#ifdef ALPHA_TEST
+    // coverage from one biased trilinear lookup, the expression of shadow.glsl's depth pre-pass:
+    // both passes keep the same fragments (the colour keeps its anisotropic lookup); tested
+    // first, so discarded fragments skip the anisotropic taps
+#ifdef BASE_TEX
+    if (u_base_color.a * texture(u_base_tex, wrap_uv(v_uv, u_wrap_base), u_lod_bias).a < u_alpha_cutoff) discard;
+#else
+    if (u_base_color.a < u_alpha_cutoff) discard;  // the pre-pass samples a white texture: alpha 1
+#endif
+#endif
     vec4 base = u_base_color;
 #ifdef ANY_TEX
 #ifdef TILE_VARIATION
@@ -163,9 +173,6 @@ void main() {
 #endif
 #ifdef BASE_TEX
     base *= SAMPLE_MAP(u_base_tex, u_wrap_base);
-#endif
-#ifdef ALPHA_TEST
-    if (base.a < u_alpha_cutoff) discard;
 #endif
     vec3 N = v_normal;
     float nl = length(N);

@@ -18,11 +18,14 @@ uniform sampler2D u_base_tex;
 uniform float u_base_alpha;
 uniform float u_alpha_cutoff;
 uniform int u_wrap_base;
+uniform float u_lod_bias;
 #endif
 void main() {
 #ifdef ALPHA_TEST
+    // the same expression as gbuffer.glsl's ALPHA_TEST, so the depth pre-pass and the G-buffer pass
+    // keep exactly the same cut-out fragments (the shadow pass sets u_lod_bias = 0)
     vec2 uv = u_wrap_base == WRAP_MIRROR ? 1.0 - abs(mod(v_uv, 2.0) - 1.0) : v_uv;
-    if (u_base_alpha * texture(u_base_tex, uv).a < u_alpha_cutoff) discard;
+    if (u_base_alpha * texture(u_base_tex, uv, u_lod_bias).a < u_alpha_cutoff) discard;
 #endif
 }
 #endif

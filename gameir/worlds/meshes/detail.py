@@ -7,6 +7,8 @@ normal along -Y, the glass plane at y = 0 (so a part at negative y stands out of
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from gameir.scene.mesh import Mesh, merge_meshes
@@ -133,14 +135,21 @@ def bike() -> Mesh:
     return merge_meshes(parts, "bike")
 
 
+@functools.lru_cache(maxsize=8)
+def _rail_uprights(height: float) -> tuple[Mesh, Mesh]:
+    """The (bar, post) cylinders of a ``height`` m railing, built once (meshes are immutable)."""
+    return cylinder(0.008, height - 0.15, 4, caps=False), cylinder(0.03, height, 8, caps=False)
+
+
 def railing(length: float, height: float = 1.0, every: float = 0.15) -> Mesh:
     """Pedestrian guard rail along +X: top and mid rails on posts, round bars every ``every`` m."""
     parts = [tube(np.array([[0, 0, height], [length, 0, height]]), 0.025, 8),
              tube(np.array([[0, 0, 0.15], [length, 0, 0.15]]), 0.015, 6)]
+    bar, post = _rail_uprights(float(height))
     xs = np.arange(0.0, length + 1e-6, every)
-    parts.append(_tiled(cylinder(0.008, height - 0.15, 4, caps=False), np.column_stack([xs, 0 * xs, 0 * xs + 0.15])))
+    parts.append(_tiled(bar, np.column_stack([xs, 0 * xs, 0 * xs + 0.15])))
     xp = np.arange(0.0, length + 1e-6, 2.0)
-    parts.append(_tiled(cylinder(0.03, height, 8, caps=False), np.column_stack([xp, 0 * xp, 0 * xp])))
+    parts.append(_tiled(post, np.column_stack([xp, 0 * xp, 0 * xp])))
     return merge_meshes(parts, "railing")
 
 
@@ -299,7 +308,7 @@ def roof_kit() -> dict[str, Mesh]:
 def parapet_rail(width: float, depth: float) -> Mesh:
     """Guard rail on top of a ``width`` x ``depth`` m roof's parapet, 0.35 m inside its outer edge."""
     parts = []
+    sides = {ln: railing(ln - 0.4, 1.0, 0.2) for ln in (width, depth)}  # opposite sides share one rail
     for x, y, ln, a in ((0, 0, width, 0.0), (width, 0, depth, 90.0), (width, depth, width, 180.0), (0, depth, depth, 270.0)):
-        parts.append(railing(ln - 0.4, 1.0, 0.2).transformed(compose(translate(x, y, 0.8), rotate((0, 0, 1), a),
-                                                                     translate(0.2, 0.35, 0))))
+        parts.append(sides[ln].transformed(compose(translate(x, y, 0.8), rotate((0, 0, 1), a), translate(0.2, 0.35, 0))))
     return merge_meshes(parts, "parapet_rail")
