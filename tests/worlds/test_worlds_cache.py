@@ -55,8 +55,11 @@ def test_one_entry_serves_every_weather_and_keys_follow_the_arguments(cache_fold
     build_world("interior", 3, detail="low")
     names = sorted(f.name.rsplit("-", 1)[0] for f in cache_folder.glob("*.world.pkl"))
     assert names == ["interior-1-low"] * 3 + ["interior-3-low"]  # dynamic, static, sparse: three entries
-    want = {world_cache.cache_path(cache_folder, "interior", 1, {"detail": "low", "dynamic": d, "dressing": s})
-            for d, s in ((True, True), (False, True), (True, False))}
+    build_world("interior", 1, detail="low", material_detail=False)
+    assert len(list(cache_folder.glob("interior-1-low-*.world.pkl"))) == 4
+    want = {world_cache.cache_path(cache_folder, "interior", 1,
+                                   {"detail": "low", "dynamic": d, "dressing": s, "material_detail": m})
+            for d, s, m in ((True, True, True), (False, True, True), (True, False, True), (True, True, False))}
     assert want <= set(cache_folder.glob("*.world.pkl"))
 
 
