@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,9 +23,12 @@ sys.path.insert(0, str(_SITE))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SITE), os.environ.get("PYTHONPATH")]))
 import sitecustomize_gameir_tests  # noqa: E402,F401
 
-# Tests build their worlds (no on-disk world cache in ~/.cache, none shared between test runs);
-# tests/worlds/test_worlds_cache.py points the cache at tmp_path to test it.
-os.environ.setdefault("GAMEIR_WORLD_CACHE", "off")
+# One on-disk world cache per test session (never ~/.cache, never shared between runs), inherited by
+# the renders tests start in subprocesses: the many renders of tiny's few seeds build each world
+# once. tests/worlds/ turn it off and build (tests/worlds/conftest.py); test_worlds_cache.py points
+# it at tmp_path to test it. Removed at the end of the session (pytest_unconfigure).
+_WORLD_CACHE = tempfile.mkdtemp(prefix="gameir-test-worlds-")
+os.environ["GAMEIR_WORLD_CACHE"] = _WORLD_CACHE
 
 from gameir.shards.synthetic import write_synthetic_dataset
 
@@ -43,6 +48,10 @@ def _spandrel_error() -> str | None:
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_spandrel: skipped, with spandrel's import error as the reason, "
                                        "where spandrel cannot be imported")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_WORLD_CACHE, ignore_errors=True)
 
 
 def pytest_runtest_setup(item):
