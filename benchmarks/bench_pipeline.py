@@ -154,6 +154,44 @@ def profile(preset, tmp: Path, frames: int) -> dict[str, float]:
     return per_pair
 
 
+def readback_modes(preset, frames: int) -> dict[str, dict[str, float]]:
+    """Per-pair seconds with the LR frame read synchronously vs through pixel-buffer objects.
+
+    One clip's frames in one process, the two modes alternating frame by frame (the same frames in
+    clip order, so TAA histories are those of a real render): whole pair, LR readback (sync: the
+    ``glReadPixels`` calls; pbo: starting the reads + copying them out after the HR frame).
+    """
+    from gameir.pipeline.clip import path_kind_for
+    from gameir.scene.camera import halton_jitter
+    from gameir.worlds.build import build_world
+    from gameir.worlds.cameras import make_path
+
+    render, clips = preset.section("render"), preset.section("clips")
+    w, h = render["lr"]
+    cr = ClipRenderer(preset)
+    spec = plan_clips(preset, "test")[0]
+    world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic, detail=render["detail"])
+    path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=clips["fps"], width=w, height=h,
+                     fov_y_deg=render["fov_y_deg"])
+    out = {m: {"pair_s": 0.0, "lr_readback_s": 0.0, "pairs": 0} for m in ("sync", "pbo")}
+    prev = None
+    for i in range(frames):
+        mode = ("sync", "pbo")[i % 2]
+        cr.pair.readback = mode
+        cam = path.camera(i)
+        cam = cam.with_jitter(halton_jitter(i, render["taa_phases"])) if render["jitter"] else cam
+        t0 = time.perf_counter()
+        cr.pair.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"], prev_camera=prev or cam,
+                       frame_index=i, reset=i == 0)
+        out[mode]["pair_s"] += time.perf_counter() - t0
+        t = cr.lr.last_timings
+        out[mode]["lr_readback_s"] += t["readback_s"] + t.get("collect_s", 0.0)
+        out[mode]["pairs"] += 1
+        prev = cam
+    cr.release()
+    return {m: {k: v / r["pairs"] for k, v in r.items() if k != "pairs"} for m, r in out.items()}
+
+
 def rss_mb() -> float:
     """Resident set size of this process now, MB."""
     with open("/proc/self/statm") as fh:
@@ -171,6 +209,8 @@ def child(job: dict) -> dict:
     if job["mode"] == "profile":
         out.mkdir(parents=True, exist_ok=True)
         return {"stages": profile(preset, out, job["frames"])}
+    if job["mode"] == "readback":
+        return {"modes": readback_modes(preset, job["frames"])}
     if job["mode"] == "pure":  # the same clips, rendered and read back, nothing written
         from gameir.pipeline.clip import path_kind_for
         from gameir.scene.camera import halton_jitter
@@ -275,6 +315,8 @@ def main() -> None:
     parser.add_argument("--long-lr", default="480x360", help="LR size WxH of the long clip (reduced to keep it short)")
     parser.add_argument("--profile", type=int, default=0, metavar="FRAMES",
                         help="also profile one worker stage by stage over a clip of FRAMES frames (0: skip)")
+    parser.add_argument("--readback", type=int, default=0, metavar="PAIRS",
+                        help="also compare sync and PBO readback over PAIRS pairs per mode (0: skip)")
     parser.add_argument("--override", action="append", default=[])
     args = parser.parse_args()
     overrides = [f"clips.frames={args.frames}", f"splits.test.clips={args.clips}"] + args.override
@@ -289,6 +331,15 @@ def main() -> None:
         if args.rounds:
             side_by_side(args, overrides, tmp)
             print(f"load average after: {os.getloadavg()[0]:.2f}")
+        if args.readback:
+            r = run_child({"mode": "readback", "preset": args.preset, "overrides": overrides, "out": str(tmp / "rb"),
+                           "frames": 2 * args.readback})
+            print(f"\nLR readback, {args.readback} pairs per mode alternating (load average {os.getloadavg()[0]:.2f})")
+            print(f"{'mode':<44} {'s/pair':>7} {'LR readback s':>14}")
+            for mode, label in (("sync", "sync (glReadPixels into numpy)"),
+                                ("pbo", "pbo (queued, copied out after the HR frame)")):
+                v = r["modes"][mode]
+                print(f"{label:<44} {v['pair_s']:>7.3f} {v['lr_readback_s']:>14.4f}")
         if not args.profile:
             return
         frames = args.profile
