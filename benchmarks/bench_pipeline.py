@@ -192,9 +192,9 @@ def readback_modes(preset, frames: int) -> dict[str, dict[str, float]]:
     return {m: {k: v / r["pairs"] for k, v in r.items() if k != "pairs"} for m, r in out.items()}
 
 
-def rss_mb() -> float:
-    """Resident set size of this process now, MB."""
-    with open("/proc/self/statm") as fh:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of process ``pid`` (default this one) now, MB."""
+    with open(f"/proc/{pid}/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
@@ -235,21 +235,35 @@ def child(job: dict) -> dict:
                 prev, pairs = cam, pairs + 1
         seconds = time.perf_counter() - start
         cr.release()
-        return {"seconds": seconds, "pairs": pairs, "worker_rss_mb": peak_rss_mb()}
+        cpu = os.times()
+        return {"seconds": seconds, "pairs": pairs, "worker_rss_mb": peak_rss_mb(), "cpu_s": cpu.user + cpu.system}
     if job["mode"] == "long":  # one long clip, overlapped, RSS sampled after every frame
         spec = plan_clips(preset, "test")[0]
         cr = ClipRenderer(preset)
         samples: list[float] = []
+        writer: list[float] = []
+
+        def sample() -> None:
+            samples.append(rss_mb())
+            if cr._writer_process is not None and cr._writer_process.pid is not None:
+                writer.append(rss_mb(cr._writer_process.pid))
+
         start = time.perf_counter()
-        cr.render_clip(spec, out / "long.h5", on_frame=lambda: samples.append(rss_mb()), in_flight=job["in_flight"])
+        cr.render_clip(spec, out / "long.h5", on_frame=sample, in_flight=job["in_flight"])
         seconds = time.perf_counter() - start
         cr.release()
-        return {"seconds": seconds, "pairs": len(samples), "rss_mb": samples, "worker_rss_mb": peak_rss_mb()}
+        return {"seconds": seconds, "pairs": len(samples), "rss_mb": samples, "writer_rss_mb": writer,
+                "worker_rss_mb": peak_rss_mb(), "writer_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
     start = time.perf_counter()
     summary = render_dataset(preset, out, split="test", workers=job["workers"], in_flight=job["in_flight"], quiet=True)
     seconds = time.perf_counter() - start
+    # one worker renders in this process (its writer process is a child); with two, the render
+    # workers and their writer processes are all descendants: the largest of them is reported
     rss = peak_rss_mb() if job["workers"] == 1 else peak_rss_mb(resource.RUSAGE_CHILDREN)
-    return {"seconds": seconds, "pairs": summary.frames, "bytes": summary.bytes, "worker_rss_mb": rss}
+    writer = peak_rss_mb(resource.RUSAGE_CHILDREN) if job["workers"] == 1 and job["in_flight"] else None
+    cpu = os.times()
+    return {"seconds": seconds, "pairs": summary.frames, "bytes": summary.bytes, "worker_rss_mb": rss,
+            "writer_rss_mb": writer, "cpu_s": cpu.user + cpu.system + cpu.children_user + cpu.children_system}
 
 
 def run_child(job: dict) -> dict:
@@ -278,15 +292,18 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
                   flush=True)
             shutil.rmtree(job["out"], ignore_errors=True)
     print(f"\nbest of {args.rounds} round(s) per configuration")
-    print(f"{'configuration':<38} {'s/pair':>7} {'x pure':>7} {'pairs/s':>8} {'MB/pair':>8} {'peak RSS/worker MB':>19}")
+    print(f"{'configuration':<38} {'s/pair':>7} {'x pure':>7} {'pairs/s':>8} {'MB/pair':>8} {'CPU s/pair':>10} "
+          f"{'peak RSS/worker MB':>19} {'writer proc MB':>15}")
     pure = min(r["seconds"] / r["pairs"] for r in results[rows[0][0]])
     for label, _ in rows:
         r = min(results[label], key=lambda r: r["seconds"] / r["pairs"])
         per_pair = r["seconds"] / r["pairs"]
         mb = f"{r['bytes'] / r['pairs'] / 1e6:.1f}" if "bytes" in r else "-"
         rss = max(x["worker_rss_mb"] for x in results[label])
+        writer = [x["writer_rss_mb"] for x in results[label] if x.get("writer_rss_mb")]
+        writer = f"{max(writer):.0f}" if writer else "-"
         print(f"{label:<38} {per_pair:>7.2f} {per_pair / pure:>7.2f} {r['pairs'] / r['seconds']:>8.2f} {mb:>8} "
-              f"{rss:>19.0f}", flush=True)
+              f"{r['cpu_s'] / r['pairs']:>10.2f} {rss:>19.0f} {writer:>15}", flush=True)
     if args.long_frames:
         w, h = (int(v) for v in args.long_lr.split("x"))
         long_overrides = overrides + [f"clips.frames={args.long_frames}", f"render.lr=[{w},{h}]"]
@@ -295,9 +312,14 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
         rss = r["rss_mb"]
         marks = sorted({0, 9, len(rss) // 2, len(rss) - 1} & set(range(len(rss))))
         print(f"\nlong clip: {len(rss)} frames at LR {w}x{h} (+ HR x{args.scale_note}), overlapped, "
-              f"{r['seconds'] / len(rss):.2f} s/pair; RSS after frame " +
+              f"{r['seconds'] / len(rss):.2f} s/pair; render process RSS after frame " +
               ", ".join(f"{i + 1}: {rss[i]:.0f} MB" for i in marks) +
               f"; peak {r['worker_rss_mb']:.0f} MB; growth frame 10 -> last {rss[-1] - rss[min(9, len(rss) - 1)]:+.0f} MB")
+        wr = r["writer_rss_mb"]
+        if wr:
+            print(f"writer process RSS after frame " + ", ".join(f"{i + 1}: {wr[i]:.0f} MB" for i in marks if i < len(wr))
+                  + f"; peak {r['writer_peak_rss_mb']:.0f} MB; growth frame 10 -> last "
+                  f"{wr[-1] - wr[min(9, len(wr) - 1)]:+.0f} MB")
 
 
 def main() -> None:

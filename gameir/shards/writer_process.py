@@ -39,7 +39,12 @@ from gameir.shards.background import DEFAULT_IN_FLIGHT
 from gameir.shards.format import ShardError
 from gameir.shards.writer import FrameSet, ShardWriter
 
-__all__ = ["WriterProcess", "ProcessShard"]
+__all__ = ["WriterProcess", "ProcessShard", "WRITER_NICE"]
+
+#: Niceness the writer process adds to its own: the render's threads keep the cores they can use
+#: and compression fills the gaps (on llvmpipe the render is CPU work too, and at equal priority
+#: the two only share the cores, ending in the sum of their times). The slots bound the backlog.
+WRITER_NICE = 10
 
 def _frames_and_bytes(frames: FrameSet) -> tuple[list[tuple[str, list[Frame], bool]], int]:
     """(level, views, is_single_frame) per level and the bytes of all their buffers."""
@@ -294,6 +299,7 @@ def _frames_from_slot(buf: memoryview, levels: list) -> dict[str, Any]:
 def serve(fd: int) -> None:
     """The writer process's loop: shards and frames arrive on the socket ``fd``, in order."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the render process's to handle
+    os.nice(WRITER_NICE)
     conn = Connection(fd)
     slots: list[SharedMemory] = []
     writer: ShardWriter | None = None
