@@ -281,6 +281,10 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
     for workers in (1, 2):
         for label, in_flight in (("sequential", 0), (f"overlapped, {args.in_flight} in flight", args.in_flight)):
             rows.append((f"{label}, {workers} worker(s)", {"mode": "dataset", "workers": workers, "in_flight": in_flight}))
+    if args.only:  # keep the pure render (the reference) and the configurations named
+        keep = set(args.only.split(","))
+        rows = [rows[0]] + [(label, job) for label, job in rows[1:]
+                            if f"{'overlapped' if job['in_flight'] else 'sequential'}{job['workers']}" in keep]
     results: dict[str, list[dict]] = {label: [] for label, _ in rows}
     for round_ in range(args.rounds):
         for n, (label, job) in enumerate(rows):
@@ -337,6 +341,8 @@ def main() -> None:
     parser.add_argument("--long-lr", default="480x360", help="LR size WxH of the long clip (reduced to keep it short)")
     parser.add_argument("--profile", type=int, default=0, metavar="FRAMES",
                         help="also profile one worker stage by stage over a clip of FRAMES frames (0: skip)")
+    parser.add_argument("--only", default="", metavar="CONFIGS",
+                        help="side by side only these besides the pure render, e.g. overlapped1,sequential1")
     parser.add_argument("--readback", type=int, default=0, metavar="PAIRS",
                         help="also compare sync and PBO readback over PAIRS pairs per mode (0: skip)")
     parser.add_argument("--override", action="append", default=[])
@@ -345,8 +351,8 @@ def main() -> None:
     preset = load_preset(args.preset, overrides)
     w, h = preset.section("render")["lr"]
     s = args.scale_note = preset.section("render")["scale"]
-    print(f"preset {preset.name}: LR {w}x{h} + HR {w * s}x{h * s} (HR aa={preset.section('render')['aa_hr']}, "
-          f"ssaa={preset.section('render')['ssaa']}), {args.clips} clips x {args.frames} frames, every buffer, "
+    print(f"preset {preset.name}: LR {w}x{h} + HR {w * s}x{h * s} (HR aa={preset.section('render')['aa_hr']}"
+          f"{', ssaa=' + str(preset.section('render')['ssaa']) if preset.section('render')['aa_hr'] == 'ssaa' else ''}), {args.clips} clips x {args.frames} frames, every buffer, "
           f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}\n")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
