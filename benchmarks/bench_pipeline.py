@@ -281,10 +281,14 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
     for workers in (1, 2):
         for label, in_flight in (("sequential", 0), (f"overlapped, {args.in_flight} in flight", args.in_flight)):
             rows.append((f"{label}, {workers} worker(s)", {"mode": "dataset", "workers": workers, "in_flight": in_flight}))
+    for nice in [v for v in args.writer_nice.split(",") if v]:  # the overlapped 1-worker run per writer niceness
+        rows.append((f"overlapped, 1 worker, writer nice +{nice}",
+                     {"mode": "dataset", "workers": 1, "in_flight": args.in_flight,
+                      "env": {"GAMEIR_WRITER_NICE": nice}}))
     if args.only:  # keep the pure render (the reference) and the configurations named
         keep = set(args.only.split(","))
         rows = [rows[0]] + [(label, job) for label, job in rows[1:]
-                            if f"{'overlapped' if job['in_flight'] else 'sequential'}{job['workers']}" in keep]
+                            if f"{'overlapped' if job['in_flight'] else 'sequential'}{job['workers']}" in keep or "env" in job]
     results: dict[str, list[dict]] = {label: [] for label, _ in rows}
     for round_ in range(args.rounds):
         for n, (label, job) in enumerate(rows):
@@ -341,6 +345,8 @@ def main() -> None:
     parser.add_argument("--long-lr", default="480x360", help="LR size WxH of the long clip (reduced to keep it short)")
     parser.add_argument("--profile", type=int, default=0, metavar="FRAMES",
                         help="also profile one worker stage by stage over a clip of FRAMES frames (0: skip)")
+    parser.add_argument("--writer-nice", default="", metavar="N,M",
+                        help="also the overlapped 1-worker run with these writer-process niceness values")
     parser.add_argument("--only", default="", metavar="CONFIGS",
                         help="side by side only these besides the pure render, e.g. overlapped1,sequential1")
     parser.add_argument("--readback", type=int, default=0, metavar="PAIRS",

@@ -39,12 +39,24 @@ from gameir.shards.background import DEFAULT_IN_FLIGHT
 from gameir.shards.format import ShardError
 from gameir.shards.writer import FrameSet, ShardWriter
 
-__all__ = ["WriterProcess", "ProcessShard", "WRITER_NICE"]
+__all__ = ["WriterProcess", "ProcessShard", "WRITER_NICE", "WRITER_NICE_ENV", "writer_nice"]
 
 #: Niceness the writer process adds to its own: the render's threads keep the cores they can use
 #: and compression fills the gaps (on llvmpipe the render is CPU work too, and at equal priority
 #: the two only share the cores, ending in the sum of their times). The slots bound the backlog.
 WRITER_NICE = 10
+#: Environment variable overriding :data:`WRITER_NICE` (an integer >= 0; 0 keeps the render's priority).
+WRITER_NICE_ENV = "GAMEIR_WRITER_NICE"
+
+
+def writer_nice() -> int:
+    """The niceness increment of writer processes: ``$GAMEIR_WRITER_NICE``, else :data:`WRITER_NICE`."""
+    value = os.environ.get(WRITER_NICE_ENV, "").strip()
+    if not value:
+        return WRITER_NICE
+    if not value.isdigit():
+        raise ValueError(f"{WRITER_NICE_ENV} must be an integer >= 0, got {value!r}")
+    return int(value)
 
 def _frames_and_bytes(frames: FrameSet) -> tuple[list[tuple[str, list[Frame], bool]], int]:
     """(level, views, is_single_frame) per level and the bytes of all their buffers."""
@@ -93,9 +105,9 @@ class WriterProcess:
         # -E: this process's sys.path is handed over instead of PYTHONPATH, so a sitecustomize on
         # PYTHONPATH (test environments) does not run again; the child imports only gameir.shards.
         code = ("import json, sys; sys.path[:0] = json.loads(sys.argv[2]); "
-                "from gameir.shards.writer_process import serve; serve(int(sys.argv[1]))")
-        self._proc = subprocess.Popen([sys.executable, "-E", "-c", code, str(child.fileno()), json.dumps(sys.path)],
-                                      pass_fds=(child.fileno(),))
+                "from gameir.shards.writer_process import serve; serve(int(sys.argv[1]), int(sys.argv[3]))")
+        self._proc = subprocess.Popen([sys.executable, "-E", "-c", code, str(child.fileno()), json.dumps(sys.path),
+                                       str(writer_nice())], pass_fds=(child.fileno(),))
         child.close()
         self._conn = Connection(parent.detach())
 
@@ -296,11 +308,12 @@ def _frames_from_slot(buf: memoryview, levels: list) -> dict[str, Any]:
     return frames
 
 
-def serve(fd: int) -> None:
-    """The writer process's loop: shards and frames arrive on the socket ``fd``, in order."""
+def serve(fd: int, nice: int = WRITER_NICE) -> None:
+    """The writer process's loop: shards and frames arrive on the socket ``fd``, in order; runs at +``nice``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the render process's to handle
-    os.nice(WRITER_NICE)
     conn = Connection(fd)
+    if nice:
+        os.nice(nice)
     slots: list[SharedMemory] = []
     writer: ShardWriter | None = None
     failure: BaseException | None = None  # the open shard's first error

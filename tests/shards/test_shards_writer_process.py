@@ -105,3 +105,15 @@ def test_bad_arguments_are_refused(tmp_path):
         with pytest.raises(ValueError, match="kind must be one of"):
             shard.write_frame(frame_sets(1)[0])
             shard.close()
+
+
+def test_writer_niceness_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAMEIR_WRITER_NICE", "3")
+    with WriterProcess(1) as wp, wp.open(tmp_path / "n.h5", **KWARGS) as shard:
+        shard.write_frame(frame_sets(1)[0])
+        shard.close()  # the process has read its first frame, so its priority is set
+        assert os.getpriority(os.PRIO_PROCESS, wp.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 3
+    monkeypatch.setenv("GAMEIR_WRITER_NICE", "low")
+    with WriterProcess(1) as wp:
+        with pytest.raises(ValueError, match="GAMEIR_WRITER_NICE must be an integer >= 0, got 'low'"):
+            wp.open(tmp_path / "m.h5", **KWARGS)
