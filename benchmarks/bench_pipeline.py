@@ -2,15 +2,15 @@
 
     python benchmarks/bench_pipeline.py                          # gameir-sr, 2 clips x 3 frames + a long clip
     python benchmarks/bench_pipeline.py --clips 4 --frames 6 --long-frames 100 --long-lr 480x360
-    python benchmarks/bench_pipeline.py --breakdown              # also the per-stage split and PNG comparison
+    python benchmarks/bench_pipeline.py --rounds 0 --long-frames 0 --profile 4   # only the per-stage profile
 
 Part 1, side by side in one run, each configuration in a fresh process: the pure render time (world
 build + native LR and HR render + readback of the same clips, nothing written), then `render_dataset`
 (what `gameir render` runs) sequential (``in_flight=0``) and overlapped (writer thread, ``in_flight=2``)
 with 1 and 2 workers: seconds per pair and peak RSS per render worker (``ru_maxrss``). Part 2 renders
 one long clip overlapped at a reduced size and samples the worker's RSS every frame (flat or not).
-With ``--breakdown``, part 3 splits one worker's time into world build, GL passes, readback,
-compression + HDF5 write, and compares storage with PNG files and native LR with bicubic-from-HR.
+With ``--profile N``, part 3 splits one worker's time over an N-frame clip stage by stage (see
+:func:`profile`).
 """
 
 from __future__ import annotations
@@ -26,90 +26,175 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
-import numpy as np
 
 from gameir.pipeline.clip import ClipRenderer
 from gameir.pipeline.plan import plan_clips
 from gameir.pipeline.presets import load_preset
 from gameir.pipeline.run import render_dataset
-from gameir.shards import Codec, ShardWriter
 
 
-def breakdown(preset, tmp: Path) -> dict[str, float]:
-    """Per-pair seconds of each stage for the preset's test clips, in one process."""
-    from gameir.worlds.build import build_world
+class StageClock:
+    """Seconds per named stage, summed over a run; ``wrap`` times a callable under a name."""
 
-    render = preset.section("render")
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.add(name, time.perf_counter() - t0)
+        return timed
+
+
+def profile(preset, tmp: Path, frames: int) -> dict[str, float]:
+    """Per-pair seconds of every stage of one worker rendering one clip sequentially (``in_flight=0``).
+
+    Runs the code ``gameir render`` runs (:meth:`ClipRenderer.render_clip`), with each stage wrapped
+    by a timer: every render pass followed by ``ctx.finish()`` (so GL work is charged to its pass),
+    readback per buffer (grouped by stored dtype; float16 buffers are converted by the driver),
+    the float-buffer NaN/inf check, chunk cutting, byte shuffle, zlib deflate, HDF5 chunk writes, the
+    per-frame camera datasets, the shard's close (flush, fsync, rename) and its SHA-256 (the manifest
+    entry). Compression runs on this thread (``GAMEIR_THREADS=1``) so the stages add up; what no
+    timer covers is reported as Python overhead.
+    """
+    import gameir.pipeline.clip as clip_mod
+    import gameir.render.pair as pair_mod
+    import gameir.render.renderer as renderer_mod
+    import gameir.shards.chunks as chunks_mod
+    import gameir.shards.writer as writer_mod
+    from gameir.buffers import get_spec
+    from gameir.fileio import sha256_file
+
+    clock = StageClock()
     cr = ClipRenderer(preset)
-    times = dict(world=0.0, render_lr=0.0, readback_lr=0.0, render_hr=0.0, readback_hr=0.0, write_gzip=0.0,
-                 write_none=0.0, write_png=0.0, hr_bicubic_lr=0.0)
-    sizes = dict(h5=0, png=0)
-    pairs = 0
-    for spec in plan_clips(preset, "test"):
-        t0 = time.perf_counter()
-        world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic, detail=render["detail"])
-        times["world"] += time.perf_counter() - t0
-        from gameir.pipeline.clip import path_kind_for
-        from gameir.worlds.cameras import make_path
+    for level, renderer in (("lr", cr.lr), ("hr", cr.hr)):
+        for render_pass in renderer.passes:
+            def run(frame, _run=render_pass.run, _name=f"{level} pass {type(render_pass).__name__}"):
+                t0 = time.perf_counter()
+                _run(frame)
+                frame.core.ctx.finish()
+                clock.add(_name, time.perf_counter() - t0)
+            render_pass.run = run
+        renderer._render = clock.wrap(f"{level} render call", renderer._render)
+    original_read = renderer_mod.read_buffers
 
-        w, h = render["lr"]
-        s = render["scale"]
-        clips = preset.section("clips")
-        path = make_path(world, path_kind_for(clips["camera"], spec.family), clips["frames"], fps=clips["fps"],
-                         width=w, height=h, fov_y_deg=render["fov_y_deg"])
-        frames = []
-        for i in range(clips["frames"]):
-            cam = path.camera(i)
-            lr = cr.lr.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"])
-            times["render_lr"] += cr.lr.last_timings["render_s"]
-            times["readback_lr"] += cr.lr.last_timings["readback_s"]
-            hr = cr.hr.render(world.scene, cam.scaled(s, jitter=False), float(path.times_s[i]), dt=1 / clips["fps"])
-            times["render_hr"] += cr.hr.last_timings["render_s"]
-            times["readback_hr"] += cr.hr.last_timings["readback_s"]
+    def read_buffers(ctx, targets, names):
+        out = {}
+        level = "hr" if targets.size[0] == cr.hr_size_wh[0] else "lr"
+        for name in names:
             t0 = time.perf_counter()
-            cv2.resize(hr.buffers["rgb"], (w, h), interpolation=cv2.INTER_CUBIC)
-            times["hr_bicubic_lr"] += time.perf_counter() - t0
-            frames.append({"lr": lr, "hr": hr})
-            pairs += 1
-        for codec in ("gzip:1", "none"):
-            target = tmp / f"{spec.clip_id}-{codec.replace(':', '')}.h5"
+            out.update(original_read(ctx, targets, (name,)))
+            clock.add(f"{level} readback {get_spec(name).dtype}", time.perf_counter() - t0)
+        return out
+
+    renderer_mod.read_buffers = read_buffers
+    pair_mod.collect_draws = clock.wrap("collect draws (scene transforms)", pair_mod.collect_draws)
+    clip_mod.build_world = clock.wrap("world build", clip_mod.build_world)
+    writer_mod.check_buffer_values = clock.wrap("NaN/inf check of float buffers", writer_mod.check_buffer_values)
+    chunks_mod.shuffle_bytes = clock.wrap("byte shuffle (copy)", chunks_mod.shuffle_bytes)
+    writer_mod.deflate_chunk = clock.wrap("deflate chunk (shuffle + zlib)", writer_mod.deflate_chunk)
+    original_chunks = writer_mod.frame_chunks
+
+    def frame_chunks(array, chunk):
+        it = original_chunks(array, chunk)
+        while True:
             t0 = time.perf_counter()
-            with ShardWriter(target, shapes_hw={"lr": (h, w), "hr": (h * s, w * s)}, buffers=cr.buffers,
-                             clip_id=spec.clip_id, codec=Codec.parse(codec)) as writer:
-                for fs in frames:
-                    writer.write_frame(fs)
-            times["write_gzip" if codec == "gzip:1" else "write_none"] += time.perf_counter() - t0
-            if codec == "gzip:1":
-                sizes["h5"] += target.stat().st_size
-        t0 = time.perf_counter()
-        for i, fs in enumerate(frames):
-            for level, fr in fs.items():
-                for name, arr in fr.buffers.items():
-                    folder = tmp / "png" / spec.clip_id / level / name
-                    folder.mkdir(parents=True, exist_ok=True)
-                    if arr.dtype == np.uint8 or arr.dtype == np.uint16:
-                        img = arr
-                    elif name == "depth":  # 16-bit millimetres, as BasicSR-style folders store depth
-                        img = np.clip(np.nan_to_num(arr, posinf=0) * 1000, 0, 65535).astype(np.uint16)
-                    else:  # float16 vectors: 16-bit fixed point per channel
-                        img = np.clip((arr.astype(np.float32) + 64) * 512, 0, 65535).astype(np.uint16)
-                    if img.ndim == 3 and img.shape[2] == 2:
-                        img = np.dstack([img, np.zeros_like(img[..., :1])])
-                    cv2.imwrite(str(folder / f"{i:08d}.png"), img)
-        times["write_png"] += time.perf_counter() - t0
-        sizes["png"] += sum(p.stat().st_size for p in (tmp / "png" / spec.clip_id).rglob("*.png"))
+            try:
+                item = next(it)
+            except StopIteration:
+                clock.add("cut frames into chunks", time.perf_counter() - t0)
+                return
+            clock.add("cut frames into chunks", time.perf_counter() - t0)
+            yield item
+
+    writer_mod.frame_chunks = frame_chunks
+    writer_mod.ShardWriter._write_buffers = clock.wrap("write buffers", writer_mod.ShardWriter._write_buffers)
+    writer_mod.ShardWriter.write_frame = clock.wrap("write_frame", writer_mod.ShardWriter.write_frame)
+    writer_mod.ShardWriter.close = clock.wrap("shard close (flush, fsync, rename)", writer_mod.ShardWriter.close)
+    spec = plan_clips(preset, "test")[0]
+    target = tmp / "profile.h5"
+    t0 = time.perf_counter()
+    cr.render_clip(spec, target, in_flight=0)
+    clock.add("clip total", time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    sha256_file(target)
+    clock.add("SHA-256 of the shard (manifest entry)", time.perf_counter() - t0)
     cr.release()
-    per_pair = {k: v / pairs for k, v in times.items()}
-    per_pair["compression"] = per_pair["write_gzip"] - per_pair["write_none"]
-    per_pair["mb_h5"] = sizes["h5"] / pairs / 1e6
-    per_pair["mb_png"] = sizes["png"] / pairs / 1e6
+    s = clock.seconds
+    readback = {k: v for k, v in s.items() if " readback " in k}
+    passes = {k: v for k, v in s.items() if " pass " in k}
+    deflate = s["deflate chunk (shuffle + zlib)"]
+    out = dict(passes) | readback
+    for level in ("lr", "hr"):
+        covered = sum(v for k, v in s.items() if k.startswith(f"{level} pass ") or k.startswith(f"{level} readback "))
+        out[f"{level} render Python (draw culling, uniforms, Frame)"] = s[f"{level} render call"] - covered
+    out["collect draws (scene transforms)"] = s["collect draws (scene transforms)"]
+    out["world build"] = s["world build"]
+    out["NaN/inf check of float buffers"] = s["NaN/inf check of float buffers"]
+    out["cut frames into chunks"] = s["cut frames into chunks"]
+    out["byte shuffle (copy)"] = s["byte shuffle (copy)"]
+    out["zlib deflate level 1"] = deflate - s["byte shuffle (copy)"]
+    out["HDF5 chunk writes (write_direct_chunk)"] = s["write buffers"] - deflate - s["cut frames into chunks"]
+    out["camera/time datasets, frame checks"] = (s["write_frame"] - s["write buffers"]
+                                                 - s["NaN/inf check of float buffers"])
+    out["shard close (flush, fsync, rename)"] = s["shard close (flush, fsync, rename)"]
+    out["SHA-256 of the shard (manifest entry)"] = s["SHA-256 of the shard (manifest entry)"]
+    covered = (s["lr render call"] + s["hr render call"] + s["collect draws (scene transforms)"] + s["world build"]
+               + s["write_frame"] + s["shard close (flush, fsync, rename)"])
+    out["Python overhead (loop, camera path, rest)"] = s["clip total"] - covered
+    per_pair = {k: v / frames for k, v in out.items()}
+    per_pair["total (clip, sequential) + SHA-256"] = (s["clip total"] + s["SHA-256 of the shard (manifest entry)"]) / frames
+    per_pair["bytes per pair (MB)"] = target.stat().st_size / frames / 1e6
     return per_pair
 
 
-def rss_mb() -> float:
-    """Resident set size of this process now, MB."""
-    with open("/proc/self/statm") as fh:
+def readback_modes(preset, frames: int) -> dict[str, dict[str, float]]:
+    """Per-pair seconds with the LR frame read synchronously vs through pixel-buffer objects.
+
+    One clip's frames in one process, the two modes alternating frame by frame (the same frames in
+    clip order, so TAA histories are those of a real render): whole pair, LR readback (sync: the
+    ``glReadPixels`` calls; pbo: starting the reads + copying them out after the HR frame).
+    """
+    from gameir.pipeline.clip import path_kind_for
+    from gameir.scene.camera import halton_jitter
+    from gameir.worlds.build import build_world
+    from gameir.worlds.cameras import make_path
+
+    render, clips = preset.section("render"), preset.section("clips")
+    w, h = render["lr"]
+    cr = ClipRenderer(preset)
+    spec = plan_clips(preset, "test")[0]
+    world = build_world(spec.family, spec.seed, weather=spec.weather, dynamic=spec.dynamic, detail=render["detail"])
+    path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=clips["fps"], width=w, height=h,
+                     fov_y_deg=render["fov_y_deg"])
+    out = {m: {"pair_s": 0.0, "lr_readback_s": 0.0, "pairs": 0} for m in ("sync", "pbo")}
+    prev = None
+    for i in range(frames):
+        mode = ("sync", "pbo")[i % 2]
+        cr.pair.readback = mode
+        cam = path.camera(i)
+        cam = cam.with_jitter(halton_jitter(i, render["taa_phases"])) if render["jitter"] else cam
+        t0 = time.perf_counter()
+        cr.pair.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"], prev_camera=prev or cam,
+                       frame_index=i, reset=i == 0)
+        out[mode]["pair_s"] += time.perf_counter() - t0
+        t = cr.lr.last_timings
+        out[mode]["lr_readback_s"] += t["readback_s"] + t.get("collect_s", 0.0)
+        out[mode]["pairs"] += 1
+        prev = cam
+    cr.release()
+    return {m: {k: v / r["pairs"] for k, v in r.items() if k != "pairs"} for m, r in out.items()}
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of process ``pid`` (default this one) now, MB."""
+    with open(f"/proc/{pid}/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
@@ -121,6 +206,11 @@ def child(job: dict) -> dict:
     """One configuration, run in this (fresh) process; returns seconds, pairs and peak RSS."""
     preset = load_preset(job["preset"], job["overrides"])
     out = Path(job["out"])
+    if job["mode"] == "profile":
+        out.mkdir(parents=True, exist_ok=True)
+        return {"stages": profile(preset, out, job["frames"])}
+    if job["mode"] == "readback":
+        return {"modes": readback_modes(preset, job["frames"])}
     if job["mode"] == "pure":  # the same clips, rendered and read back, nothing written
         from gameir.pipeline.clip import path_kind_for
         from gameir.scene.camera import halton_jitter
@@ -139,30 +229,47 @@ def child(job: dict) -> dict:
             prev = None
             for i in range(clips["frames"]):
                 cam = path.camera(i)
-                cam = cam.with_jitter(halton_jitter(i)) if render["jitter"] else cam
-                cr.pair.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"], prev_camera=prev or cam)
+                cam = cam.with_jitter(halton_jitter(i, render["taa_phases"])) if render["jitter"] else cam
+                cr.pair.render(world.scene, cam, float(path.times_s[i]), dt=1 / clips["fps"], prev_camera=prev or cam,
+                               frame_index=i, reset=i == 0)
                 prev, pairs = cam, pairs + 1
         seconds = time.perf_counter() - start
         cr.release()
-        return {"seconds": seconds, "pairs": pairs, "worker_rss_mb": peak_rss_mb()}
+        cpu = os.times()
+        return {"seconds": seconds, "pairs": pairs, "worker_rss_mb": peak_rss_mb(), "cpu_s": cpu.user + cpu.system}
     if job["mode"] == "long":  # one long clip, overlapped, RSS sampled after every frame
         spec = plan_clips(preset, "test")[0]
         cr = ClipRenderer(preset)
         samples: list[float] = []
+        writer: list[float] = []
+
+        def sample() -> None:
+            samples.append(rss_mb())
+            if cr._writer_process is not None and cr._writer_process.pid is not None:
+                writer.append(rss_mb(cr._writer_process.pid))
+
         start = time.perf_counter()
-        cr.render_clip(spec, out / "long.h5", on_frame=lambda: samples.append(rss_mb()), in_flight=job["in_flight"])
+        cr.render_clip(spec, out / "long.h5", on_frame=sample, in_flight=job["in_flight"])
         seconds = time.perf_counter() - start
         cr.release()
-        return {"seconds": seconds, "pairs": len(samples), "rss_mb": samples, "worker_rss_mb": peak_rss_mb()}
+        return {"seconds": seconds, "pairs": len(samples), "rss_mb": samples, "writer_rss_mb": writer,
+                "worker_rss_mb": peak_rss_mb(), "writer_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
     start = time.perf_counter()
     summary = render_dataset(preset, out, split="test", workers=job["workers"], in_flight=job["in_flight"], quiet=True)
     seconds = time.perf_counter() - start
+    # one worker renders in this process (its writer process is a child); with two, the render
+    # workers and their writer processes are all descendants: the largest of them is reported
     rss = peak_rss_mb() if job["workers"] == 1 else peak_rss_mb(resource.RUSAGE_CHILDREN)
-    return {"seconds": seconds, "pairs": summary.frames, "bytes": summary.bytes, "worker_rss_mb": rss}
+    writer = peak_rss_mb(resource.RUSAGE_CHILDREN) if job["workers"] == 1 and job["in_flight"] else None
+    cpu = os.times()
+    return {"seconds": seconds, "pairs": summary.frames, "bytes": summary.bytes, "worker_rss_mb": rss,
+            "writer_rss_mb": writer, "cpu_s": cpu.user + cpu.system + cpu.children_user + cpu.children_system}
 
 
 def run_child(job: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True)
+    env = os.environ | job.get("env", {})
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True,
+                          env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"configuration {job} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -174,6 +281,14 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
     for workers in (1, 2):
         for label, in_flight in (("sequential", 0), (f"overlapped, {args.in_flight} in flight", args.in_flight)):
             rows.append((f"{label}, {workers} worker(s)", {"mode": "dataset", "workers": workers, "in_flight": in_flight}))
+    for nice in [v for v in args.writer_nice.split(",") if v]:  # the overlapped 1-worker run per writer niceness
+        rows.append((f"overlapped, 1 worker, writer nice +{nice}",
+                     {"mode": "dataset", "workers": 1, "in_flight": args.in_flight,
+                      "env": {"GAMEIR_WRITER_NICE": nice}}))
+    if args.only:  # keep the pure render (the reference) and the configurations named
+        keep = set(args.only.split(","))
+        rows = [rows[0]] + [(label, job) for label, job in rows[1:]
+                            if f"{'overlapped' if job['in_flight'] else 'sequential'}{job['workers']}" in keep or "env" in job]
     results: dict[str, list[dict]] = {label: [] for label, _ in rows}
     for round_ in range(args.rounds):
         for n, (label, job) in enumerate(rows):
@@ -185,15 +300,18 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
                   flush=True)
             shutil.rmtree(job["out"], ignore_errors=True)
     print(f"\nbest of {args.rounds} round(s) per configuration")
-    print(f"{'configuration':<38} {'s/pair':>7} {'x pure':>7} {'pairs/s':>8} {'MB/pair':>8} {'peak RSS/worker MB':>19}")
+    print(f"{'configuration':<38} {'s/pair':>7} {'x pure':>7} {'pairs/s':>8} {'MB/pair':>8} {'CPU s/pair':>10} "
+          f"{'peak RSS/worker MB':>19} {'writer proc MB':>15}")
     pure = min(r["seconds"] / r["pairs"] for r in results[rows[0][0]])
     for label, _ in rows:
         r = min(results[label], key=lambda r: r["seconds"] / r["pairs"])
         per_pair = r["seconds"] / r["pairs"]
         mb = f"{r['bytes'] / r['pairs'] / 1e6:.1f}" if "bytes" in r else "-"
         rss = max(x["worker_rss_mb"] for x in results[label])
+        writer = [x["writer_rss_mb"] for x in results[label] if x.get("writer_rss_mb")]
+        writer = f"{max(writer):.0f}" if writer else "-"
         print(f"{label:<38} {per_pair:>7.2f} {per_pair / pure:>7.2f} {r['pairs'] / r['seconds']:>8.2f} {mb:>8} "
-              f"{rss:>19.0f}", flush=True)
+              f"{r['cpu_s'] / r['pairs']:>10.2f} {rss:>19.0f} {writer:>15}", flush=True)
     if args.long_frames:
         w, h = (int(v) for v in args.long_lr.split("x"))
         long_overrides = overrides + [f"clips.frames={args.long_frames}", f"render.lr=[{w},{h}]"]
@@ -202,9 +320,14 @@ def side_by_side(args: argparse.Namespace, overrides: list[str], tmp: Path) -> N
         rss = r["rss_mb"]
         marks = sorted({0, 9, len(rss) // 2, len(rss) - 1} & set(range(len(rss))))
         print(f"\nlong clip: {len(rss)} frames at LR {w}x{h} (+ HR x{args.scale_note}), overlapped, "
-              f"{r['seconds'] / len(rss):.2f} s/pair; RSS after frame " +
+              f"{r['seconds'] / len(rss):.2f} s/pair; render process RSS after frame " +
               ", ".join(f"{i + 1}: {rss[i]:.0f} MB" for i in marks) +
               f"; peak {r['worker_rss_mb']:.0f} MB; growth frame 10 -> last {rss[-1] - rss[min(9, len(rss) - 1)]:+.0f} MB")
+        wr = r["writer_rss_mb"]
+        if wr:
+            print(f"writer process RSS after frame " + ", ".join(f"{i + 1}: {wr[i]:.0f} MB" for i in marks if i < len(wr))
+                  + f"; peak {r['writer_peak_rss_mb']:.0f} MB; growth frame 10 -> last "
+                  f"{wr[-1] - wr[min(9, len(wr) - 1)]:+.0f} MB")
 
 
 def main() -> None:
@@ -215,41 +338,54 @@ def main() -> None:
     parser.add_argument("--preset", default="gameir-sr")
     parser.add_argument("--clips", type=int, default=2, help="test clips (families cycle town, nature, interior)")
     parser.add_argument("--frames", type=int, default=3, help="frames per clip")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of every configuration (best one reported)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds of every configuration (best one reported; 0: skip the side-by-side table)")
     parser.add_argument("--in-flight", type=int, default=2, help="frames in flight of the overlapped runs")
     parser.add_argument("--long-frames", type=int, default=100, help="frames of the long clip (0: skip it)")
     parser.add_argument("--long-lr", default="480x360", help="LR size WxH of the long clip (reduced to keep it short)")
-    parser.add_argument("--breakdown", action="store_true", help="also the per-stage split and storage comparison")
+    parser.add_argument("--profile", type=int, default=0, metavar="FRAMES",
+                        help="also profile one worker stage by stage over a clip of FRAMES frames (0: skip)")
+    parser.add_argument("--writer-nice", default="", metavar="N,M",
+                        help="also the overlapped 1-worker run with these writer-process niceness values")
+    parser.add_argument("--only", default="", metavar="CONFIGS",
+                        help="side by side only these besides the pure render, e.g. overlapped1,sequential1")
+    parser.add_argument("--readback", type=int, default=0, metavar="PAIRS",
+                        help="also compare sync and PBO readback over PAIRS pairs per mode (0: skip)")
     parser.add_argument("--override", action="append", default=[])
     args = parser.parse_args()
     overrides = [f"clips.frames={args.frames}", f"splits.test.clips={args.clips}"] + args.override
     preset = load_preset(args.preset, overrides)
     w, h = preset.section("render")["lr"]
     s = args.scale_note = preset.section("render")["scale"]
-    print(f"preset {preset.name}: LR {w}x{h} + HR {w * s}x{h * s} (HR aa={preset.section('render')['aa_hr']}, "
-          f"ssaa={preset.section('render')['ssaa']}), {args.clips} clips x {args.frames} frames, every buffer, "
+    print(f"preset {preset.name}: LR {w}x{h} + HR {w * s}x{h * s} (HR aa={preset.section('render')['aa_hr']}"
+          f"{', ssaa=' + str(preset.section('render')['ssaa']) if preset.section('render')['aa_hr'] == 'ssaa' else ''}), {args.clips} clips x {args.frames} frames, every buffer, "
           f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}\n")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        side_by_side(args, overrides, tmp)
-        print(f"load average after: {os.getloadavg()[0]:.2f}")
-        if not args.breakdown:
+        if args.rounds:
+            side_by_side(args, overrides, tmp)
+            print(f"load average after: {os.getloadavg()[0]:.2f}")
+        if args.readback:
+            r = run_child({"mode": "readback", "preset": args.preset, "overrides": overrides, "out": str(tmp / "rb"),
+                           "frames": 2 * args.readback})
+            print(f"\nLR readback, {args.readback} pairs per mode alternating (load average {os.getloadavg()[0]:.2f})")
+            print(f"{'mode':<44} {'s/pair':>7} {'LR readback s':>14}")
+            for mode, label in (("sync", "sync (glReadPixels into numpy)"),
+                                ("pbo", "pbo (queued, copied out after the HR frame)")):
+                v = r["modes"][mode]
+                print(f"{label:<44} {v['pair_s']:>7.3f} {v['lr_readback_s']:>14.4f}")
+        if not args.profile:
             return
-        b = breakdown(preset, tmp)
-    print(f"\n{'one worker, per pair':<34} {'seconds':>8}")
-    rows = [("world build (amortised)", b["world"]), ("LR render (GPU passes)", b["render_lr"]),
-            ("LR readback", b["readback_lr"]), ("HR render (GPU passes)", b["render_hr"]),
-            ("HR readback (+SSAA downsample)", b["readback_hr"]), ("compression (gzip:1 - none)", b["compression"]),
-            ("HDF5 write without compression", b["write_none"])]
-    for label, v in rows:
-        print(f"{label:<34} {v:>8.3f}")
-    print(f"\n{'storage of one pair, every buffer':<34} {'seconds':>8} {'MB':>8}")
-    print(f"{'ours: HDF5 shard, gzip:1':<34} {b['write_gzip']:>8.3f} {b['mb_h5']:>8.1f}")
-    print(f"{'alternative: PNG files (16-bit)':<34} {b['write_png']:>8.3f} {b['mb_png']:>8.1f}")
-    print(f"\n{'getting the LR frame':<34} {'seconds':>8}")
-    print(f"{'ours: native LR render + readback':<34} {b['render_lr'] + b['readback_lr']:>8.3f}")
-    print(f"{'alternative: bicubic from HR rgb':<34} {b['hr_bicubic_lr']:>8.3f}")
-
+        frames = args.profile
+        r = run_child({"mode": "profile", "preset": args.preset, "overrides": overrides + [f"clips.frames={frames}"],
+                       "out": str(tmp / "profile"), "frames": frames,
+                       "env": {"GAMEIR_THREADS": "1", "LP_NUM_THREADS": str(os.cpu_count())}})
+    b = r["stages"]
+    print(f"\none worker, one {frames}-frame clip, sequential, compression on the writer's thread "
+          f"(GAMEIR_THREADS=1, LP_NUM_THREADS={os.cpu_count()}); load average after: {os.getloadavg()[0]:.2f}")
+    print(f"{'stage, per pair':<58} {'seconds':>8}")
+    for label, v in b.items():
+        print(f"{label:<58} {v:>8.3f}")
 
 if __name__ == "__main__":
     main()

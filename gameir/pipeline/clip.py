@@ -11,8 +11,9 @@ from gameir.render import PairRenderer, Renderer
 from gameir.render.pair import auto_lod_bias
 from gameir.scene.camera import halton_jitter
 from gameir.shards.format import Codec
-from gameir.shards.background import DEFAULT_IN_FLIGHT, BackgroundWriter
+from gameir.shards.background import DEFAULT_IN_FLIGHT
 from gameir.shards.writer import ShardWriter
+from gameir.shards.writer_process import ProcessShard, WriterProcess
 from gameir.worlds.build import build_world
 from gameir.worlds.cameras import make_path, rig_around
 
@@ -58,6 +59,7 @@ class ClipRenderer:
         ssaa = {level: render["ssaa"] if render[f"aa_{level}"] == "ssaa" else 1 for level in ("lr", "hr")}
         self.pair: PairRenderer | None = None
         self.lr: Renderer | None = None
+        self._writer_process: WriterProcess | None = None  # started by the first overlapped clip
         if preset.kind == "sr":
             self.pair = PairRenderer((w, h), s, aa_lr=render["aa_lr"], aa_hr=render["aa_hr"], ssaa_lr=ssaa["lr"],
                                      ssaa_hr=ssaa["hr"], msaa_samples=render["msaa"], lod_bias_lr=lod_bias_for(preset),
@@ -83,6 +85,9 @@ class ClipRenderer:
         return out
 
     def release(self) -> None:
+        if self._writer_process is not None:
+            self._writer_process.release()
+            self._writer_process = None
         if self.pair is not None:
             self.pair.release()
         else:
@@ -107,9 +112,10 @@ class ClipRenderer:
                     in_flight: int = DEFAULT_IN_FLIGHT) -> Path:
         """Render ``spec`` into the shard ``path`` (atomically); ``on_frame`` is called after each frame.
 
-        ``in_flight`` >= 1: frames are compressed and written on a background thread
-        (:class:`BackgroundWriter`) while the next one renders, at most ``in_flight`` frames pending;
-        0: sequential (render, then write, frame by frame). Both write the same bytes.
+        ``in_flight`` >= 1: frames are compressed and written by this renderer's writer process
+        (:class:`gameir.shards.writer_process.WriterProcess`, kept until :meth:`release`) while the
+        next one renders, at most ``in_flight`` frames pending; 0: sequential (render, then write,
+        frame by frame). Both write the same bytes.
         """
         if isinstance(in_flight, bool) or int(in_flight) != in_flight or in_flight < 0:
             raise ValueError(f"in_flight must be an integer >= 0 (0 = sequential), got {in_flight!r}")
@@ -128,8 +134,8 @@ class ClipRenderer:
             cams = rig_around(world, frames, fps=fps, width=w * s, height=h * s, fov_y_deg=render["fov_y_deg"],
                               n_views=rig["views"], layout=rig["layout"], radius_m=rig["radius_m"],
                               **({"arc_deg": rig["arc_deg"]} if rig["layout"] == "arc" else {}))
-            with self._writer(ShardWriter(path, shapes_hw={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"],
-                                          **common), in_flight) as writer:
+            with self._writer(path, in_flight, shapes_hw={"hr": (h * s, w * s)}, kind="nvs", num_views=rig["views"],
+                              **common) as writer:
                 for i in range(frames):
                     t = float(cams.times_s[i])
                     views = []
@@ -143,7 +149,7 @@ class ClipRenderer:
                         on_frame()
             return Path(path)
         cam_path = make_path(world, path_kind_for(clips["camera"], spec.family), frames, fps=fps, width=w, height=h, fov_y_deg=render["fov_y_deg"])
-        with self._writer(ShardWriter(path, shapes_hw={"lr": (h, w), "hr": (h * s, w * s)}, **common), in_flight) as writer:
+        with self._writer(path, in_flight, shapes_hw={"lr": (h, w), "hr": (h * s, w * s)}, **common) as writer:
             prev = None
             for i in range(frames):
                 t = float(cam_path.times_s[i])
@@ -159,6 +165,13 @@ class ClipRenderer:
                     on_frame()
         return Path(path)
 
-    @staticmethod
-    def _writer(writer: ShardWriter, in_flight: int) -> "ShardWriter | BackgroundWriter":
-        return BackgroundWriter(writer, in_flight) if in_flight else writer
+    def _writer(self, path: str | Path, in_flight: int, **writer_kwargs: Any) -> "ShardWriter | ProcessShard":
+        """The shard's writer: in this process (``in_flight`` 0), else in this renderer's writer process."""
+        if not in_flight:
+            return ShardWriter(path, **writer_kwargs)
+        if self._writer_process is not None and self._writer_process.max_in_flight != in_flight:
+            self._writer_process.release()
+            self._writer_process = None
+        if self._writer_process is None:
+            self._writer_process = WriterProcess(in_flight)
+        return self._writer_process.open(path, **writer_kwargs)

@@ -1,9 +1,9 @@
 """How many render workers, CPU threads each and which EGL device each: chosen from the machine when not given.
 
 Measured (docs/BENCHMARKS.md, "overlapped pipeline"): on llvmpipe one worker already keeps every
-core busy (Mesa rasterises on ``LP_NUM_THREADS`` threads, the writer compresses chunks on
-``GAMEIR_THREADS`` threads while the next frame renders), and llvmpipe scales poorly past a few
-threads per context, so CPU nodes get one worker per 4 cores. On GPU nodes the GPU renders and the
+core busy (Mesa rasterises on ``LP_NUM_THREADS`` threads; the worker's writer process, at a lower
+priority, compresses chunks on ``GAMEIR_THREADS`` threads while the next frame renders), and
+llvmpipe scales poorly past a few threads per context, so CPU nodes get one worker per 4 cores. On GPU nodes the GPU renders and the
 CPU reads back, checks and compresses, so each GPU gets two workers: one's CPU work overlaps the
 other's GPU work.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from gameir.deprecation import renamed_argument
@@ -13,7 +14,14 @@ from gameir.render.renderer import Renderer
 from gameir.scene.camera import Camera
 from gameir.scene.scene import Scene
 
-__all__ = ["render_pair", "PairRenderer", "auto_lod_bias"]
+__all__ = ["render_pair", "PairRenderer", "auto_lod_bias", "READBACK_MODES"]
+
+#: How a pair's LR frame is read back: "sync" (glReadPixels into numpy before the HR frame renders),
+#: "pbo" (queued into pixel-buffer objects, copied out after the HR frame's GL work was issued, so
+#: the LR transfer overlaps the HR render where the driver copies asynchronously), "auto" ("sync"
+#: on Mesa's llvmpipe, where the driver copies at once and the PBO round trip only adds a copy;
+#: "pbo" elsewhere).
+READBACK_MODES = ("auto", "sync", "pbo")
 
 
 def auto_lod_bias(scale: int) -> float:
@@ -24,7 +32,7 @@ def auto_lod_bias(scale: int) -> float:
 def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, hr_renderer: Renderer, *,
                 dt: float = 1.0 / 30.0, prev_camera: Camera | None = None,
                 hr_jitter: bool = False, hr_jitter_px: tuple[tuple[float, float], tuple[float, float]] | None = None,
-                reset: bool = False) -> tuple[Frame, Frame]:
+                reset: bool = False, readback: str = "sync") -> tuple[Frame, Frame]:
     """Render ``scene`` at time ``t`` natively at LR and HR through one frustum.
 
     Args:
@@ -39,6 +47,7 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
         hr_jitter_px: (current, previous) HR jitter in HR pixels, overriding ``hr_jitter``: an HR
             renderer with its own TAA jitter sequence.
         reset: start new TAA histories (a clip's first frame, a camera cut); see :meth:`Renderer.render`.
+        readback: "sync" or "pbo" (:data:`READBACK_MODES`); the frames' bytes are the same.
 
     Returns:
         ``(lr_frame, hr_frame)``; ``hr_frame.K = diag(s, s, 1) @ lr K`` (before jitter).
@@ -50,14 +59,22 @@ def render_pair(scene: Scene, camera: Camera, t: float, lr_renderer: Renderer, h
     if not (isinstance(t, (int, float)) and isinstance(dt, (int, float)) and math.isfinite(t) and math.isfinite(dt)
             and dt > 0):
         raise ValueError(f"render_pair: need finite t and dt > 0, got t={t!r}, dt={dt!r}")
+    if readback not in ("sync", "pbo"):
+        raise ValueError(f"render_pair: readback must be 'sync' or 'pbo', got {readback!r}")
     collected = collect_draws(scene, t, dt)  # evaluate and validate the transforms once for both
-    lr = lr_renderer._render(scene, camera, t, dt=dt, prev_camera=prev_camera, collected=collected, reset=reset)
+    lr = lr_renderer._render(scene, camera, t, dt=dt, prev_camera=prev_camera, collected=collected, reset=reset,
+                             deferred=readback == "pbo")
     hr_cam = camera.scaled(s, jitter=hr_jitter)
     hr_prev = None if prev_camera is None else prev_camera.scaled(s, jitter=hr_jitter)
     if hr_jitter_px is not None:
         hr_cam = hr_cam.with_jitter(hr_jitter_px[0])
         hr_prev = (hr_prev if hr_prev is not None else camera.scaled(s)).with_jitter(hr_jitter_px[1])
     hr = hr_renderer._render(scene, hr_cam, t, dt=dt, prev_camera=hr_prev, collected=collected, reset=reset)
+    if readback == "pbo":  # the LR reads were queued before the HR frame's GL work
+        t0 = time.perf_counter()
+        with lr_renderer._core.ctx:
+            lr.buffers.update(lr_renderer.pixel_buffers.collect())
+        lr_renderer.last_timings["collect_s"] = time.perf_counter() - t0
     lr.settings.update(pair_role="lr", pair_scale=s)
     hr.settings.update(pair_role="hr", pair_scale=s, hr_jitter=hr_jitter or hr_jitter_px is not None)
     return lr, hr
@@ -80,6 +97,8 @@ class PairRenderer:
         anisotropy, shadow_map_size, buffers, ssao_radius, post: as :class:`Renderer` (both frames: the
             engine runs its post chain at LR and at HR alike).
         lr_size: former name of ``lr_size_wh`` (accepted with a DeprecationWarning).
+        readback: :data:`READBACK_MODES`; "auto" picks "sync" on llvmpipe, "pbo" on other drivers
+            (the chosen mode is :attr:`readback`).
     """
 
     def __init__(self, lr_size_wh: tuple[int, int] | None = None, scale: int = 2, *, aa_lr: str = "none",
@@ -89,10 +108,12 @@ class PairRenderer:
                  buffers: tuple[str, ...] | None = None, ssao_radius: float = 0.0,
                  post: "PostChain | list[str] | tuple[str, ...] | None" = None, taa_phases: int = 8,
                  taa_blend: float = 0.1, taa_history: str = "bilinear", taa_clip: str = "minmax",
-                 lr_size: tuple[int, int] | None = None) -> None:
+                 lr_size: tuple[int, int] | None = None, readback: str = "auto") -> None:
         lr_size_wh = renamed_argument(lr_size_wh, lr_size, where="PairRenderer", new_name="lr_size_wh",
                                       old_name="lr_size", meaning="(width, height) of the LR frame")
         lr_size_wh = (960, 720) if lr_size_wh is None else lr_size_wh
+        if readback not in READBACK_MODES:
+            raise ValueError(f"PairRenderer: readback must be one of {READBACK_MODES}, got {readback!r}")
         if len(tuple(lr_size_wh)) != 2:
             raise ValueError(f"PairRenderer: lr_size_wh must be (width, height), got {lr_size_wh!r}")
         if isinstance(scale, bool) or int(scale) != scale or scale < 1:
@@ -119,6 +140,10 @@ class PairRenderer:
         except Exception:
             self.lr.release()
             raise
+        if readback == "auto":
+            readback = "sync" if "llvmpipe" in self.lr._core.gl_renderer.lower() else "pbo"
+        #: "sync" or "pbo": how the LR frame of each pair is read back (see :data:`READBACK_MODES`).
+        self.readback = readback
 
     def render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
                prev_camera: Camera | None = None, frame_index: int | None = None,
@@ -136,7 +161,8 @@ class PairRenderer:
             hr_jitter_px = (self.hr.taa_jitter(frame_index),
                             self.hr.taa_jitter(frame_index - 1 if frame_index > 0 and not reset else frame_index))
         return render_pair(scene, camera, t, self.lr, self.hr, dt=dt, prev_camera=prev_camera,
-                           hr_jitter=self.hr_jitter, hr_jitter_px=hr_jitter_px, reset=reset)
+                           hr_jitter=self.hr_jitter, hr_jitter_px=hr_jitter_px, reset=reset,
+                           readback=self.readback)
 
     @property
     def last_timings(self) -> dict[str, float]:

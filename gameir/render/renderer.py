@@ -31,7 +31,7 @@ from gameir.render.passes.rain import RainPass
 from gameir.render.passes.reflections import WetCompositePass
 from gameir.render.passes.taa import TAAPass, check_taa_options
 from gameir.render.post_chain import PostChain
-from gameir.render.readback import read_buffers
+from gameir.render.readback import PixelBufferReadback, read_buffers
 from gameir.render.targets import ResolveTargets, Targets
 from gameir.scene.camera import Camera, halton_jitter
 from gameir.scene.lights import DirectionalLight, PointLight, SpotLight
@@ -163,8 +163,10 @@ class Renderer:
         self.taa: TAAPass | None = (TAAPass(self.taa_blend, self.taa_history, self.taa_clip,
                                             tonemap=not self.post.needs_tonemap_pass) if aa == "taa" else None)
         self.passes: list[Pass] = self._build_passes()
-        #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...}
+        #: seconds spent in the last frame: {"render_s": issuing + finishing passes, "readback_s": ...};
+        #: a deferred frame's are issuing the passes and starting the reads
         self.last_timings: dict[str, float] = {}
+        self._pixel_buffers: PixelBufferReadback | None = None  # deferred readback, made on first use
 
     def _build_passes(self) -> list[Pass]:
         """The passes of one frame, in order (docs/RENDERER.md)."""
@@ -200,6 +202,10 @@ class Renderer:
         core = getattr(self, "_core", None)
         if core is None:
             return
+        if getattr(self, "_pixel_buffers", None) is not None:
+            with core.ctx:
+                self._pixel_buffers.release()
+            self._pixel_buffers = None
         for attr in ("_targets", "_resolved"):
             targets = getattr(self, attr, None)
             if targets is not None:
@@ -210,6 +216,13 @@ class Renderer:
         if core.users == 0:
             core.release()
         self._core = None
+
+    @property
+    def pixel_buffers(self) -> PixelBufferReadback:
+        """The pixel-buffer readback of deferred frames (see :meth:`_render`)."""
+        if self._pixel_buffers is None:
+            raise ValueError("Renderer.pixel_buffers: no frame was rendered with deferred readback")
+        return self._pixel_buffers
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -281,9 +294,14 @@ class Renderer:
 
     def _render(self, scene: Scene, camera: Camera, t: float = 0.0, *, dt: float = 1.0 / 30.0,
                 prev_camera: Camera | None = None, collected: tuple | None = None, reset: bool = False,
-                lod_eye_m: np.ndarray | None = None) -> Frame:
+                lod_eye_m: np.ndarray | None = None, deferred: bool = False) -> Frame:
         """:meth:`render`, optionally with ``collected`` = :func:`collect_draws` (scene, t, dt) computed
-        once for the LR and HR frames of a pair."""
+        once for the LR and HR frames of a pair.
+
+        ``deferred``: no ``ctx.finish()``; the reads are queued into this renderer's pixel-buffer
+        objects (:attr:`pixel_buffers`) and the returned frame's ``buffers`` stay empty until the
+        caller fills them with ``frame.buffers.update(renderer.pixel_buffers.collect())``.
+        """
         if self._core is None or self._targets is None:
             raise ValueError("Renderer: render() called after release()")
         for label, cam in (("camera", camera), ("prev_camera", prev_camera)):
@@ -324,12 +342,20 @@ class Renderer:
                                scene_name=scene.name)
             for render_pass in self.passes:
                 render_pass.run(frame)
-            core.ctx.finish()
+            if not deferred:
+                core.ctx.finish()
             stats = {"exposure": float(2.0 ** scene.environment.exposure_ev)}
             if self.taa is not None:
                 stats.update(self.taa.stats(frame))
             t1 = time.perf_counter()
-            bufs = read_buffers(core.ctx, self._resolved if self._resolved is not None else tg, self.buffers)
+            source = self._resolved if self._resolved is not None else tg
+            if deferred:
+                if self._pixel_buffers is None:
+                    self._pixel_buffers = PixelBufferReadback(core.ctx)
+                self._pixel_buffers.start(source, self.buffers)
+                bufs: dict[str, np.ndarray] = {}
+            else:
+                bufs = read_buffers(core.ctx, source, self.buffers)
         t2 = time.perf_counter()
         self.last_timings = {"render_s": t1 - t0, "readback_s": t2 - t1}
         settings = self.settings

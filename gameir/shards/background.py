@@ -10,6 +10,11 @@ GIL, so the chunks compress while the caller's thread runs GL or numpy code).
 
 An error in the writer thread (a NaN buffer, a full disk) is raised again by the next
 ``write_frame`` or by ``close``; the partial file is deleted and the final path never appears.
+
+A thread shares the GIL with its caller: behind a moderngl renderer, which holds the GIL during
+every GL call, it compresses only between GL calls. ``gameir render`` therefore writes through
+:class:`gameir.shards.writer_process.WriterProcess` (same bytes, its own interpreter); this class
+suits callers whose own work releases the GIL (numpy, file reads).
 """
 
 from __future__ import annotations

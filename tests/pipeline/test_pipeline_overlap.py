@@ -1,4 +1,4 @@
-"""The overlapped pipeline (writer thread, frames in flight) writes the bytes of the sequential one."""
+"""The overlapped pipeline (writer process, frames in flight) writes the bytes of the sequential one."""
 
 from __future__ import annotations
 
