@@ -1,5 +1,5 @@
-"""Decals: cut-out cracks, oil and dirt stains, manhole covers and wall grime laid on the surfaces
-of a built town or interior.
+"""Decals: cut-out cracks, oil and dirt stains, manhole covers, wall grime and graffiti tags laid on
+the surfaces of a built town or interior.
 
 A decal is a quad coplanar with the surface under it, drawn with ``Material.decal`` (a polygon
 offset wins it the depth test, its alpha cut-out is its footprint). It carries the surface's
@@ -25,6 +25,11 @@ __all__ = ["decal_rng", "add_town_decals", "add_interior_decals"]
 
 #: side in pixels of the decal textures
 DECAL_TEXTURE_SIZE = 128
+#: graffiti tag textures per town (each a random palette, font and word)
+GRAFFITI_VARIANTS = 6
+#: graffiti tags on the ground floor: (lowest, highest) z of a tag above the pavement in metres (the
+#: grime band ends at 0.5 m, the shop sign starts at 2.7 m, the first windows on floor 1)
+GRAFFITI_Z_M = (0.6, 2.5)
 
 
 def decal_rng(b: WorldBuilder) -> np.random.Generator:
@@ -58,7 +63,7 @@ def add_town_decals(b: WorldBuilder, t: Any, k: float) -> None:
     if not _on(b):
         return
     rng = decal_rng(b)
-    mats = _kinds(b, (("crack", 3), ("stain", 3), ("manhole", 1), ("grime", 2)))
+    mats = _kinds(b, (("crack", 3), ("stain", 3), ("manhole", 1), ("grime", 2), ("graffiti_tag", GRAFFITI_VARIANTS)))
     ground = b.mesh("decal_ground", lambda: quad([-0.5, -0.5, 0.0], [1, 0, 0], [0, 1, 0], 1.0))
     wall = b.mesh("decal_wall", lambda: quad([0.0, 0.0, 0.0], [1, 0, 0], [0, 0, 1], 1.0))  # uv v = 0 at the foot
     road_ids = _instance_id(b, "road")
@@ -99,6 +104,43 @@ def add_town_decals(b: WorldBuilder, t: Any, k: float) -> None:
                 tf = translate(gx, 0, 0) if face == 0 else translate(gx + gw, d, 0) @ rotate((0.0, 0.0, 1.0), 180.0)
                 b.add(wall, mats["grime"][int(rng.integers(2))], m @ tf @ np.diag([gw, 1.0, gh, 1.0]),
                       S["building"], oid, "building:decal_grime", solid=False)
+    _graffiti_tags(b, t, rng, k, wall, mats["graffiti_tag"])
+
+
+def _box(inst: Any) -> tuple[np.ndarray, np.ndarray]:
+    """World-space (min, max) corners of instance ``inst`` in metres."""
+    p = inst.mesh.positions
+    w = (np.asarray(inst.transform) @ np.c_[p, np.ones(len(p))].T).T[:, :3]
+    return w.min(0), w.max(0)
+
+
+def _graffiti_tags(b: WorldBuilder, t: Any, rng: np.random.Generator, k: float, wall: Any, mats: list[Any]) -> None:
+    """Spray-painted tags (2:1 quads, 0.5-0.9 m high) on the plain ground floor of the front and back
+    walls of every building in ``t.facade_sites``, between ``GRAFFITI_Z_M`` above the pavement and
+    clear of the drain pipes at the corners and of the layout's painted-on graffiti boards."""
+    boards: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for inst in b.scene.instances:
+        if inst.name == "building:graffiti":
+            boards.setdefault(inst.instance_id, []).append(_box(inst))
+    z_lo, z_hi = GRAFFITI_Z_M
+    for _glass, m, oid, w, d, _height, _reveal in t.facade_sites:
+        for face in range(2):
+            if rng.random() >= 0.35 * min(k, 1.5):
+                continue
+            gh = rng.uniform(0.5, 0.9)
+            gw = 2.0 * gh
+            gz = rng.uniform(z_lo, z_hi - gh)
+            gx = rng.uniform(0.6, w - gw - 0.6) if w - gw > 1.2 else None
+            mat = mats[int(rng.integers(len(mats)))]
+            if gx is None:
+                continue
+            tf = translate(gx, 0, gz) if face == 0 else translate(gx + gw, d, gz) @ rotate((0.0, 0.0, 1.0), 180.0)
+            tm = m @ tf @ np.diag([gw, 1.0, gh, 1.0])
+            corners = (tm @ np.array([[0, 0, 0, 1], [1, 0, 1, 1]], float).T).T[:, :3]
+            lo, hi = corners.min(0) - 0.05, corners.max(0) + 0.05
+            if any((lo <= bh).all() and (bl <= hi).all() for bl, bh in boards.get(oid, ())):
+                continue  # behind a graffiti board of the layout
+            b.add(wall, mat, tm, S["building"], oid, "building:decal_graffiti", solid=False)
 
 
 def add_interior_decals(b: WorldBuilder, k: float, cells: tuple[int, int], cell_m: float) -> None:

@@ -8,6 +8,7 @@ from gameir.semantics import SEMANTIC_IDS as S
 from gameir.worlds import build_world
 from gameir.worlds import textures as T
 from gameir.worlds.census import world_census
+from gameir.worlds.decals import GRAFFITI_Z_M
 from gameir.worlds.town import KERB_H
 
 
@@ -15,6 +16,11 @@ from gameir.worlds.town import KERB_H
 def towns():
     return {"a": build_world("town", 4, detail="low"), "b": build_world("town", 4, detail="low"),
             "plain": build_world("town", 4, detail="low", material_detail=False)}
+
+
+@pytest.fixture(scope="module")
+def medium_town():
+    return build_world("town", 0, detail="medium")
 
 
 def _materials(world):
@@ -74,9 +80,11 @@ def test_decals_lie_on_their_surface_with_its_tags(towns):
             assert d.instance_id == road.instance_id and np.allclose(corners[:, 2], 0.0)
         elif d.semantic == S["sidewalk"]:
             assert d.instance_id in walks and np.allclose(corners[:, 2], KERB_H)
-        else:
-            assert d.semantic == S["building"] and d.name == "building:decal_grime"
+        elif d.name == "building:decal_grime":
+            assert d.semantic == S["building"]
             assert corners[:, 2].min() >= KERB_H - 1e-9 and corners[:, 2].max() <= KERB_H + 0.5 + 1e-9
+        else:
+            assert d.semantic == S["building"] and d.name == "building:decal_graffiti"
     interior = build_world("interior", 1, detail="low")
     floor = next(i for i in interior.scene.instances if i.name == "floor")
     inner = [i for i in interior.scene.instances if ":decal_" in i.name]
@@ -105,10 +113,75 @@ def test_generated_maps_have_their_values():
     assert (tiles.roughness_map[grout] == pytest.approx(0.9)) and tiles.roughness_map[~grout].max() <= 0.45 + 1e-6
     grain = T.detail_grain(np.random.default_rng(1), 64)
     assert np.abs(grain.reshape(-1, 4).mean(0) - 127.5).max() <= 1.0 and grain[..., 0].std() > 3
-    for name in ("crack", "stain", "manhole", "grime"):
+    for name in ("crack", "stain", "manhole", "grime", "graffiti_tag"):
         d = T.GENERATORS[name](np.random.default_rng(3), 64)
         alpha = d.rgba[..., 3]
         assert 0.005 < (alpha > 127).mean() < 0.8 and d.roughness_map is not None, name
     man = T.manhole_decal(np.random.default_rng(4), 64)
     outside = ~(man.rgba[..., 3] > 127)
     assert (man.rgba[outside, 3] == 0).all() and man.metallic_map.max() == 1.0
+
+
+def _world_box(inst):
+    p = np.c_[inst.mesh.positions, np.ones(len(inst.mesh.positions))]
+    w = (np.asarray(inst.transform) @ p.T).T[:, :3]
+    return w.min(0), w.max(0)
+
+
+def _tags(world):
+    return [i for i in world.scene.instances if i.name == "building:decal_graffiti"]
+
+
+def test_graffiti_tags_on_the_ground_floor_of_walls(towns, medium_town):
+    low, medium = _tags(towns["a"]), _tags(medium_town)
+    assert len(medium) > 10 and len(low) > 0
+    a, b = towns["a"], towns["b"]
+    ta, tb = _tags(a), _tags(b)
+    assert [(i.instance_id, np.asarray(i.transform).tobytes(), i.material.name) for i in ta] == \
+           [(i.instance_id, np.asarray(i.transform).tobytes(), i.material.name) for i in tb]
+    for x, y in zip(ta, tb):
+        np.testing.assert_array_equal(x.material.base_color_texture.data, y.material.base_color_texture.data)
+    for world in (towns["a"], medium_town):
+        walls = {i.instance_id: _world_box(i) for i in world.scene.instances if i.name == "building:wall"}
+        glass_lo = {}
+        for i in world.scene.instances:
+            if i.name == "building:glass":
+                glass_lo[i.instance_id] = min(glass_lo.get(i.instance_id, np.inf), _world_box(i)[0][2])
+        boards = [(i.instance_id, _world_box(i)) for i in world.scene.instances if i.name == "building:graffiti"]
+        for d in _tags(world):
+            m = d.material
+            assert d.semantic == S["building"] and d.instance_id in walls and not d.is_dynamic
+            assert m.decal and m.alpha_cutoff == 0.5 and m.name.startswith("graffiti_tag")
+            assert m.metallic_roughness_texture is not None  # it writes the material buffer too
+            lo, hi = _world_box(d)
+            wlo, whi = walls[d.instance_id]
+            # coplanar with the front or back wall (float32 positions: 1e-5 m), inside it, clear of the corner drain pipes
+            assert hi[1] - lo[1] < 1e-5 and min(abs(lo[1] - wlo[1]), abs(lo[1] - whi[1])) < 1e-5
+            assert lo[0] >= wlo[0] + 0.6 - 1e-5 and hi[0] <= whi[0] - 0.6 + 1e-5
+            assert lo[2] >= KERB_H + GRAFFITI_Z_M[0] - 1e-5 and hi[2] <= KERB_H + GRAFFITI_Z_M[1] + 1e-5
+            assert hi[2] < glass_lo.get(d.instance_id, np.inf)  # below the first windows
+            assert (hi[0] - lo[0]) == pytest.approx(2.0 * (hi[2] - lo[2]))  # the texture's 2:1 layout
+            for oid, (blo, bhi) in boards:  # not behind the layout's graffiti boards
+                assert oid != d.instance_id or not ((lo <= bhi + 0.05).all() and (blo <= hi + 0.05).all())
+
+
+def test_graffiti_tag_texture():
+    for pal, (fills, outline) in enumerate(T.GRAFFITI_PALETTES):
+        d = T.graffiti_decal(np.random.default_rng(10 + pal), 128, palette=pal)
+        alpha = d.rgba[..., 3]
+        assert set(np.unique(alpha)) <= {0, 255}  # a hard cut-out for the alpha test
+        assert 0.08 < (alpha > 127).mean() < 0.5, pal
+        paint = alpha > 127
+        # painted in the palette: the fill graded from its first to its last colour, or the outline,
+        # times a grain in [0.9, 1.1]
+        f0, f1 = np.asarray(fills[0]), np.asarray(fills[-1])
+        cols = np.asarray([g * (f0 * (1 - s) + f1 * s) for g in np.linspace(0.9, 1.1, 9) for s in np.linspace(0, 1, 21)]
+                          + [g * np.asarray(outline) for g in np.linspace(0.9, 1.1, 9)]) * 255
+        near = np.abs(d.rgba[paint, None, :3].astype(float) - np.clip(cols, 0, 255)[None]).max(-1).min(-1)
+        assert np.quantile(near, 0.95) < 0.04 * 255, pal
+        assert 0.4 < d.roughness_map[paint].mean() < 0.6 and (d.roughness_map[~paint] == pytest.approx(0.9))
+    x, y = (T.graffiti_decal(np.random.default_rng(7), 64) for _ in range(2))
+    np.testing.assert_array_equal(x.rgba, y.rgba)
+    assert not np.array_equal(x.rgba, T.graffiti_decal(np.random.default_rng(8), 64).rgba)
+    with pytest.raises(ValueError, match="palette"):
+        T.graffiti_decal(np.random.default_rng(0), 64, palette=len(T.GRAFFITI_PALETTES))

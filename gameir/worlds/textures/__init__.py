@@ -1,6 +1,8 @@
 """Procedural textures (numpy/OpenCV, seeded): surfaces, foliage cut-outs, facades, signs, decals."""
 
-from gameir.worlds.textures.decals import DECAL_GENERATORS, crack_decal, grime_decal, manhole_decal, stain_decal
+from gameir.worlds.textures.decals import (
+    DECAL_GENERATORS, GRAFFITI_PALETTES, crack_decal, graffiti_decal, grime_decal, manhole_decal, stain_decal,
+)
 from gameir.worlds.textures.detail import detail_grain
 from gameir.worlds.textures.foliage import chain_link, grass, leaves
 from gameir.worlds.textures.maps import TextureMaps
@@ -13,7 +15,8 @@ __all__ = [
     "bricks", "tiles", "asphalt", "concrete", "wood", "metal_panels", "bark", "lawn", "dirt", "water", "puddle",
     "leaves", "grass", "chain_link",
     "HERSHEY_FONTS", "facade", "sign", "billboard", "graffiti", "random_words",
-    "crack_decal", "stain_decal", "manhole_decal", "grime_decal", "DECAL_GENERATORS", "detail_grain",
+    "crack_decal", "stain_decal", "manhole_decal", "grime_decal", "graffiti_decal", "GRAFFITI_PALETTES",
+    "DECAL_GENERATORS", "detail_grain",
     "GENERATORS",
 ]
 

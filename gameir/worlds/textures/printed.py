@@ -8,7 +8,7 @@ import numpy as np
 from gameir.worlds.textures.maps import TextureMaps
 from gameir.worlds.textures.noise import check_size, fbm, to_rgba
 
-__all__ = ["HERSHEY_FONTS", "facade", "sign", "billboard", "graffiti", "random_words"]
+__all__ = ["HERSHEY_FONTS", "fit_text", "facade", "sign", "billboard", "graffiti", "random_words"]
 
 #: OpenCV's Hershey fonts, used in turn so text appears in several typefaces.
 HERSHEY_FONTS: tuple[int, ...] = (
@@ -35,7 +35,7 @@ def random_words(rng: np.random.Generator, n: int = 1) -> str:
     return " ".join(out)
 
 
-def _fit_text(img: np.ndarray, text: str, box: tuple[int, int, int, int], font: int,
+def fit_text(img: np.ndarray, text: str, box: tuple[int, int, int, int], font: int,
               colour: tuple[float, ...], thickness: int) -> None:
     """Draw ``text`` centred in ``box`` = (x0, y0, x1, y1), scaled to fit, anti-aliased.
 
@@ -123,19 +123,19 @@ def sign(rng: np.random.Generator, size: int = 128, text: str | None = None,
         cv2.rectangle(rgb, (0, size // 4), (size - 1, 3 * size // 4), fg, -1)
         cv2.rectangle(rgb, (th * 2, size // 4 + th * 2), (size - 1 - th * 2, 3 * size // 4 - th * 2), bg, -1)
         alpha[size // 4:3 * size // 4] = 1.0
-        _fit_text(rgb, text, (th * 3, size // 4, size - th * 3, 3 * size // 4), font, fg, th)
+        fit_text(rgb, text, (th * 3, size // 4, size - th * 3, 3 * size // 4), font, fg, th)
     elif shape == "octagon":
         ang = np.radians(22.5 + 45 * np.arange(8))
         pts = np.stack([c + 0.48 * size * np.cos(ang), c + 0.48 * size * np.sin(ang)], -1).astype(np.int32)
         cv2.fillPoly(rgb, [pts], (0.97, 0.97, 0.97), cv2.LINE_AA)
         cv2.fillPoly(alpha, [pts], 1.0)
         cv2.fillPoly(rgb, [((pts - c) * 0.9 + c).astype(np.int32)], (0.75, 0.05, 0.05), cv2.LINE_AA)
-        _fit_text(rgb, text, (size // 8, size // 4, 7 * size // 8, 3 * size // 4), font, (0.97, 0.97, 0.97), th)
+        fit_text(rgb, text, (size // 8, size // 4, 7 * size // 8, 3 * size // 4), font, (0.97, 0.97, 0.97), th)
     elif shape == "circle":
         cv2.circle(rgb, (c, c), int(0.48 * size), (0.8, 0.05, 0.05), -1, cv2.LINE_AA)
         cv2.circle(alpha, (c, c), int(0.48 * size), 1.0, -1)
         cv2.circle(rgb, (c, c), int(0.38 * size), (0.97, 0.97, 0.97), -1, cv2.LINE_AA)
-        _fit_text(rgb, text, (size // 5, size // 4, 4 * size // 5, 3 * size // 4), font, (0.05, 0.05, 0.05), th)
+        fit_text(rgb, text, (size // 5, size // 4, 4 * size // 5, 3 * size // 4), font, (0.05, 0.05, 0.05), th)
     else:
         raise ValueError(f"sign shape must be one of 'rect', 'octagon', 'circle', got {shape!r}")
     return TextureMaps("sign", to_rgba(rgb, alpha), None, roughness=0.4)
@@ -159,7 +159,7 @@ def billboard(rng: np.random.Generator, size: int = 256, lines: int = 3) -> Text
     for k in range(lines):
         font = HERSHEY_FONTS[int(rng.integers(0, len(HERSHEY_FONTS)))]
         txt = random_words(rng, 1 if k == 0 else 2)
-        _fit_text(rgb, txt, (int(size * 0.05), int(top), int(size * 0.95), int(top + h)), font, fg,
+        fit_text(rgb, txt, (int(size * 0.05), int(top), int(size * 0.95), int(top + h)), font, fg,
                   max(1, int(h / 20)))
         top += h
         h *= 0.55
@@ -183,6 +183,6 @@ def graffiti(rng: np.random.Generator, size: int = 256, strokes: int = 6) -> Tex
     font = HERSHEY_FONTS[6 + int(rng.integers(0, 2))]
     txt = random_words(rng, 1).lower()
     col = rng.uniform(0, 1, 3).tolist()
-    _fit_text(rgb, txt, (0, size // 4, size, 3 * size // 4), font, col, max(2, size // 40))
-    _fit_text(alpha, txt, (0, size // 4, size, 3 * size // 4), font, 1.0, max(2, size // 40))
+    fit_text(rgb, txt, (0, size // 4, size, 3 * size // 4), font, col, max(2, size // 40))
+    fit_text(alpha, txt, (0, size // 4, size, 3 * size // 4), font, 1.0, max(2, size // 40))
     return TextureMaps("graffiti", to_rgba(np.clip(rgb, 0, 1), np.clip(alpha, 0, 1)), None, roughness=0.6)
