@@ -226,7 +226,7 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
 AA_ROWS: tuple[tuple[str, dict], ...] = (
     ("one sample, jittered (aa none)", {"aa": "none"}),
     ("TAA (8 Halton phases, blend 0.1)", {"aa": "taa"}),
-    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom-5"}),
     ("SSAA 4x4 (16 spp)", {"aa": "ssaa", "ssaa": 4}),
 )
 
@@ -270,9 +270,9 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
 PROFILE_ROWS: tuple[tuple[str, dict], ...] = (
     ("one sample", {}),
     ("TAA", {"aa": "taa"}),
-    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom"}),
+    ("TAA, Catmull-Rom history (gameir-sr)", {"aa": "taa", "taa_history": "catmull-rom-5"}),
     ("one sample + SSAO + bloom", {"post": ("ssao", "bloom", "tonemap")}),
-    ("TAA + SSAO + bloom (gameir-sr LR)", {"aa": "taa", "taa_history": "catmull-rom",
+    ("TAA + SSAO + bloom (gameir-sr LR)", {"aa": "taa", "taa_history": "catmull-rom-5",
                                           "post": ("ssao", "bloom", "tonemap")}),
 )
 

@@ -48,8 +48,9 @@ AA_MODES: tuple[str, ...] = ("none", "fxaa", "msaa", "ssaa", "taa")
 TAA_DEPTH_TOL = 0.05
 
 #: TAA history fetch (``taa_history``): one bilinear lookup, or the Catmull-Rom (B = 0, C = 1/2)
-#: bicubic of the 4 x 4 texels around the reprojected position (9 bilinear lookups).
-TAA_HISTORY_MODES: tuple[str, ...] = ("bilinear", "catmull-rom")
+#: bicubic of the 4 x 4 texels around the reprojected position, as 5 bilinear lookups (the 9 of the
+#: separable form less its 4 corners, renormalised: Jimenez, "Filmic SMAA", 2016).
+TAA_HISTORY_MODES: tuple[str, ...] = ("bilinear", "catmull-rom-5")
 #: TAA history rectification (``taa_clip``): clamp to the min/max box of the current 3 x 3 in YCoCg,
 #: or clip towards the centre of the variance box mean +- TAA_VARIANCE_GAMMA x standard deviation
 #: (Salvi 2016), intersected with the min/max box.

@@ -60,7 +60,7 @@ class Renderer:
         taa_blend: with ``aa="taa"``, the weight of the current frame in the exponential blend
             (0, 1], default 0.1.
         taa_history: with ``aa="taa"``, the history fetch: ``"bilinear"`` (default) or
-            ``"catmull-rom"`` (bicubic, keeps the history sharper under sub-pixel motion).
+            ``"catmull-rom-5"`` (bicubic, keeps the history sharper under sub-pixel motion).
         taa_clip: with ``aa="taa"``, the history rectification in YCoCg: ``"minmax"`` (default,
             clamp to the current 3 x 3's min/max box) or ``"variance"`` (clip to mean +- 1 sigma).
         lod_bias: texture LOD bias added to every material texture lookup (e.g. log2(LR/HR) = -1

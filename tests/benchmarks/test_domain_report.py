@@ -63,3 +63,26 @@ def test_warp_errors_of_a_translating_ramp():
     # no motion given: warping changes nothing
     s0, w0 = report.warp_errors(cur, prev, np.zeros_like(motion))
     assert s0 == pytest.approx(w0, rel=1e-12) and s0 > 0
+
+
+def test_edge_mask_marks_a_band_on_both_sides_of_a_boundary():
+    ids = np.zeros((5, 8), np.uint16)
+    ids[:, 4:] = 7  # a vertical boundary between columns 3 and 4
+    edge = report.edge_mask(ids, 2)
+    # columns 2..5 lie within 2 pixels of the other id, columns 0, 1, 6, 7 do not
+    assert edge[:, 2:6].all() and not edge[:, :2].any() and not edge[:, 6:].any()
+    assert not report.edge_mask(np.full((4, 4), 3), 1).any()  # one id: no edges
+    with pytest.raises(ValueError, match="radius_px"):
+        report.edge_mask(ids, 0)
+
+
+def test_warp_errors_mask_scores_only_the_masked_pixels():
+    h, w = 4, 6
+    prev = np.zeros((h, w, 3), np.uint8)
+    cur = prev.copy()
+    cur[:, :3] = 51  # the left half changed by 0.2
+    mask = np.zeros((h, w), bool)
+    mask[:, 3:] = True
+    assert report.warp_errors(cur, prev, np.zeros((h, w, 2), np.float32), mask) == (0.0, 0.0)
+    still, warped = report.warp_errors(cur, prev, np.zeros((h, w, 2), np.float32), ~mask)
+    assert still == pytest.approx(0.2 ** 2, rel=1e-9) and warped == pytest.approx(still, rel=1e-12)

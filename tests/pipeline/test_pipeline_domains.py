@@ -50,14 +50,14 @@ def _render(preset, tmp_path):
 def test_release_like_taa_records_its_settings_and_history(mini, tmp_path):
     preset = load_preset(mini, ['render.aa_lr="taa"', 'render.aa_hr="taa"', "render.jitter=true",
                                 "render.taa_phases=4", "render.taa_blend=0.2", 'render.domain="release-like"',
-                                'render.taa_history="catmull-rom"', 'render.taa_clip="variance"'])
+                                'render.taa_history="catmull-rom-5"', 'render.taa_clip="variance"'])
     with _render(preset, tmp_path) as reader:
         render = reader.render_settings
         assert render["domain"] == "release-like" and render["jitter_phases"] == 4
         for level in ("lr", "hr"):
             assert render[level]["aa"] == "taa"
             assert render[level]["taa"]["phases"] == 4 and render[level]["taa"]["blend"] == 0.2
-            assert render[level]["taa"]["history_fetch"] == "catmull-rom"
+            assert render[level]["taa"]["history_fetch"] == "catmull-rom-5"
             assert render[level]["taa"]["clamp"] == "ycocg-variance-clip-3x3-gamma-1"
             stats = reader.frame_stats(level)
             np.testing.assert_array_equal(stats["taa_history_frames"], [1.0, 2.0, 3.0])
@@ -81,7 +81,7 @@ def test_upscaler_input_domain_has_16_spp_hr_and_exposure(mini, tmp_path):
 def test_bad_taa_preset_keys_name_the_key(mini):
     with pytest.raises(ValueError, match=r"render\.taa_phases must be an integer >= 2"):
         load_preset(mini, ["render.taa_phases=1"])
-    with pytest.raises(ValueError, match=r"render\.taa_history must be one of bilinear, catmull-rom"):
+    with pytest.raises(ValueError, match=r"render\.taa_history must be one of bilinear, catmull-rom-5"):
         load_preset(mini, ['render.taa_history="nearest"'])
     with pytest.raises(ValueError, match=r"render\.taa_clip must be one of minmax, variance"):
         load_preset(mini, ['render.taa_clip="box"'])
@@ -99,7 +99,7 @@ def test_shipped_domain_presets_state_their_domain():
         render = preset.section("render")
         assert render["domain"] == domain and preset.section("preset")["description"].lower().startswith(domain.split("-")[0])
     assert load_preset("gameir-sr").section("render")["aa_lr"] == "taa"
-    assert load_preset("gameir-sr").section("render")["taa_history"] == "catmull-rom"
+    assert load_preset("gameir-sr").section("render")["taa_history"] == "catmull-rom-5"
     up = load_preset("sr-upscaler").section("render")
     assert up["aa_hr"] == "ssaa" and up["ssaa"] == 4 and up["jitter"] and "hdr" in up["buffers"]
     al = load_preset("sr-aliased").section("render")

@@ -19,7 +19,7 @@ from gameir.shards import load_manifest, verify_path
 #: with it (part files refuse another plan), so a change here breaks resuming those datasets.
 SHIPPED_DIGESTS = {
     "gameir-nvs": "0fac0ce5baa532a3",
-    "gameir-sr": "0302f29e40c31aab",  # release-like: TAA (Catmull-Rom history) at LR and HR, jitter (docs/FORMAT.md changelog)
+    "gameir-sr": "8a47ae5aae2dd4d2",  # release-like: TAA (5-lookup Catmull-Rom history) at LR and HR, jitter (docs/FORMAT.md changelog)
     "sr-16x9": "2a4c1b22e069fc78",
     "sr-aliased": "ffc51485bfaa45b3",  # gameir-sr's AA before it became release-like
     "sr-upscaler": "71cd223e42a60ca4",

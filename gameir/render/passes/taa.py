@@ -52,7 +52,7 @@ class TAAPass(Pass):
 
     Args:
         blend: weight of the current frame in the exponential blend, (0, 1].
-        history: history fetch, ``"bilinear"`` or ``"catmull-rom"`` (program variant ``CATMULL_ROM``).
+        history: history fetch, ``"bilinear"`` or ``"catmull-rom-5"`` (program variant ``CATMULL_ROM``).
         clip: ``"minmax"`` (clamp to the 3 x 3 min/max box) or ``"variance"`` (clip to the variance
             box, program variant ``VARIANCE_CLIP``).
         tonemap: also write the tone-mapped output to ``ldr`` (program variant ``TONEMAP``), when
@@ -67,7 +67,7 @@ class TAAPass(Pass):
                  tonemap: bool = False) -> None:
         self.blend = float(blend)
         self.tonemap = bool(tonemap)
-        self.variants = (("CATMULL_ROM",) if history == "catmull-rom" else ()) + \
+        self.variants = (("CATMULL_ROM",) if history == "catmull-rom-5" else ()) + \
                         (("VARIANCE_CLIP",) if clip == "variance" else ()) + (("TONEMAP",) if tonemap else ())
         self.parity = 0
         self.frames_accumulated = 0

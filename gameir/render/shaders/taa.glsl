@@ -1,7 +1,7 @@
 // Temporal anti-aliasing (aa="taa"; gameir/render/passes/taa.py), in linear HDR after lighting.
 // Each pixel's history is fetched where the stored backward motion, less the jitter change between
 // the frames (u_jitter_delta = jitter(t-1) - jitter(t)), says its surface was in the previous frame:
-// bilinearly, or (variant CATMULL_ROM) by the Catmull-Rom bicubic of the 4 x 4 texels around it;
+// bilinearly, or (variant CATMULL_ROM) by the 5-lookup Catmull-Rom bicubic of the texels around it;
 // clamped to the min/max box of the current 3 x 3 neighbourhood in YCoCg, or (variant
 // VARIANCE_CLIP) clipped towards the centre of the box mean +- TAA_VARIANCE_GAMMA sigma of that
 // neighbourhood (intersected with the min/max box); then blended: out = mix(history, current, u_alpha). History is rejected (the current sample alone)
@@ -46,8 +46,10 @@ vec3 from_ycocg(vec3 y) {
 }
 
 #ifdef CATMULL_ROM
-// Catmull-Rom (B = 0, C = 1/2) interpolation of the 4 x 4 texels around uv, as 9 bilinear lookups
-// (the two middle taps of each axis merged into one, their weights both positive)
+// Catmull-Rom (B = 0, C = 1/2) interpolation of the 4 x 4 texels around uv as 5 bilinear lookups:
+// the two middle taps of each axis merged into one (their weights both positive), the four corner
+// lookups (weights w0 w0, w0 w3, w3 w0, w3 w3: small, products of the two negative lobes) left out
+// and the rest renormalised (Jimenez, "Filmic SMAA", SIGGRAPH 2016; UE4's TAA)
 vec3 history_catmull_rom(vec2 uv, vec2 size) {
     vec2 pos = uv * size;
     vec2 t1 = floor(pos - 0.5) + 0.5;
@@ -58,13 +60,11 @@ vec3 history_catmull_rom(vec2 uv, vec2 size) {
     vec2 w3 = f * f * (-0.5 + 0.5 * f);
     vec2 w12 = w1 + w2;
     vec2 t0 = (t1 - 1.0) / size, t3 = (t1 + 2.0) / size, t12 = (t1 + w2 / w12) / size;
-    vec3 c = (texture(u_history, vec2(t0.x, t0.y)).rgb * w0.x + texture(u_history, vec2(t12.x, t0.y)).rgb * w12.x
-              + texture(u_history, vec2(t3.x, t0.y)).rgb * w3.x) * w0.y
-           + (texture(u_history, vec2(t0.x, t12.y)).rgb * w0.x + texture(u_history, vec2(t12.x, t12.y)).rgb * w12.x
-              + texture(u_history, vec2(t3.x, t12.y)).rgb * w3.x) * w12.y
-           + (texture(u_history, vec2(t0.x, t3.y)).rgb * w0.x + texture(u_history, vec2(t12.x, t3.y)).rgb * w12.x
-              + texture(u_history, vec2(t3.x, t3.y)).rgb * w3.x) * w3.y;
-    return c;
+    float wn = w12.x * w0.y, ww = w0.x * w12.y, wc = w12.x * w12.y, we = w3.x * w12.y, ws = w12.x * w3.y;
+    vec3 c = texture(u_history, vec2(t12.x, t0.y)).rgb * wn + texture(u_history, vec2(t0.x, t12.y)).rgb * ww
+           + texture(u_history, t12).rgb * wc + texture(u_history, vec2(t3.x, t12.y)).rgb * we
+           + texture(u_history, vec2(t12.x, t3.y)).rgb * ws;
+    return c / (wn + ww + wc + we + ws);
 }
 #endif
 
