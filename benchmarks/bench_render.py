@@ -68,6 +68,18 @@ def _cpu_s() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def _print_versus_first(labels: list[str], times: list[list[float]], cpus: list[list[float]], *, what: str,
+                        unit: str, versus: str) -> None:
+    """One row per label: median wall and CPU seconds, each as a percentage over the first row's."""
+    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
+    width = max(len(label) for label in labels) + 2
+    print(f"{what:{width}s} {unit:>8s} {versus:>13s} {'CPU-s':>6s} {versus:>13s}")
+    for label, row, cpu in zip(labels, times, cpus):
+        med, med_cpu = float(np.median(row)), float(np.median(cpu))
+        print(f"{label:{width}s} {med:8.3f} {100 * (med / base - 1):+12.0f}% {med_cpu:6.3f} "
+              f"{100 * (med_cpu / base_cpu - 1):+12.0f}%")
+
+
 def _naive_readback(renderer) -> float:
     """Time of the textbook readback: fbo.read() -> bytes -> numpy, 4-channel targets sliced to 3."""
     core, tg = renderer._core, renderer._targets
@@ -212,14 +224,10 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
     finally:
         for pair in renderers:
             pair.release()
-    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
     print(f"\npost chain: LR {w}x{h} + HR {w * scale}x{h * scale}, aa none, every buffer, {pairs} pairs per row "
           f"alternated, medians; 1-min load average {os.getloadavg()[0]:.1f}\n")
-    print(f"{'chain':44s} {'s/pair':>7s} {'vs default':>10s} {'CPU-s':>6s} {'vs default':>10s}")
-    for (label, _), row, cpu in zip(POST_ROWS, times, cpus):
-        med, med_cpu = float(np.median(row)), float(np.median(cpu))
-        print(f"{label:44s} {med:7.3f} {100 * (med / base - 1):+9.0f}% {med_cpu:6.3f} "
-              f"{100 * (med_cpu / base_cpu - 1):+9.0f}%")
+    _print_versus_first([label for label, _ in POST_ROWS], times, cpus, what="chain", unit="s/pair",
+                        versus="vs default")
 
 
 #: Anti-aliasing modes timed side by side by ``--aa`` at one size (the first is the baseline).
@@ -256,14 +264,10 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     finally:
         for renderer in renderers:
             renderer.release()
-    base, base_cpu = float(np.median(times[0])), float(np.median(cpus[0]))
     print(f"\nanti-aliasing: {w}x{h}, every buffer, {frames} frames per row alternated, medians; "
           f"1-min load average {os.getloadavg()[0]:.1f}\n")
-    print(f"{'mode':38s} {'s/frame':>8s} {'vs one sample':>13s} {'CPU-s':>6s} {'vs one sample':>13s}")
-    for (label, _), row, cpu in zip(AA_ROWS, times, cpus):
-        med, med_cpu = float(np.median(row)), float(np.median(cpu))
-        print(f"{label:38s} {med:8.3f} {100 * (med / base - 1):+12.0f}% {med_cpu:6.3f} "
-              f"{100 * (med_cpu / base_cpu - 1):+12.0f}%")
+    _print_versus_first([label for label, _ in AA_ROWS], times, cpus, what="mode", unit="s/frame",
+                        versus="vs one sample")
 
 
 #: Renderers profiled pass by pass by ``--profile``: label -> Renderer keywords.
