@@ -62,6 +62,15 @@ def standard_scene(seed: int = 0) -> Scene:
     return scene
 
 
+def standard_camera(w: int, h: int, k: int, *, jitter: bool = False) -> Camera:
+    """Frame ``k`` of the benchmark's clip over :func:`standard_scene`: the camera slides 5 cm right
+    and 10 cm forward per frame; ``jitter`` adds Halton(2, 3) phase ``k`` (the TAA sequence)."""
+    c2w = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
+    c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
+    cam = Camera(w, h, c2w, fov_y_deg=60.0)
+    return cam.with_jitter(halton_jitter(k)) if jitter else cam
+
+
 def _cpu_s() -> float:
     """CPU seconds of this process, llvmpipe's rasteriser threads included."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
@@ -206,15 +215,12 @@ def post_table(w: int, h: int, scale: int, pairs: int, shadow_map: int) -> None:
     """Seconds per native pair (aa none, every buffer) for each chain of :data:`POST_ROWS`, the
     chains alternated pair by pair in one sitting so that load changes hit all rows alike."""
     scene = standard_scene()
-    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [PairRenderer((w, h), scale, shadow_map_size=shadow_map, post=steps) for _, steps in POST_ROWS]
     times: list[list[float]] = [[] for _ in POST_ROWS]
     cpus: list[list[float]] = [[] for _ in POST_ROWS]
     try:
         for k in range(-1, pairs):  # k = -1: warm-up (programs, uploads)
-            c2w = cam0.copy()
-            c2w[:3, 3] += [0.05 * max(k, 0), 0.1 * max(k, 0), 0.0]
-            cam = Camera(w, h, c2w, fov_y_deg=60.0)
+            cam = standard_camera(w, h, max(k, 0))
             for i, pair in enumerate(renderers):
                 t0, c0 = time.perf_counter(), _cpu_s()
                 pair.render(scene, cam, max(k, 0) / 30.0)
@@ -244,16 +250,13 @@ def aa_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     of jittered frames in order, the modes alternated frame by frame in one sitting; wall time and
     CPU time of the process (llvmpipe's threads included: steadier than wall time on a loaded machine)."""
     scene = standard_scene()
-    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in AA_ROWS]
     times: list[list[float]] = [[] for _ in AA_ROWS]
     cpus: list[list[float]] = [[] for _ in AA_ROWS]
     prev = None
     try:
         for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
-            c2w = cam0.copy()
-            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
-            cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
+            cam = standard_camera(w, h, k, jitter=True)
             for i, renderer in enumerate(renderers):
                 t0, c0 = time.perf_counter(), _cpu_s()
                 renderer.render(scene, cam, k / 30.0, prev_camera=prev or cam, reset=k == 0)
@@ -287,7 +290,6 @@ def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     finished after every pass (``ctx.finish()``), so each pass's time is its own; the readback is
     timed apart (wall). The finishes themselves add a little, so the totals exceed a normal frame's."""
     scene = standard_scene()
-    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     renderers = [Renderer(w, h, shadow_map_size=shadow_map, **kw) for _, kw in PROFILE_ROWS]
     spent: list[dict[str, list[float]]] = [{} for _ in PROFILE_ROWS]
 
@@ -307,9 +309,7 @@ def profile_table(w: int, h: int, frames: int, shadow_map: int) -> None:
     prev = None
     try:
         for k in range(frames + 1):  # frame 0: warm-up (programs, uploads)
-            c2w = cam0.copy()
-            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
-            cam = Camera(w, h, c2w, fov_y_deg=60.0).with_jitter(halton_jitter(k))
+            cam = standard_camera(w, h, k, jitter=True)
             for renderer, row in zip(renderers, spent):
                 if k == 1:
                     row.clear()
@@ -367,7 +367,6 @@ def main() -> None:
 
     scene = standard_scene()
     w, h = args.lr
-    cam0 = look_at([0.0, -8.0, 6.0], [0.0, 30.0, 0.0])
     info = gl_info()
     print(f"GL: {info['renderer']} | {info['version']} | cpus={os.cpu_count()} "
           f"LP_NUM_THREADS={os.environ.get('LP_NUM_THREADS', '(default)')}")
@@ -375,13 +374,11 @@ def main() -> None:
           f"{len(scene.batches())} draw calls")
     rows = []
     with PairRenderer((w, h), args.scale, shadow_map_size=args.shadow_map) as pair:
-        cam = Camera(w, h, cam0, fov_y_deg=60.0)
+        cam = standard_camera(w, h, 0)
         pair.render(scene, cam, 0.0)  # warm-up: compile programs, upload meshes and textures
         times, naive, resize, cpus = [], [], [], []
         for k in range(args.pairs):
-            c2w = cam0.copy()
-            c2w[:3, 3] += [0.05 * k, 0.1 * k, 0.0]
-            cam_k = Camera(w, h, c2w, fov_y_deg=60.0)
+            cam_k = standard_camera(w, h, k)
             t0, c0 = time.perf_counter(), _cpu_s()
             lr, hr = pair.render(scene, cam_k, k / 30.0, prev_camera=cam)
             times.append((time.perf_counter() - t0, pair.last_timings))
